@@ -1,0 +1,94 @@
+/** `safemig check [paths…]`: lint migration files and folders for CI. */
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { lint, Finding } from '../lint/lint';
+import { configBase, ConfigResolver, isMigrationFile } from '../workspace/settings';
+import { DiskFileSystem } from '../workspace/node-fs';
+import { readText } from '../workspace/read-text';
+import { parseArgs, UsageError } from './args';
+import { FileReport, FORMATTERS } from './output';
+import type { Io } from './io';
+
+export const CHECK_USAGE = `usage: safemig check [paths…] [--format ${Object.keys(FORMATTERS).join('|')}] [--config FILE] [--max-warnings N]`;
+
+const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test']);
+
+export async function check(argv: string[], io: Io): Promise<number> {
+  const args = parseArgs(argv, { values: ['format', 'config', 'max-warnings'] });
+  const format = args.values.format ?? 'text';
+  const formatter = FORMATTERS[format];
+  if (!formatter) throw new UsageError(`unknown --format ${format} (use ${Object.keys(FORMATTERS).join(', ')})`);
+  const maxWarnings = args.values['max-warnings'];
+  if (maxWarnings !== undefined && !/^\d+$/.test(maxWarnings)) throw new UsageError('--max-warnings takes a whole number');
+
+  const fs = new DiskFileSystem();
+  const fixedConfig = args.values.config ? resolve(io.cwd, args.values.config) : undefined;
+  const resolver = new ConfigResolver(fs, {}, fixedConfig);
+  if (fixedConfig) resolver.loadStrict(fixedConfig);
+
+  const targets = args.positionals.length > 0 ? args.positionals : ['.'];
+  const reports: FileReport[] = [];
+  for (const target of targets) {
+    const absolute = resolve(io.cwd, target);
+    if (isDirectory(absolute)) {
+      for (const found of walk(absolute)) {
+        const resolved = resolver.resolve(found);
+        if (resolved.error) throw resolved.error;
+        if (!isMigrationFile(found, undefined, resolved.config, configBase(resolved, absolute)) && !isMigrationFile(found, fs.readFile(found), resolved.config, configBase(resolved, absolute))) continue;
+        reports.push(checkFile(found, join(target, found.slice(absolute.length + 1)), fs, resolver));
+      }
+    } else {
+      reports.push(checkFile(absolute, target, fs, resolver));
+    }
+  }
+
+  io.stdout(formatter(reports));
+  const all = reports.flatMap((r) => r.findings);
+  const errors = all.filter((f) => f.severity === 'error').length;
+  const warnings = all.filter((f) => f.severity === 'warning').length;
+  if (errors > 0) return 1;
+  if (maxWarnings !== undefined && warnings > Number(maxWarnings)) {
+    io.stderr(`safemig: ${warnings} warnings (more than --max-warnings ${maxWarnings})\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function checkFile(path: string, shown: string, fs: DiskFileSystem, resolver: ConfigResolver): FileReport {
+  const resolved = resolver.resolve(path);
+  if (resolved.error) throw resolved.error;
+  const read = readText(path);
+  if ('problem' in read) return { path: shown, convention: 'unknown', findings: [unreadable(read.problem)] };
+  const { migration, findings } = lint(path, read.text, fs, resolved.config);
+  return { path: shown, convention: migration.convention.name, findings };
+}
+
+function unreadable(problem: string): Finding {
+  const at = { line: 0, character: 0 };
+  return { rule: 'unreadable-file', severity: 'error', message: `Not checked: ${problem}.`, start: 0, end: 0, range: { start: at, end: at }, fixes: [] };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function* walk(dir: string): Generator<string> {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIPPED_DIRS.has(entry.name)) yield* walk(path);
+    } else if (entry.isFile() && /\.sql$/i.test(entry.name)) {
+      yield path;
+    }
+  }
+}

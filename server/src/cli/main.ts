@@ -1,0 +1,60 @@
+/** The `safemig` command line: one table of subcommands over the shared engine. */
+import { ConfigError } from '../config/config';
+import { initParser } from '../sql/pg';
+import { UsageError } from './args';
+import { check, CHECK_USAGE } from './check';
+import { Io, processIo } from './io';
+
+type Command = (argv: string[], io: Io) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; usage: string }> = {
+  check: { run: check, usage: CHECK_USAGE },
+};
+
+const HELP = `safemig: safe PostgreSQL migrations
+
+${Object.values(COMMANDS).map((c) => c.usage).join('\n')}
+
+Exit codes: 0 no error-severity finding, 1 findings (or a failed command), 2 usage or configuration error.
+`;
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(HELP);
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`safemig: unknown command "${name}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    await initParser();
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`safemig ${name}: ${error.message}\n${command.usage}\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      io.stderr(`safemig: invalid configuration: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr(`safemig ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+declare const SAFEMIG_VERSION: string | undefined;
+const VERSION = typeof SAFEMIG_VERSION === 'string' ? SAFEMIG_VERSION : 'dev';
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

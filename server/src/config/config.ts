@@ -1,0 +1,188 @@
+/**
+ * `.safemig.json`: found by walking up from each linted file, validated strictly, merged over the
+ * defaults and under editor overrides. Read the same way by the CLI and the language server.
+ */
+import { dirname, join } from 'node:path';
+import { CONVENTION_NAMES, ConventionName, FileSystem } from '../migration/model';
+
+export type Severity = 'error' | 'warning' | 'info';
+export type RuleSetting = Severity | 'off';
+
+export interface DatabaseConfig {
+  /** Connection URL of the dev database (no password in it). */
+  url?: string;
+  /** `lock_timeout` set before applying, e.g. '5s'. */
+  lockTimeout: string;
+  /** `statement_timeout` set before applying, e.g. '60s'. */
+  statementTimeout: string;
+  /** Database names matching this pattern need explicit consent. */
+  productionPattern: string;
+  /** Hosts besides localhost that count as dev databases. */
+  allowHosts: string[];
+}
+
+export interface Config {
+  pgVersion: number;
+  rules: Record<string, RuleSetting>;
+  protectedTables: string[];
+  migrations: string[];
+  convention: ConventionName | 'auto';
+  assumeInTransaction: boolean;
+  requireRollback: boolean | null;
+  fileNamePattern: string | null;
+  /** Template for new migrations, relative to the config file's folder. */
+  template: string | null;
+  database: DatabaseConfig;
+}
+
+export const DEFAULT_MIGRATION_GLOBS = [
+  '**/migrations/**/*.sql',
+  '**/migrate/**/*.sql',
+  '**/db/**/*.sql',
+  '**/supabase/migrations/*.sql',
+  '**/deploy/*.sql',
+  '**/revert/*.sql',
+];
+
+export function defaultConfig(): Config {
+  return {
+    pgVersion: 14,
+    rules: {},
+    protectedTables: [],
+    migrations: [...DEFAULT_MIGRATION_GLOBS],
+    convention: 'auto',
+    assumeInTransaction: false,
+    requireRollback: null,
+    fileNamePattern: null,
+    template: null,
+    database: {
+      lockTimeout: '5s',
+      statementTimeout: '60s',
+      productionPattern: 'prod|production|live',
+      allowHosts: [],
+    },
+  };
+}
+
+export const CONFIG_FILE_NAME = '.safemig.json';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly key: string,
+    readonly expected: string,
+  ) {
+    super(`${file}: ${key ? `"${key}" ` : ''}${expected}`);
+  }
+}
+
+/** The nearest `.safemig.json` at or above the file's folder. */
+export function findConfigFile(filePath: string, fs: FileSystem): string | undefined {
+  let dir = dirname(filePath);
+  for (;;) {
+    const candidate = join(dir, CONFIG_FILE_NAME);
+    if (fs.readFile(candidate) !== undefined) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+type Check = (value: unknown, key: string, file: string) => unknown;
+
+const fail = (file: string, key: string, expected: string): never => {
+  throw new ConfigError(file, key, expected);
+};
+
+const boolean: Check = (v, k, f) => (typeof v === 'boolean' ? v : fail(f, k, 'must be true or false'));
+const string: Check = (v, k, f) => (typeof v === 'string' ? v : fail(f, k, 'must be a string'));
+const nullable = (check: Check): Check => (v, k, f) => (v === null ? null : check(v, k, f));
+const strings: Check = (v, k, f) =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : fail(f, k, 'must be an array of strings');
+const oneOf = (values: readonly string[]): Check => (v, k, f) =>
+  typeof v === 'string' && values.includes(v) ? v : fail(f, k, `must be one of ${values.map((x) => `"${x}"`).join(', ')}`);
+const regex: Check = (v, k, f) => {
+  const s = string(v, k, f) as string;
+  try {
+    new RegExp(s);
+  } catch {
+    fail(f, k, 'must be a valid regular expression');
+  }
+  return s;
+};
+const object = (shape: Record<string, Check>): Check => (v, k, f) => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(f, k, 'must be an object');
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(v)) {
+    const check = shape[key];
+    if (!check) fail(f, `${k}.${key}`, `is not a known setting (known: ${Object.keys(shape).join(', ')})`);
+    out[key] = check(value, `${k}.${key}`, f);
+  }
+  return out;
+};
+
+/** The accepted keys of the config file and how each is checked; one line per setting. */
+function schema(ruleIds: readonly string[]): Record<string, Check> {
+  return {
+    pgVersion: (v, k, f) => (Number.isInteger(v) && (v as number) >= 9 && (v as number) <= 18 ? v : fail(f, k, 'must be a PostgreSQL major version from 9 to 18')),
+    rules: (v, k, f) => {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(f, k, 'must be an object of rule IDs to "error", "warning", "info" or "off"');
+      for (const [id, setting] of Object.entries(v)) {
+        if (!ruleIds.includes(id)) fail(f, `${k}.${id}`, `is not a safemig rule ID (see docs/rules)`);
+        oneOf(['error', 'warning', 'info', 'off'])(setting, `${k}.${id}`, f);
+      }
+      return v;
+    },
+    protectedTables: strings,
+    migrations: strings,
+    convention: oneOf(['auto', ...CONVENTION_NAMES]),
+    assumeInTransaction: boolean,
+    requireRollback: nullable(boolean),
+    fileNamePattern: nullable(regex),
+    template: nullable(string),
+    database: object({
+      url: string,
+      lockTimeout: string,
+      statementTimeout: string,
+      productionPattern: regex,
+      allowHosts: strings,
+    }),
+  };
+}
+
+/** Validates a config object (from a file or editor settings) into a partial config. */
+export function validateConfig(raw: unknown, file: string, ruleIds: readonly string[]): Partial<Config> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(file, '', 'must hold a JSON object');
+  const shape = schema(ruleIds);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw as object)) {
+    const check = shape[key];
+    if (!check) fail(file, key, `is not a known setting (known: ${Object.keys(shape).join(', ')})`);
+    out[key] = check(value, key, file);
+  }
+  return out as Partial<Config>;
+}
+
+export function parseConfigText(text: string, file: string, ruleIds: readonly string[]): Partial<Config> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    fail(file, '', `is not valid JSON (${(error as Error).message})`);
+  }
+  return validateConfig(raw, file, ruleIds);
+}
+
+/** Defaults, then each layer in order (a file, then editor overrides). */
+export function mergeConfig(...layers: Partial<Config>[]): Config {
+  const out = defaultConfig();
+  for (const layer of layers) {
+    for (const [key, value] of Object.entries(layer) as [keyof Config, never][]) {
+      if (value === undefined) continue;
+      if (key === 'rules') out.rules = { ...out.rules, ...(value as Config['rules']) };
+      else if (key === 'database') out.database = { ...out.database, ...(value as Partial<DatabaseConfig>) };
+      else out[key] = value;
+    }
+  }
+  return out;
+}

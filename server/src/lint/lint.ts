@@ -1,0 +1,137 @@
+/**
+ * The engine's entry point: read a migration, run every enabled rule, apply suppressions and the
+ * configured severities, and attach the "ignore" quick fixes. The CLI and the language server
+ * both call `lint`.
+ */
+import type { Config, Severity } from '../config/config';
+import { Migration, readMigration, Statement } from '../migration/migration';
+import type { FileSystem } from '../migration/model';
+import type { Range } from '../sql/positions';
+import { computeFacts } from '../rules/facts';
+import { RULES, ruleById } from '../rules';
+import type { Fix, Report, Rule } from '../rules/rule';
+import { readSuppressions, Suppression } from './suppressions';
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  start: number;
+  end: number;
+  range: Range;
+  fixes: Fix[];
+}
+
+export interface LintResult {
+  migration: Migration;
+  findings: Finding[];
+}
+
+export const UNUSED_SUPPRESSION = 'unused-suppression';
+export const UNKNOWN_SUPPRESSION_RULE = 'unknown-suppression-rule';
+
+export function lint(path: string, text: string, fs: FileSystem, config: Config, rules: readonly Rule[] = RULES): LintResult {
+  const migration = readMigration(path, text, fs, { convention: config.convention });
+  return { migration, findings: lintMigration(migration, config, rules) };
+}
+
+interface Raw extends Report {
+  rule: Rule;
+}
+
+export function lintMigration(migration: Migration, config: Config, rules: readonly Rule[] = RULES): Finding[] {
+  const facts = computeFacts(migration, config);
+  const raw: Raw[] = [];
+  for (const rule of rules) {
+    if (severityOf(rule.id, config) === 'off') continue;
+    rule.check({ migration, config, facts, report: (report) => raw.push({ ...report, rule }) });
+  }
+
+  const suppressions = readSuppressions(migration.text, migration.statements);
+  const used = new Set<string>();
+  const findings: Finding[] = [];
+  for (const report of raw) {
+    const hit = suppressedBy(report, suppressions);
+    if (hit) {
+      used.add(hit);
+      continue;
+    }
+    findings.push(toFinding(migration, report.rule.id, severityOf(report.rule.id, config) as Severity, report));
+  }
+  findings.push(...suppressionFindings(migration, config, suppressions, used));
+  return findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
+}
+
+function severityOf(id: string, config: Config): Severity | 'off' {
+  return config.rules[id] ?? ruleById(id)?.defaultSeverity ?? 'info';
+}
+
+function suppressedBy(report: Raw, suppressions: Suppression[]): string | undefined {
+  for (const s of suppressions) {
+    const entry = s.rules.find((r) => r.id === report.rule.id);
+    if (!entry) continue;
+    if (s.fileWide) return `${s.start}:${entry.id}`;
+    const target = s.statement;
+    if (!target) continue;
+    const start = report.start ?? report.statement?.start;
+    if (report.statement === target || (start !== undefined && start >= target.start && start <= target.end)) return `${s.start}:${entry.id}`;
+  }
+  return undefined;
+}
+
+function suppressionFindings(migration: Migration, config: Config, suppressions: Suppression[], used: Set<string>): Finding[] {
+  const out: Finding[] = [];
+  for (const s of suppressions) {
+    if (s.rules.length === 0) {
+      out.push(engineFinding(migration, config, UNKNOWN_SUPPRESSION_RULE, s.start, s.end, 'safemig-ignore needs a list of rule IDs, e.g. `-- safemig-ignore drop-column: reason`'));
+      continue;
+    }
+    for (const entry of s.rules) {
+      const rule = ruleById(entry.id);
+      if (!rule) {
+        out.push(engineFinding(migration, config, UNKNOWN_SUPPRESSION_RULE, entry.start, entry.end, `Unknown rule ID "${entry.id}" in safemig-ignore.`));
+      } else if (!used.has(`${s.start}:${entry.id}`) && severityOf(entry.id, config) !== 'off') {
+        const where = s.fileWide ? 'in this file' : 'on the next statement';
+        out.push(engineFinding(migration, config, UNUSED_SUPPRESSION, entry.start, entry.end, `This safemig-ignore of "${entry.id}" silences nothing ${where}: remove it.`));
+      }
+    }
+  }
+  return out.filter((f) => f.severity !== ('off' as Severity));
+}
+
+function engineFinding(migration: Migration, config: Config, id: string, start: number, end: number, message: string): Finding {
+  const severity = (config.rules[id] ?? 'info') as Severity;
+  return { rule: id, severity, message, start, end, range: migration.lines.rangeOf(start, end), fixes: [] };
+}
+
+function toFinding(migration: Migration, id: string, severity: Severity, report: Raw): Finding {
+  const { lines } = migration;
+  const start = report.start ?? report.statement?.start ?? 0;
+  const end = report.end ?? report.statement?.end ?? lines.lineEnd(0);
+  const fixes = [...(report.fixes ?? []), ...ignoreFixes(migration, id, report.statement)];
+  return { rule: id, severity, message: report.message, start, end, range: lines.rangeOf(start, end), fixes };
+}
+
+/** "Ignore for this statement" (a comment line above it) and "ignore for this file". */
+function ignoreFixes(migration: Migration, id: string, statement: Statement | undefined): Fix[] {
+  const { lines, path, text } = migration;
+  const fixes: Fix[] = [];
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  if (statement && !statement.part.commentedOut) {
+    const line = lines.positionAt(statement.start).line;
+    const lineStart = lines.lineStart(line);
+    const indent = /^[ \t]*/.exec(text.slice(lineStart, statement.start))?.[0] ?? '';
+    const at = { line, character: 0 };
+    fixes.push({ title: `Ignore ${id} for this statement`, edits: [{ path, range: { start: at, end: at }, newText: `${indent}-- safemig-ignore ${id}: <reason>${eol}` }] });
+  }
+  const existing = /^--\s*safemig-ignore-file\s+([^:\r\n]*)/m.exec(text);
+  if (existing) {
+    const listEnd = existing.index + existing[0].trimEnd().length;
+    const at = lines.positionAt(listEnd);
+    fixes.push({ title: `Ignore ${id} for this file`, edits: [{ path, range: { start: at, end: at }, newText: `, ${id}` }] });
+  } else {
+    const at = { line: 0, character: 0 };
+    fixes.push({ title: `Ignore ${id} for this file`, edits: [{ path, range: { start: at, end: at }, newText: `-- safemig-ignore-file ${id}: <reason>${eol}` }] });
+  }
+  return fixes;
+}

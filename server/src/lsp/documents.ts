@@ -1,0 +1,77 @@
+/**
+ * The server's view of the workspace: open documents over the disk, configuration per file, and
+ * one lint result per document version (parsed once, shared by every feature).
+ */
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname } from 'node:path';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Config } from '../config/config';
+import { lint, LintResult } from '../lint/lint';
+import { ConfigResolver, configBase, isMigrationFile, ResolvedConfig } from '../workspace/settings';
+import { DiskFileSystem } from '../workspace/node-fs';
+
+export interface DocumentState {
+  uri: string;
+  path: string;
+  version: number;
+  resolved: ResolvedConfig;
+  /** Undefined when the document is not a migration (it is left alone). */
+  result?: LintResult;
+}
+
+export class Workspace {
+  readonly fs: DiskFileSystem;
+  private resolvers = new Map<string, ConfigResolver>();
+  private readonly states = new Map<string, DocumentState>();
+
+  constructor(
+    private readonly openText: (uri: string) => TextDocument | undefined,
+    private readonly roots: () => string[],
+  ) {
+    this.fs = new DiskFileSystem((path) => this.openText(pathToFileURL(path).toString())?.getText());
+  }
+
+  /** The lint result of a document's current version, computed at most once per version. */
+  stateOf(document: TextDocument, overrides: Partial<Config>): DocumentState | undefined {
+    if (!document.uri.startsWith('file:')) return undefined;
+    const cached = this.states.get(document.uri);
+    if (cached && cached.version === document.version) return cached;
+    const path = fileURLToPath(document.uri);
+    const resolved = this.resolver(overrides).resolve(path);
+    const text = document.getText();
+    const base = configBase(resolved, this.rootOf(path));
+    const state: DocumentState = { uri: document.uri, path, version: document.version, resolved };
+    if (isMigrationFile(path, text, resolved.config, base)) state.result = lint(path, text, this.fs, resolved.config);
+    this.states.set(document.uri, state);
+    return state;
+  }
+
+  cached(uri: string): DocumentState | undefined {
+    return this.states.get(uri);
+  }
+
+  forget(uri: string): void {
+    this.states.delete(uri);
+  }
+
+  /** Files or settings changed: drop every cache so the next lint reads afresh. */
+  invalidate(path?: string): void {
+    this.fs.invalidate(path);
+    this.resolvers.clear();
+    this.states.clear();
+  }
+
+  private resolver(overrides: Partial<Config>): ConfigResolver {
+    const key = JSON.stringify(overrides);
+    let resolver = this.resolvers.get(key);
+    if (!resolver) {
+      resolver = new ConfigResolver(this.fs, overrides);
+      this.resolvers.set(key, resolver);
+    }
+    return resolver;
+  }
+
+  private rootOf(path: string): string {
+    return this.roots().find((root) => path.startsWith(root + '/')) ?? dirname(path);
+  }
+}

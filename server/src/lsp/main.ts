@@ -1,0 +1,136 @@
+/** The safemig language server: diagnostics and quick fixes for migration files, over LSP. */
+import { fileURLToPath } from 'node:url';
+import {
+  CodeActionKind,
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Config, ConfigError, validateConfig } from '../config/config';
+import { RULE_IDS } from '../rules';
+import { initParser } from '../sql/pg';
+import type { EditorSettings } from '../protocol';
+import { settingsToOverrides, toCodeActions, toDiagnostic } from './convert';
+import { Workspace } from './documents';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+let roots: string[] = [];
+const workspace = new Workspace((uri) => documents.get(uri), () => roots);
+
+let pullsConfiguration = false;
+const settingsCache = new Map<string, Promise<Partial<Config>>>();
+const reportedConfigErrors = new Set<string>();
+
+connection.onInitialize(async (params) => {
+  await initParser();
+  pullsConfiguration = params.capabilities.workspace?.configuration === true;
+  roots = (params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri));
+  if (roots.length === 0 && params.rootUri) roots = [fileURLToPath(params.rootUri)];
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: false },
+    },
+    serverInfo: { name: 'safemig' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (pullsConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'safemig' });
+});
+
+/** The editor's `safemig.*` settings for a document, pulled once and cached until they change. */
+function overridesFor(uri: string): Promise<Partial<Config>> {
+  if (!pullsConfiguration) return Promise.resolve({});
+  let pending = settingsCache.get(uri);
+  if (!pending) {
+    pending = connection.workspace
+      .getConfiguration({ scopeUri: uri, section: 'safemig' })
+      .then((settings: Partial<EditorSettings> | null) => {
+        const overrides = settingsToOverrides(settings);
+        try {
+          return validateConfig(overrides, 'VS Code settings (safemig.*)', RULE_IDS);
+        } catch (error) {
+          if (error instanceof ConfigError) reportConfigError(error);
+          return {};
+        }
+      }, () => ({}));
+    settingsCache.set(uri, pending);
+  }
+  return pending;
+}
+
+function reportConfigError(error: ConfigError): void {
+  if (reportedConfigErrors.has(error.message)) return;
+  reportedConfigErrors.add(error.message);
+  void connection.window.showErrorMessage(`safemig: invalid configuration: ${error.message}`);
+}
+
+// Lint the newest version of each changed document once; skip versions superseded meanwhile.
+const queued = new Set<string>();
+
+function schedule(uri: string): void {
+  if (queued.has(uri)) return;
+  queued.add(uri);
+  setImmediate(() => {
+    queued.delete(uri);
+    void validate(uri);
+  });
+}
+
+async function validate(uri: string): Promise<void> {
+  const document = documents.get(uri);
+  if (!document) return;
+  const overrides = await overridesFor(uri);
+  const current = documents.get(uri);
+  if (!current || current.version !== document.version) return;
+  try {
+    const state = workspace.stateOf(current, overrides);
+    if (state?.resolved.error) reportConfigError(state.resolved.error);
+    const diagnostics = state?.result?.findings.map(toDiagnostic) ?? [];
+    await connection.sendDiagnostics({ uri, version: current.version, diagnostics });
+  } catch (error) {
+    // A bug on one document must not take the server down: say so and keep serving.
+    connection.console.error(`safemig: could not lint ${uri}: ${error instanceof Error ? error.stack : String(error)}`);
+  }
+}
+
+function revalidateAll(): void {
+  for (const document of documents.all()) schedule(document.uri);
+}
+
+documents.onDidOpen((e) => schedule(e.document.uri));
+documents.onDidChangeContent((e) => schedule(e.document.uri));
+documents.onDidClose((e) => {
+  workspace.forget(e.document.uri);
+  settingsCache.delete(e.document.uri);
+  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+
+connection.onDidChangeConfiguration(() => {
+  settingsCache.clear();
+  reportedConfigErrors.clear();
+  workspace.invalidate();
+  revalidateAll();
+});
+
+connection.onDidChangeWatchedFiles((params) => {
+  for (const change of params.changes) {
+    if (change.uri.startsWith('file:')) workspace.invalidate(fileURLToPath(change.uri));
+  }
+  if (params.changes.some((c) => c.uri.endsWith('.safemig.json'))) reportedConfigErrors.clear();
+  revalidateAll();
+});
+
+connection.onCodeAction((params) => {
+  const actions = params.context.diagnostics.flatMap(toCodeActions);
+  if (params.context.only && !params.context.only.some((kind) => kind === CodeActionKind.QuickFix || kind.startsWith(`${CodeActionKind.QuickFix}.`))) return [];
+  return actions;
+});
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,192 @@
+/**
+ * Migration file and folder names: what a name says about direction, dialect, version and
+ * description, and how versions order. Pure string functions (no file system).
+ */
+import { MigrationName } from './model';
+
+/** A migration file name taken apart (without reading the file). */
+export interface FileNameParts {
+  /** The name without `.sql`, dialect, direction suffix and `rollback_` prefix: `001_add_x`. */
+  stem: string;
+  /** `.up.sql` / `.down.sql`. */
+  direction?: 'up' | 'down';
+  /** `rollback_NNN_x.sql`, `rollback-NNN-x.sql` or `x.rollback.sql`. */
+  rollback: boolean;
+  /** `rollback_` / `rollback-` prefix (as opposed to a `.rollback.sql` suffix). */
+  rollbackPrefix: boolean;
+  /** Database dialect written in the name (`x.postgres.up.sql`, synapse `x.sql.postgres`), lower case. */
+  dialect?: string;
+  /** The name ends with `.sql` (or `.sql.postgres` and the like). */
+  sql: boolean;
+}
+
+const DIALECTS = 'postgres|postgresql|pg|psql|cockroach|cockroachdb|crdb|mysql|mariadb|sqlite|sqlite3|mssql|sqlserver|oracle';
+const SQL_EXT = new RegExp(`\\.sql(?:\\.(${DIALECTS}))?$`, 'i');
+const DIRECTION_SUFFIX = /\.(up|down|rollback)$/i;
+const DIALECT_SUFFIX = new RegExp(`\\.(${DIALECTS})$`, 'i');
+const ROLLBACK_PREFIX = /^rollback[_-]/i;
+
+/** Dialects that safemig reads as PostgreSQL. A name without a dialect is read too. */
+export const POSTGRES_DIALECTS: ReadonlySet<string> = new Set(['postgres', 'postgresql', 'pg', 'psql']);
+
+export function splitMigrationFileName(fileName: string): FileNameParts {
+  let stem = fileName;
+  let sql = false;
+  let dialect: string | undefined;
+  const ext = SQL_EXT.exec(stem);
+  if (ext) {
+    sql = true;
+    if (ext[1]) dialect = ext[1].toLowerCase();
+    stem = stem.slice(0, ext.index);
+  }
+  let direction: 'up' | 'down' | undefined;
+  let rollback = false;
+  let rollbackPrefix = false;
+  const dir = sql ? DIRECTION_SUFFIX.exec(stem) : null;
+  if (dir) {
+    const word = dir[1].toLowerCase();
+    if (word === 'up') direction = 'up';
+    else if (word === 'down') direction = 'down';
+    else rollback = true;
+    stem = stem.slice(0, dir.index);
+  }
+  const dia = sql ? DIALECT_SUFFIX.exec(stem) : null;
+  if (dia) {
+    dialect ??= dia[1].toLowerCase();
+    stem = stem.slice(0, dia.index);
+  }
+  if (ROLLBACK_PREFIX.test(stem) && stem.length > 9) {
+    rollback = true;
+    rollbackPrefix = true;
+    stem = stem.slice(9);
+  }
+  return { stem, direction, rollback, rollbackPrefix, dialect, sql };
+}
+
+/** The name is for a dialect other than PostgreSQL (`x.mysql.up.sql`, `x.sql.sqlite`). */
+export function isOtherDialect(parts: FileNameParts): boolean {
+  return parts.dialect !== undefined && !POSTGRES_DIALECTS.has(parts.dialect);
+}
+
+const FLYWAY = /^([VU])(\d+(?:[._]\d+)*)__(.*)$/i;
+const FLYWAY_REPEATABLE = /^R__(.*)$/i;
+const V_PREFIXED = /^[Vv](\d+(?:\.\d+)*)[._-](.+)$/; // authelia: V0024.WebAuthnAttestationType
+const DIESEL = /^(\d{4}-\d{2}-\d{2}-\d{6}(?:-\d{4})?)(?:_(.*))?$/;
+const DASHED_DATE = /^(\d{4}-\d{2}-\d{2})(?:[_-](.*))?$/;
+const DOTTED = /^[vV]?(\d+(?:\.\d+)+)(?:[_-](.*))?$/;
+const NUMBERED = /^(\d+)(?:[_-](.*)|([A-Za-z].*))?$/;
+
+/**
+ * Version and description of a migration file or folder name: `001_x`, `001-x`, `20251122_x`,
+ * `20251122093000_x`, diesel `2019-02-26-002946_x`, flyway `V1.1__x` / `U1__x` / `R__x`
+ * (repeatable: empty version). `.up.sql` / `.down.sql` / `.sql`, dialects and a `rollback_`
+ * prefix are ignored. Undefined when the name has no version.
+ */
+export function parseMigrationName(fileOrFolderName: string): MigrationName | undefined {
+  const stem = splitMigrationFileName(fileOrFolderName).stem;
+  let m = FLYWAY.exec(stem);
+  if (m) return { version: m[2].replace(/_/g, '.'), versionStyle: 'flyway', description: m[3] };
+  m = FLYWAY_REPEATABLE.exec(stem);
+  if (m) return { version: '', versionStyle: 'flyway', description: m[1] };
+  m = DIESEL.exec(stem);
+  if (m) return { version: m[1], versionStyle: 'timestamp', description: m[2] ?? '' };
+  m = DASHED_DATE.exec(stem);
+  if (m) return { version: m[1], versionStyle: 'date', description: m[2] ?? '' };
+  m = NUMBERED.exec(stem);
+  if (m) return { version: m[1], versionStyle: numberStyle(m[1]), description: m[2] ?? m[3] ?? '' };
+  m = DOTTED.exec(stem);
+  if (m) return { version: m[1], versionStyle: 'other', description: m[2] ?? '' };
+  m = V_PREFIXED.exec(stem);
+  if (m) return { version: m[1], versionStyle: m[1].includes('.') ? 'other' : 'sequential', description: m[2] };
+  return undefined;
+}
+
+function numberStyle(digits: string): MigrationName['versionStyle'] {
+  const n = digits.length;
+  if (/^0+$/.test(digits) && n >= 12) return 'timestamp'; // diesel's 00000000000000_diesel_initial_setup
+  if (n >= 12 && /^(19|20)\d\d(0[1-9]|1[0-2])/.test(digits)) return 'timestamp'; // ory: 20191100000008000000
+  if (n === 8 && /^(19|20)\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/.test(digits)) return 'date';
+  // golang-migrate's `-format unix`: seconds since 1970 (2001..2033).
+  if (n === 10 && /^1\d{9}$/.test(digits)) return 'timestamp';
+  return 'sequential';
+}
+
+/**
+ * Orders two versions as the runners do: dotted parts compared one by one (flyway `1` < `1.1` <
+ * `2`), digits compared as numbers (`9` < `10`, `001` = `1`), except that two date/timestamp
+ * versions are compared as text so that `20240101` sorts after `20231231235959` (diesel, dbmate).
+ * Dashes between digits (diesel `2019-02-26-002946`) are ignored.
+ */
+export function compareVersions(a: string, b: string): number {
+  if (a === b) return 0;
+  const pa = a.split('.');
+  const pb = b.split('.');
+  const n = Math.min(pa.length, pb.length);
+  for (let i = 0; i < n; i++) {
+    const c = comparePart(undash(pa[i]), undash(pb[i]));
+    if (c !== 0) return c;
+  }
+  return pa.length - pb.length;
+}
+
+/** The two versions are the same migration version (`001` and `1`, `1_1` and `1.1`). */
+export function sameVersion(a: string, b: string): boolean {
+  return compareVersions(a.replace(/_/g, '.'), b.replace(/_/g, '.')) === 0;
+}
+
+/** A canonical text for a version, equal for versions that {@link sameVersion} says are equal. */
+export function versionKey(version: string): string {
+  return version
+    .replace(/_/g, '.')
+    .split('.')
+    .map((part) => {
+      const p = undash(part);
+      return /^\d+$/.test(p) && !isDateLike(p) ? p.replace(/^0+(?=\d)/, '') : p;
+    })
+    .join('.');
+}
+
+function undash(part: string): string {
+  return /^\d[\d-]*\d$/.test(part) ? part.replace(/-/g, '') : part;
+}
+
+function isDateLike(digits: string): boolean {
+  return digits.length >= 8 && /^(19|20)/.test(digits);
+}
+
+function comparePart(a: string, b: string): number {
+  const da = /^\d+$/.test(a);
+  const db = /^\d+$/.test(b);
+  if (da && db) {
+    if (isDateLike(a) && isDateLike(b)) return a < b ? -1 : a > b ? 1 : 0;
+    const x = a.replace(/^0+/, '');
+    const y = b.replace(/^0+/, '');
+    if (x.length !== y.length) return x.length - y.length;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (da !== db) return da ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Directory and base name of a path written with `/` or `\` (Windows), and its separator. */
+export function splitPath(path: string): { dir: string; base: string; sep: string } {
+  const slash = path.lastIndexOf('/');
+  const back = path.lastIndexOf('\\');
+  const i = Math.max(slash, back);
+  const sep = back > slash ? '\\' : '/';
+  if (i < 0) return { dir: '', base: path, sep };
+  // Keep the root: `/x.sql` → `/`, `C:\x.sql` → `C:\`.
+  const dir = i === 0 || (i === 2 && path[1] === ':') ? path.slice(0, i + 1) : path.slice(0, i);
+  return { dir, base: path.slice(i + 1), sep };
+}
+
+/** `dir` + separator + `name`, with the separator that `dir` uses. */
+export function joinPath(dir: string, ...names: string[]): string {
+  let out = dir;
+  const sep = out.lastIndexOf('\\') > out.lastIndexOf('/') ? '\\' : '/';
+  for (const name of names) {
+    if (out === '' || out.endsWith('/') || out.endsWith('\\')) out += name;
+    else out += sep + name;
+  }
+  return out;
+}

@@ -1,0 +1,29 @@
+import { names, nodeOf, tableKey } from '../sql/ast';
+import { upAlterActions } from './alter';
+import type { Rule } from './rule';
+
+const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
+
+export const addRequiredColumn: Rule = {
+  id: 'add-required-column',
+  defaultSeverity: 'error',
+  description: 'ADD COLUMN … NOT NULL without a DEFAULT on an existing table fails on a table with rows and breaks old INSERTs.',
+  check(context) {
+    for (const action of upAlterActions(context)) {
+      if (action.cmd.subtype !== 'AT_AddColumn') continue;
+      const def = nodeOf(action.cmd.def, 'ColumnDef');
+      const constraints = (def?.constraints ?? []).map((c) => nodeOf(c, 'Constraint')?.contype);
+      const notNull = constraints.includes('CONSTR_NOTNULL') || constraints.includes('CONSTR_PRIMARY');
+      // A default, an identity or a generated column, or a serial type fills existing rows.
+      const filled = constraints.some((c) => c === 'CONSTR_DEFAULT' || c === 'CONSTR_IDENTITY' || c === 'CONSTR_GENERATED');
+      const serial = SERIAL_TYPES.has(names(def?.typeName?.names).pop() ?? '');
+      if (!notNull || filled || serial) continue;
+      context.report({
+        statement: action.statement,
+        start: action.start,
+        end: action.end,
+        message: `Adding NOT NULL column ${def?.colname} to ${tableKey(action.alter.relation)} without a DEFAULT fails on a table with rows, and every INSERT of the running code breaks. Add it nullable (or with a DEFAULT), backfill, then set NOT NULL.`,
+      });
+    }
+  },
+};

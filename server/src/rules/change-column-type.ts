@@ -1,0 +1,64 @@
+import type { TypeName } from 'libpg-query';
+import { names, nodeOf, tableKey } from '../sql/ast';
+import { upAlterActions } from './alter';
+import type { Rule } from './rule';
+
+export const changeColumnType: Rule = {
+  id: 'change-column-type',
+  defaultSeverity: 'warning',
+  description: 'ALTER COLUMN … TYPE on an existing table rewrites it under an ACCESS EXCLUSIVE lock and can break old readers.',
+  check(context) {
+    // Types the columns had earlier in this migration, to recognise safe widenings.
+    const known = new Map<string, TypeName>();
+    for (const action of upAlterActions(context, false)) {
+      const column = `${tableKey(action.alter.relation)}.${action.cmd.name ?? nodeOf(action.cmd.def, 'ColumnDef')?.colname}`;
+      const def = nodeOf(action.cmd.def, 'ColumnDef');
+      if (action.cmd.subtype === 'AT_AddColumn' && def?.typeName) known.set(column, def.typeName);
+      if (action.cmd.subtype !== 'AT_AlterColumnType' || !def?.typeName) continue;
+      const before = known.get(column);
+      known.set(column, def.typeName);
+      if (!context.facts.isExisting(action.alter.relation)) continue;
+      if (before && !def.raw_default && isSafeChange(before, def.typeName)) continue;
+      context.report({
+        statement: action.statement,
+        start: action.start,
+        end: action.end,
+        message: `Changing the type of ${tableKey(action.alter.relation)}.${action.cmd.name} to ${typeText(def.typeName)} rewrites the table under an ACCESS EXCLUSIVE lock and can break code that reads the old type. Only varchar(n) → varchar(m ≥ n), varchar → text, numeric(p,s) → numeric(q ≥ p,s) and dropping a length limit are free; otherwise add a new column, backfill, and switch readers.`,
+      });
+    }
+  },
+};
+
+function baseName(type: TypeName): string {
+  const parts = names(type.names);
+  return parts[parts.length - 1] ?? '';
+}
+
+function mods(type: TypeName): number[] {
+  return (type.typmods ?? []).map((m) => nodeOf(m, 'A_Const')?.ival?.ival ?? NaN);
+}
+
+/** Changes PostgreSQL makes without a rewrite and that old readers still understand. */
+export function isSafeChange(from: TypeName, to: TypeName): boolean {
+  const a = baseName(from);
+  const b = baseName(to);
+  if ((from.arrayBounds?.length ?? 0) !== (to.arrayBounds?.length ?? 0)) return false;
+  const [n] = mods(from);
+  const [m] = mods(to);
+  if (a === 'varchar' && b === 'varchar') return to.typmods === undefined || (from.typmods !== undefined && m >= n);
+  if (a === 'varchar' && b === 'text') return true;
+  if (a === 'numeric' && b === 'numeric') {
+    if (to.typmods === undefined) return true;
+    const [p, s = 0] = mods(from);
+    const [q, t = 0] = mods(to);
+    return from.typmods !== undefined && q >= p && s === t;
+  }
+  if ((a === 'varbit' && b === 'varbit') || (a === 'bpchar' && b === 'bpchar')) return false;
+  return false;
+}
+
+function typeText(type: TypeName): string {
+  const base = baseName(type);
+  const m = mods(type);
+  return m.length > 0 ? `${base}(${m.join(',')})` : base;
+}

@@ -1,0 +1,20 @@
+import { tableKey } from '../sql/ast';
+import { upAlterActions } from './alter';
+import type { Rule } from './rule';
+
+export const dropColumn: Rule = {
+  id: 'drop-column',
+  defaultSeverity: 'warning',
+  description: 'ALTER TABLE … DROP COLUMN on an existing table breaks running code that reads or writes it, and the data is gone.',
+  check(context) {
+    for (const action of upAlterActions(context)) {
+      if (action.cmd.subtype !== 'AT_DropColumn') continue;
+      context.report({
+        statement: action.statement,
+        start: action.start,
+        end: action.end,
+        message: `Dropping column ${action.cmd.name} of ${tableKey(action.alter.relation)} breaks running code that still reads or writes it, and its data is lost. Stop using the column in the application first, deploy, then drop it.`,
+      });
+    }
+  },
+};

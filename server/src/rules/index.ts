@@ -1,0 +1,48 @@
+/** The rule registry: one line per rule. */
+import { addRequiredColumn } from './add-required-column';
+import { changeColumnType } from './change-column-type';
+import { dropColumn } from './drop-column';
+import { dropTable } from './drop-table';
+import { missingRollback } from './missing-rollback';
+import { renameColumn } from './rename-column';
+import { renameTable } from './rename-table';
+import { requireIfExists } from './require-if-exists';
+import { requireIfNotExists } from './require-if-not-exists';
+import type { Rule } from './rule';
+import { setNotNull } from './set-not-null';
+import { syntaxError } from './syntax-error';
+
+export const RULES: readonly Rule[] = [
+  syntaxError,
+  requireIfNotExists,
+  requireIfExists,
+  missingRollback,
+  dropColumn,
+  dropTable,
+  renameColumn,
+  renameTable,
+  changeColumnType,
+  addRequiredColumn,
+  setNotNull,
+];
+
+/** Findings the engine itself makes about suppression comments. */
+export const ENGINE_RULES: readonly Pick<Rule, 'id' | 'defaultSeverity' | 'description'>[] = [
+  { id: 'unused-suppression', defaultSeverity: 'info', description: 'A safemig-ignore comment that silences nothing.' },
+  { id: 'unknown-suppression-rule', defaultSeverity: 'info', description: 'A safemig-ignore comment naming no rule or an unknown rule ID.' },
+  { id: 'unreadable-file', defaultSeverity: 'error', description: 'A file that cannot be read, or is not UTF-8 text, so it was not checked.' },
+];
+
+const BY_ID = new Map<string, Pick<Rule, 'id' | 'defaultSeverity' | 'description'>>([...RULES, ...ENGINE_RULES].map((r) => [r.id, r]));
+
+export function ruleById(id: string): Pick<Rule, 'id' | 'defaultSeverity' | 'description'> | undefined {
+  return BY_ID.get(id);
+}
+
+export const RULE_IDS: readonly string[] = [...BY_ID.keys()];
+
+export const DOCS_BASE_URL = 'https://github.com/safemig/safemig/blob/main/docs/rules/';
+
+export function ruleDocUrl(id: string): string {
+  return `${DOCS_BASE_URL}${id}.md`;
+}

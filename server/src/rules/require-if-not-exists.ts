@@ -1,0 +1,97 @@
+import { alterActions, findWords, nameEnd, nodeOf, sqlTokens } from '../sql/ast';
+import type { Statement } from '../migration/migration';
+import { insertFix } from './fix';
+import type { Rule, RuleContext } from './rule';
+
+/**
+ * CREATE … without IF NOT EXISTS (or OR REPLACE) cannot be re-run after a half-applied migration.
+ */
+export const requireIfNotExists: Rule = {
+  id: 'require-if-not-exists',
+  defaultSeverity: 'warning',
+  description: 'CREATE and ADD COLUMN without IF NOT EXISTS (or OR REPLACE) fail when the migration is re-run.',
+  check(context) {
+    for (const statement of context.migration.statements) checkStatement(context, statement);
+  },
+};
+
+function checkStatement(context: RuleContext, statement: Statement): void {
+  const node = statement.node;
+  const tokens = sqlTokens(statement);
+  const ifNotExists = (objectWords: string[], object: string, nameLocation?: number) => {
+    const at = findWords(tokens, objectWords);
+    if (at < 0) return;
+    const after = tokens[at + objectWords.length - 1].end;
+    const end = nameLocation !== undefined ? nameEnd(statement, nameLocation) : tokens[at + objectWords.length]?.end ?? after;
+    context.report({
+      statement,
+      start: statement.start,
+      end,
+      message: `${object} without IF NOT EXISTS fails if the migration is re-run.`,
+      fixes: [insertFix(context.migration, 'Add IF NOT EXISTS', after, ' IF NOT EXISTS')],
+    });
+  };
+  const orReplace = (object: string, headWords: number) => {
+    const createAt = findWords(tokens, ['CREATE']);
+    context.report({
+      statement,
+      start: statement.start,
+      end: tokens[Math.min(tokens.length - 1, createAt + headWords)].end,
+      message: `CREATE ${object} without OR REPLACE fails if the migration is re-run.`,
+      fixes: [insertFix(context.migration, 'Add OR REPLACE', tokens[createAt].end, ' OR REPLACE')],
+    });
+  };
+
+  const table = nodeOf(node, 'CreateStmt');
+  if (table && !table.if_not_exists) return ifNotExists(['TABLE'], 'CREATE TABLE', table.relation?.location);
+  const tableAs = nodeOf(node, 'CreateTableAsStmt');
+  if (tableAs && !tableAs.if_not_exists && !tableAs.is_select_into) {
+    const matview = tableAs.objtype === 'OBJECT_MATVIEW';
+    return ifNotExists(matview ? ['MATERIALIZED', 'VIEW'] : ['TABLE'], matview ? 'CREATE MATERIALIZED VIEW' : 'CREATE TABLE AS', tableAs.into?.rel?.location);
+  }
+  const index = nodeOf(node, 'IndexStmt');
+  if (index && !index.if_not_exists) {
+    const words = index.concurrent ? ['INDEX', 'CONCURRENTLY'] : ['INDEX'];
+    if (index.idxname) return ifNotExists(words, 'CREATE INDEX');
+    // IF NOT EXISTS needs an index name, so there is nothing to insert.
+    const at = findWords(tokens, words);
+    context.report({
+      statement,
+      start: statement.start,
+      end: tokens[at + words.length - 1]?.end ?? statement.end,
+      message: 'CREATE INDEX without a name and IF NOT EXISTS creates a second index when the migration is re-run: name the index and add IF NOT EXISTS.',
+    });
+    return;
+  }
+  const sequence = nodeOf(node, 'CreateSeqStmt');
+  if (sequence && !sequence.if_not_exists) return ifNotExists(['SEQUENCE'], 'CREATE SEQUENCE', sequence.sequence?.location);
+  const schema = nodeOf(node, 'CreateSchemaStmt');
+  if (schema && !schema.if_not_exists) return ifNotExists(['SCHEMA'], 'CREATE SCHEMA');
+  const extension = nodeOf(node, 'CreateExtensionStmt');
+  if (extension && !extension.if_not_exists) return ifNotExists(['EXTENSION'], 'CREATE EXTENSION');
+
+  const view = nodeOf(node, 'ViewStmt');
+  if (view && !view.replace) return orReplace('VIEW', tokens[1]?.value === 'VIEW' ? 2 : 3);
+  const fn = nodeOf(node, 'CreateFunctionStmt');
+  if (fn && !fn.replace) return orReplace(fn.is_procedure ? 'PROCEDURE' : 'FUNCTION', 2);
+  const trigger = nodeOf(node, 'CreateTrigStmt');
+  if (trigger && !trigger.replace && !trigger.isconstraint && context.config.pgVersion >= 14) return orReplace('TRIGGER', 2);
+
+  const alter = nodeOf(node, 'AlterTableStmt');
+  if (alter && alter.objtype === 'OBJECT_TABLE') {
+    const cmds = (alter.cmds ?? []).map((c) => nodeOf(c, 'AlterTableCmd')!);
+    for (const action of alterActions(statement, cmds, alter.relation?.location)) {
+      if (action.cmd?.subtype !== 'AT_AddColumn' || action.cmd.missing_ok) continue;
+      const clause = tokens.filter((t) => t.start >= action.start && t.end <= action.end);
+      const words = clause[1]?.value === 'COLUMN' ? 2 : 1;
+      const column = nodeOf(action.cmd.def, 'ColumnDef')?.colname ?? '';
+      context.report({
+        statement,
+        start: action.start,
+        end: clause[words]?.end ?? action.end,
+        message: `ADD COLUMN ${column} without IF NOT EXISTS fails if the migration is re-run.`,
+        fixes: [insertFix(context.migration, 'Add IF NOT EXISTS', clause[words - 1].end, ' IF NOT EXISTS')],
+      });
+    }
+  }
+}

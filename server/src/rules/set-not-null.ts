@@ -1,0 +1,37 @@
+import { names, nodeOf, tableKey } from '../sql/ast';
+import { upAlterActions } from './alter';
+import type { Rule } from './rule';
+
+export const setNotNull: Rule = {
+  id: 'set-not-null',
+  defaultSeverity: 'warning',
+  description: 'ALTER COLUMN … SET NOT NULL on an existing table scans it under an ACCESS EXCLUSIVE lock and breaks code that writes NULL.',
+  check(context) {
+    // CHECK (col IS NOT NULL) constraints seen so far: name → column, and which are validated.
+    const checks = new Map<string, { table: string; column: string; valid: boolean }>();
+    for (const action of upAlterActions(context, false)) {
+      const table = tableKey(action.alter.relation);
+      const { subtype } = action.cmd;
+      if (subtype === 'AT_AddConstraint') {
+        const constraint = nodeOf(action.cmd.def, 'Constraint');
+        const test = nodeOf(constraint?.raw_expr, 'NullTest');
+        const column = names(nodeOf(test?.arg, 'ColumnRef')?.fields).pop();
+        if (constraint?.contype === 'CONSTR_CHECK' && test?.nulltesttype === 'IS_NOT_NULL' && column) {
+          checks.set(constraint.conname ?? `${table}.${column}`, { table, column, valid: !constraint.skip_validation });
+        }
+      } else if (subtype === 'AT_ValidateConstraint') {
+        const check = checks.get(action.cmd.name ?? '');
+        if (check && check.table === table) check.valid = true;
+      } else if (subtype === 'AT_SetNotNull' && context.facts.isExisting(action.alter.relation)) {
+        const proven = [...checks.values()].some((c) => c.valid && c.table === table && c.column === action.cmd.name);
+        if (proven && context.config.pgVersion >= 12) continue;
+        context.report({
+          statement: action.statement,
+          start: action.start,
+          end: action.end,
+          message: `SET NOT NULL on ${table}.${action.cmd.name} scans the whole table under an ACCESS EXCLUSIVE lock, and running code that writes NULL breaks. On PostgreSQL 12+, add CHECK (${action.cmd.name} IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL.`,
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,32 @@
+/** PostgreSQL's own parser (libpg-query, WASM), loaded once per process. */
+import { loadModule, parseSync, hasSqlDetails, ParseResult } from 'libpg-query';
+
+let loaded: Promise<void> | undefined;
+let ready = false;
+
+/** Loads the parser's WASM module; call once at startup before parsing. */
+export function initParser(): Promise<void> {
+  loaded ??= loadModule().then(() => {
+    ready = true;
+  });
+  return loaded;
+}
+
+export class PgSyntaxError {
+  constructor(
+    readonly message: string,
+    /** UTF-8 byte offset into the parsed text. */
+    readonly cursor: number,
+  ) {}
+}
+
+export function pgParse(sql: string): ParseResult | PgSyntaxError {
+  if (!ready) throw new Error('safemig: the SQL parser is not loaded yet (call initParser first)');
+  if (sql.trim() === '') return { stmts: [] } as ParseResult;
+  try {
+    return parseSync(sql);
+  } catch (error) {
+    if (hasSqlDetails(error)) return new PgSyntaxError(error.message, error.sqlDetails?.cursorPosition ?? 0);
+    return new PgSyntaxError(error instanceof Error ? error.message : String(error), 0);
+  }
+}

@@ -1,0 +1,26 @@
+/** Reading a file as text, refusing what is not: binary files, invalid UTF-8, unreadable paths. */
+import { readFileSync } from 'node:fs';
+
+export type TextRead = { text: string } | { problem: string };
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export function readText(path: string): TextRead {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { problem: code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (error as Error).message})` };
+  }
+  return decodeText(bytes);
+}
+
+export function decodeText(bytes: Uint8Array): TextRead {
+  if (bytes.subarray(0, 8192).includes(0)) return { problem: 'not a text file (binary content)' };
+  try {
+    return { text: decoder.decode(bytes) };
+  } catch {
+    return { problem: 'not valid UTF-8 text' };
+  }
+}

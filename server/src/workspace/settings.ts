@@ -1,0 +1,92 @@
+/**
+ * Which configuration applies to a file: the nearest `.safemig.json` (parsed once and cached),
+ * merged over the defaults and under the editor's overrides.
+ */
+import { dirname, relative } from 'node:path';
+import picomatch from 'picomatch';
+import { Config, ConfigError, findConfigFile, mergeConfig, parseConfigText } from '../config/config';
+import type { FileSystem } from '../migration/model';
+import { RULE_IDS } from '../rules';
+
+export interface ResolvedConfig {
+  config: Config;
+  /** The config file that applies, if any. */
+  file?: string;
+  /** Set when the config file is invalid: the defaults apply and this says why. */
+  error?: ConfigError;
+}
+
+export class ConfigResolver {
+  private readonly cache = new Map<string, { layer?: Partial<Config>; error?: ConfigError }>();
+
+  constructor(
+    private readonly fs: FileSystem,
+    /** Overrides from the editor's settings, or a `--config` file's layer. */
+    private readonly overrides: Partial<Config> = {},
+    /** A config file that applies to every file (`--config`), instead of walking up. */
+    private readonly fixedFile?: string,
+  ) {}
+
+  resolve(path: string): ResolvedConfig {
+    const file = this.fixedFile ?? findConfigFile(path, this.fs);
+    if (!file) return { config: mergeConfig(this.overrides) };
+    const { layer, error } = this.load(file);
+    return { config: mergeConfig(layer ?? {}, this.overrides), file, error };
+  }
+
+  /** Loads and validates a config file, throwing its ConfigError when invalid. */
+  loadStrict(file: string): Partial<Config> {
+    const { layer, error } = this.load(file);
+    if (error) throw error;
+    return layer ?? {};
+  }
+
+  private load(file: string) {
+    let entry = this.cache.get(file);
+    if (!entry) {
+      const text = this.fs.readFile(file);
+      try {
+        if (text === undefined) throw new ConfigError(file, '', 'cannot be read');
+        entry = { layer: parseConfigText(text, file, RULE_IDS) };
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        entry = { error };
+      }
+      this.cache.set(file, entry);
+    }
+    return entry;
+  }
+
+  invalidate(): void {
+    this.cache.clear();
+  }
+}
+
+/** Runner markers that make any SQL file a migration, wherever it is. */
+const MARKERS = /^\s*--\s*(\+goose\s+up|migrate:up|up migration)/im;
+
+/** A file is a migration when it matches the `migrations` globs or carries runner markers. */
+export function isMigrationFile(path: string, text: string | undefined, config: Config, base: string): boolean {
+  if (!/\.sql$/i.test(path)) return false;
+  if (matchesGlobs(path, config.migrations, base)) return true;
+  return text !== undefined && MARKERS.test(text.slice(0, 4096));
+}
+
+const matchers = new Map<string, (p: string) => boolean>();
+
+export function matchesGlobs(path: string, globs: string[], base: string): boolean {
+  const rel = relative(base, path).split('\\').join('/');
+  const abs = path.replace(/^\/+/, '');
+  return globs.some((glob) => {
+    let match = matchers.get(glob);
+    if (!match) {
+      match = picomatch(glob, { dot: true });
+      matchers.set(glob, match);
+    }
+    return (!rel.startsWith('..') && match(rel)) || (glob.startsWith('**/') && match(abs));
+  });
+}
+
+export function configBase(resolved: ResolvedConfig, fallback: string): string {
+  return resolved.file ? dirname(resolved.file) : fallback;
+}
