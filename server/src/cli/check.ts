@@ -1,12 +1,11 @@
 /** `safemig check [paths…]`: lint migration files and folders for CI. */
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { lint, Finding } from '../lint/lint';
 import { configBase, ConfigResolver, isMigrationFile } from '../workspace/settings';
 import { DiskFileSystem } from '../workspace/node-fs';
-import { readText } from '../workspace/read-text';
+import { checkAll, CheckJob } from './check-pool';
 import { parseArgs, UsageError } from './args';
-import { FileReport, FORMATTERS } from './output';
+import { FORMATTERS } from './output';
 import type { Io } from './io';
 
 export const CHECK_USAGE = `usage: safemig check [paths…] [--format ${Object.keys(FORMATTERS).join('|')}] [--config FILE] [--max-warnings N]`;
@@ -27,20 +26,25 @@ export async function check(argv: string[], io: Io): Promise<number> {
   if (fixedConfig) resolver.loadStrict(fixedConfig);
 
   const targets = args.positionals.length > 0 ? args.positionals : ['.'];
-  const reports: FileReport[] = [];
+  const jobs: CheckJob[] = [];
   for (const target of targets) {
     const absolute = resolve(io.cwd, target);
     if (isDirectory(absolute)) {
       for (const found of walk(absolute)) {
         const resolved = resolver.resolve(found);
         if (resolved.error) throw resolved.error;
-        if (!isMigrationFile(found, undefined, resolved.config, configBase(resolved, absolute)) && !isMigrationFile(found, fs.readFile(found), resolved.config, configBase(resolved, absolute))) continue;
-        reports.push(checkFile(found, join(target, found.slice(absolute.length + 1)), fs, resolver));
+        const base = configBase(resolved, absolute);
+        // Globs first; only files outside them are read, for runner markers.
+        if (!isMigrationFile(found, undefined, resolved.config, base) && !isMigrationFile(found, fs.readFile(found), resolved.config, base)) continue;
+        jobs.push({ path: found, shown: join(target, found.slice(absolute.length + 1)) });
       }
     } else {
-      reports.push(checkFile(absolute, target, fs, resolver));
+      const resolved = resolver.resolve(absolute);
+      if (resolved.error) throw resolved.error;
+      jobs.push({ path: absolute, shown: target });
     }
   }
+  const reports = await checkAll(jobs, fixedConfig);
 
   io.stdout(formatter(reports));
   const all = reports.flatMap((r) => r.findings);
@@ -52,20 +56,6 @@ export async function check(argv: string[], io: Io): Promise<number> {
     return 1;
   }
   return 0;
-}
-
-function checkFile(path: string, shown: string, fs: DiskFileSystem, resolver: ConfigResolver): FileReport {
-  const resolved = resolver.resolve(path);
-  if (resolved.error) throw resolved.error;
-  const read = readText(path);
-  if ('problem' in read) return { path: shown, convention: 'unknown', findings: [unreadable(read.problem)] };
-  const { migration, findings } = lint(path, read.text, fs, resolved.config);
-  return { path: shown, convention: migration.convention.name, findings };
-}
-
-function unreadable(problem: string): Finding {
-  const at = { line: 0, character: 0 };
-  return { rule: 'unreadable-file', severity: 'error', message: `Not checked: ${problem}.`, start: 0, end: 0, range: { start: at, end: at }, fixes: [] };
 }
 
 function isDirectory(path: string): boolean {

@@ -3,6 +3,7 @@ import { ConfigError } from '../config/config';
 import { initParser } from '../sql/pg';
 import { UsageError } from './args';
 import { check, CHECK_USAGE } from './check';
+import { runCheckWorkerIfAny } from './check-pool';
 import { Io, processIo } from './io';
 
 type Command = (argv: string[], io: Io) => Promise<number>;
@@ -53,7 +54,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 declare const SAFEMIG_VERSION: string | undefined;
 const VERSION = typeof SAFEMIG_VERSION === 'string' ? SAFEMIG_VERSION : 'dev';
 
-if (require.main === module) {
+if (runCheckWorkerIfAny()) {
+  // This thread lints a slice of `safemig check`'s files; see check-pool.ts.
+} else if (require.main === module) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -29,17 +29,33 @@ export interface LintResult {
 
 export const UNUSED_SUPPRESSION = 'unused-suppression';
 export const UNKNOWN_SUPPRESSION_RULE = 'unknown-suppression-rule';
+export const FILE_TOO_LARGE = 'file-too-large';
 
-export function lint(path: string, text: string, fs: FileSystem, config: Config, rules: readonly Rule[] = RULES): LintResult {
+export interface LintOptions {
+  rules?: readonly Rule[];
+  /** Build quick fixes (the editor wants them; the CLI does not). Default true. */
+  fixes?: boolean;
+}
+
+/** Larger files are not analysed: no real migration comes near, and the editor must stay responsive. */
+export const MAX_ANALYSED_BYTES = 2 * 1024 * 1024;
+
+export function lint(path: string, text: string, fs: FileSystem, config: Config, options: LintOptions = {}): LintResult {
+  if (text.length > MAX_ANALYSED_BYTES) {
+    const migration = readMigration(path, text, fs, { convention: config.convention, skipSql: true });
+    const size = `${(Buffer.byteLength(text) / 1024 / 1024).toFixed(1)} MB`;
+    const message = `Not checked: this file is ${size}, over safemig's limit of ${MAX_ANALYSED_BYTES / 1024 / 1024} MB for one migration. Split it into smaller migrations.`;
+    return { migration, findings: [engineFinding(migration, config, FILE_TOO_LARGE, 0, migration.lines.lineEnd(0), message)] };
+  }
   const migration = readMigration(path, text, fs, { convention: config.convention });
-  return { migration, findings: lintMigration(migration, config, rules) };
+  return { migration, findings: lintMigration(migration, config, options) };
 }
 
 interface Raw extends Report {
   rule: Rule;
 }
 
-export function lintMigration(migration: Migration, config: Config, rules: readonly Rule[] = RULES): Finding[] {
+export function lintMigration(migration: Migration, config: Config, { rules = RULES, fixes = true }: LintOptions = {}): Finding[] {
   const facts = computeFacts(migration, config);
   const raw: Raw[] = [];
   for (const rule of rules) {
@@ -56,7 +72,7 @@ export function lintMigration(migration: Migration, config: Config, rules: reado
       used.add(hit);
       continue;
     }
-    findings.push(toFinding(migration, report.rule.id, severityOf(report.rule.id, config) as Severity, report));
+    findings.push(toFinding(migration, report.rule.id, severityOf(report.rule.id, config) as Severity, report, fixes));
   }
   findings.push(...suppressionFindings(migration, config, suppressions, used));
   return findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
@@ -100,15 +116,15 @@ function suppressionFindings(migration: Migration, config: Config, suppressions:
 }
 
 function engineFinding(migration: Migration, config: Config, id: string, start: number, end: number, message: string): Finding {
-  const severity = (config.rules[id] ?? 'info') as Severity;
+  const severity = (config.rules[id] ?? ruleById(id)?.defaultSeverity ?? 'info') as Severity;
   return { rule: id, severity, message, start, end, range: migration.lines.rangeOf(start, end), fixes: [] };
 }
 
-function toFinding(migration: Migration, id: string, severity: Severity, report: Raw): Finding {
+function toFinding(migration: Migration, id: string, severity: Severity, report: Raw, withFixes: boolean): Finding {
   const { lines } = migration;
   const start = report.start ?? report.statement?.start ?? 0;
   const end = report.end ?? report.statement?.end ?? lines.lineEnd(0);
-  const fixes = [...(report.fixes ?? []), ...ignoreFixes(migration, id, report.statement)];
+  const fixes = withFixes ? [...(report.fixes ?? []), ...ignoreFixes(migration, id, report.statement)] : [];
   return { rule: id, severity, message: report.message, start, end, range: lines.rangeOf(start, end), fixes };
 }
 
@@ -124,7 +140,7 @@ function ignoreFixes(migration: Migration, id: string, statement: Statement | un
     const at = { line, character: 0 };
     fixes.push({ title: `Ignore ${id} for this statement`, edits: [{ path, range: { start: at, end: at }, newText: `${indent}-- safemig-ignore ${id}: <reason>${eol}` }] });
   }
-  const existing = /^--\s*safemig-ignore-file\s+([^:\r\n]*)/m.exec(text);
+  const existing = text.includes('safemig-ignore-file') ? /^--\s*safemig-ignore-file\s+([^:\r\n]*)/m.exec(text) : null;
   if (existing) {
     const listEnd = existing.index + existing[0].trimEnd().length;
     const at = lines.positionAt(listEnd);

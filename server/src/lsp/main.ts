@@ -40,7 +40,7 @@ connection.onInitialize(async (params) => {
 });
 
 connection.onInitialized(() => {
-  if (pullsConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'safemig' });
+  if (pullsConfiguration) connection.client.register(DidChangeConfigurationNotification.type, { section: 'safemig' }).catch(() => undefined);
 });
 
 /** The editor's `safemig.*` settings for a document, pulled once and cached until they change. */
@@ -67,7 +67,8 @@ function overridesFor(uri: string): Promise<Partial<Config>> {
 function reportConfigError(error: ConfigError): void {
   if (reportedConfigErrors.has(error.message)) return;
   reportedConfigErrors.add(error.message);
-  void connection.window.showErrorMessage(`safemig: invalid configuration: ${error.message}`);
+  connection.window.showErrorMessage(`safemig: invalid configuration: ${error.message}`);
+  connection.console.error(`safemig: invalid configuration: ${error.message}`);
 }
 
 // Lint the newest version of each changed document once; skip versions superseded meanwhile.
@@ -108,7 +109,7 @@ documents.onDidChangeContent((e) => schedule(e.document.uri));
 documents.onDidClose((e) => {
   workspace.forget(e.document.uri);
   settingsCache.delete(e.document.uri);
-  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch(() => undefined);
 });
 
 connection.onDidChangeConfiguration(() => {

@@ -9,12 +9,17 @@
 import { ConventionInfo, ConventionName, FileSystem, MigrationName, PartSpan, TransactionOptOut } from './model';
 import {
   FileNameParts,
+  FLYWAY_REPEATABLE,
+  FLYWAY_VERSIONED,
   isOtherDialect,
   joinPath,
   parseMigrationName,
+  ROLLBACK_FOLDER as ROLLBACK_DIR,
   sameVersion,
   splitMigrationFileName,
   splitPath,
+  swapDirection,
+  UNDERSCORE_DIRECTION,
 } from './names';
 
 // ---------------------------------------------------------------------------------------------
@@ -215,6 +220,18 @@ class Context {
     return out;
   }
 
+  /**
+   * The direction of `x_up.sql` / `x_down.sql` (harness writes some of its golang-migrate files
+   * so) when the file with the other suffix is beside it; `x.up.sql` / `x.down.sql` otherwise.
+   */
+  direction(): 'up' | 'down' | undefined {
+    if (this.file.direction) return this.file.direction;
+    const m = UNDERSCORE_DIRECTION.exec(this.base);
+    if (!m) return undefined;
+    const kind = m[1].toLowerCase() as 'up' | 'down';
+    return this.has(this.dir, swapDirection(this.base, kind === 'up' ? 'down' : 'up')) ? kind : undefined;
+  }
+
   /** The rollback twin of a plain up file, memoised (guess and build both ask). */
   rollbackTwinOfUp(): TwinResult | undefined {
     if (this.rollbackUp === undefined) this.rollbackUp = findRollbackOfUp(this) ?? null;
@@ -227,10 +244,6 @@ interface TwinResult {
   exists: boolean;
 }
 
-const FLYWAY_VERSIONED = /^([VU])\d+(?:[._]\d+)*__/i;
-const FLYWAY_REPEATABLE = /^R__/i;
-/** Folder names that hold rollback scripts: `rollback/`, `down/`, `rollback_dbs/`, `db_rollbacks/`. */
-const ROLLBACK_DIR = /^(?:rollbacks?|downs?|undo|rollback[_-][\w.-]*|[\w.-]*[_-]rollbacks?)$/i;
 
 function guess(ctx: Context, scan: MarkerScan): ConventionName {
   const family = markerFamily(scan);
@@ -241,7 +254,7 @@ function guess(ctx: Context, scan: MarkerScan): ConventionName {
   if (lower === 'migration.sql' && isPrisma(ctx)) return 'prisma';
   if (sqitchPlace(ctx)) return 'sqitch';
   if (ctx.file.sql && (FLYWAY_VERSIONED.test(base) || FLYWAY_REPEATABLE.test(base))) return 'flyway';
-  if (ctx.file.direction) return 'golang-migrate';
+  if (ctx.direction()) return 'golang-migrate';
   if (ctx.file.rollback || rollbackFolderOfDown(ctx)) return 'rollback-files';
   if (isSupabase(ctx)) return 'supabase';
   if (family === 'template') return 'template';
@@ -468,7 +481,7 @@ function onlyCommentsOrBlank(text: string, start: number, end: number): boolean 
 
 /** golang-migrate (and sqlx, ory/popx, authelia): `x.up.sql` + `x.down.sql`. */
 function buildUpDownFiles(ctx: Context, scan: MarkerScan, text: string): ConventionInfo {
-  const direction = ctx.file.direction;
+  const direction = ctx.direction();
   const n = fileName(ctx);
   if (!direction) return single('golang-migrate', ctx, scan, text, { runnerTransaction: true, expectsRollback: true, name: n });
   const kind = direction;
@@ -491,22 +504,14 @@ function buildUpDownFiles(ctx: Context, scan: MarkerScan, text: string): Convent
   const info: ConventionInfo = {
     name: 'golang-migrate',
     role: kind,
-    parts: [wholePart(text, scan.bom, kind, true)],
+    // ory/popx runs `x.autocommit.up.sql` outside a transaction.
+    parts: [wholePart(text, scan.bom, kind, !ctx.file.autocommit)],
     twin: twin.twin,
     twinExists: twin.exists,
     expectsRollback: true,
   };
   if (n) info.migrationName = n;
   return info;
-}
-
-function swapDirection(base: string, want: 'up' | 'down'): string {
-  const re = want === 'down' ? /\.up(?=(?:\.[a-z0-9]+)?\.sql(?:\.[a-z0-9]+)?$)/i : /\.down(?=(?:\.[a-z0-9]+)?\.sql(?:\.[a-z0-9]+)?$)/i;
-  const m = re.exec(base);
-  if (!m) return base;
-  const word = m[0].slice(1);
-  const repl = word === word.toUpperCase() ? want.toUpperCase() : want;
-  return base.slice(0, m.index + 1) + repl + base.slice(m.index + m[0].length);
 }
 
 /** diesel / sourcegraph: `<version>_<name>/up.sql` + `down.sql`. */

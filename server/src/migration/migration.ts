@@ -38,11 +38,13 @@ export interface Migration extends MigrationFile {
 
 export interface ReadOptions {
   convention?: ConventionName | 'auto';
+  /** Detect the convention and parts but do not parse the SQL (files too large to analyse). */
+  skipSql?: boolean;
 }
 
 export function readMigration(path: string, text: string, fs: FileSystem, options: ReadOptions = {}): Migration {
   const forced = options.convention && options.convention !== 'auto' ? options.convention : undefined;
-  const file = readFile(path, text, detectConvention(path, text, fs, forced));
+  const file = readFile(path, text, detectConvention(path, text, fs, forced), options.skipSql);
   let twin: MigrationFile | undefined | null = null;
   return {
     ...file,
@@ -59,8 +61,8 @@ export function readMigration(path: string, text: string, fs: FileSystem, option
   };
 }
 
-function readFile(path: string, text: string, convention: ConventionInfo): MigrationFile {
-  const parts = convention.parts.map((span) => readPart(text, span));
+function readFile(path: string, text: string, convention: ConventionInfo, skipSql = false): MigrationFile {
+  const parts = convention.parts.map((span) => (skipSql ? { ...span, statements: [], errors: [] } : readPart(text, span)));
   return { path, text, lines: new LineIndex(text), convention, parts, statements: parts.flatMap((p) => p.statements) };
 }
 

@@ -18,6 +18,8 @@ export interface FileNameParts {
   dialect?: string;
   /** The name ends with `.sql` (or `.sql.postgres` and the like). */
   sql: boolean;
+  /** ory/popx `x.autocommit.up.sql`: the runner does not wrap the file in a transaction. */
+  autocommit: boolean;
 }
 
 const DIALECTS = 'postgres|postgresql|pg|psql|cockroach|cockroachdb|crdb|mysql|mariadb|sqlite|sqlite3|mssql|sqlserver|oracle';
@@ -25,6 +27,7 @@ const SQL_EXT = new RegExp(`\\.sql(?:\\.(${DIALECTS}))?$`, 'i');
 const DIRECTION_SUFFIX = /\.(up|down|rollback)$/i;
 const DIALECT_SUFFIX = new RegExp(`\\.(${DIALECTS})$`, 'i');
 const ROLLBACK_PREFIX = /^rollback[_-]/i;
+const AUTOCOMMIT_SUFFIX = /\.autocommit$/i;
 
 /** Dialects that safemig reads as PostgreSQL. A name without a dialect is read too. */
 export const POSTGRES_DIALECTS: ReadonlySet<string> = new Set(['postgres', 'postgresql', 'pg', 'psql']);
@@ -50,17 +53,23 @@ export function splitMigrationFileName(fileName: string): FileNameParts {
     else rollback = true;
     stem = stem.slice(0, dir.index);
   }
-  const dia = sql ? DIALECT_SUFFIX.exec(stem) : null;
-  if (dia) {
-    dialect ??= dia[1].toLowerCase();
-    stem = stem.slice(0, dia.index);
+  let autocommit = false;
+  for (let i = 0; i < 2 && sql; i++) {
+    const dia = DIALECT_SUFFIX.exec(stem);
+    if (dia && dialect === undefined) {
+      dialect = dia[1].toLowerCase();
+      stem = stem.slice(0, dia.index);
+    } else if (!autocommit && AUTOCOMMIT_SUFFIX.test(stem)) {
+      autocommit = true;
+      stem = stem.slice(0, -'.autocommit'.length);
+    }
   }
   if (ROLLBACK_PREFIX.test(stem) && stem.length > 9) {
     rollback = true;
     rollbackPrefix = true;
     stem = stem.slice(9);
   }
-  return { stem, direction, rollback, rollbackPrefix, dialect, sql };
+  return { stem, direction, rollback, rollbackPrefix, dialect, sql, autocommit };
 }
 
 /** The name is for a dialect other than PostgreSQL (`x.mysql.up.sql`, `x.sql.sqlite`). */
@@ -68,8 +77,15 @@ export function isOtherDialect(parts: FileNameParts): boolean {
   return parts.dialect !== undefined && !POSTGRES_DIALECTS.has(parts.dialect);
 }
 
+/** Flyway versioned (`V1.1__x`) and undo (`U1.1__x`) file names; group 1 is the prefix. */
+export const FLYWAY_VERSIONED = /^([VU])\d+(?:[._]\d+)*__/i;
+/** Flyway repeatable file names: `R__x.sql`. */
+export const FLYWAY_REPEATABLE = /^R__/i;
+/** Folder names that hold rollback scripts: `rollback/`, `down/`, `rollback_dbs/`, `db_rollbacks/`. */
+export const ROLLBACK_FOLDER = /^(?:rollbacks?|downs?|undo|rollback[_-][\w.-]*|[\w.-]*[_-]rollbacks?)$/i;
+
 const FLYWAY = /^([VU])(\d+(?:[._]\d+)*)__(.*)$/i;
-const FLYWAY_REPEATABLE = /^R__(.*)$/i;
+const FLYWAY_REPEATABLE_NAME = /^R__(.*)$/i;
 const V_PREFIXED = /^[Vv](\d+(?:\.\d+)*)[._-](.+)$/; // authelia: V0024.WebAuthnAttestationType
 const DIESEL = /^(\d{4}-\d{2}-\d{2}-\d{6}(?:-\d{4})?)(?:_(.*))?$/;
 const DASHED_DATE = /^(\d{4}-\d{2}-\d{2})(?:[_-](.*))?$/;
@@ -86,7 +102,7 @@ export function parseMigrationName(fileOrFolderName: string): MigrationName | un
   const stem = splitMigrationFileName(fileOrFolderName).stem;
   let m = FLYWAY.exec(stem);
   if (m) return { version: m[2].replace(/_/g, '.'), versionStyle: 'flyway', description: m[3] };
-  m = FLYWAY_REPEATABLE.exec(stem);
+  m = FLYWAY_REPEATABLE_NAME.exec(stem);
   if (m) return { version: '', versionStyle: 'flyway', description: m[1] };
   m = DIESEL.exec(stem);
   if (m) return { version: m[1], versionStyle: 'timestamp', description: m[2] ?? '' };
@@ -104,7 +120,9 @@ export function parseMigrationName(fileOrFolderName: string): MigrationName | un
 function numberStyle(digits: string): MigrationName['versionStyle'] {
   const n = digits.length;
   if (/^0+$/.test(digits) && n >= 12) return 'timestamp'; // diesel's 00000000000000_diesel_initial_setup
-  if (n >= 12 && /^(19|20)\d\d(0[1-9]|1[0-2])/.test(digits)) return 'timestamp'; // ory: 20191100000008000000
+  // ory/popx writes 20-digit versions with odd months and days (20241609000001000000).
+  if (n >= 14 && /^(19|20)/.test(digits)) return 'timestamp';
+  if (n >= 12 && /^(19|20)\d\d(0[1-9]|1[0-2])/.test(digits)) return 'timestamp';
   if (n === 8 && /^(19|20)\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/.test(digits)) return 'date';
   // golang-migrate's `-format unix`: seconds since 1970 (2001..2033).
   if (n === 10 && /^1\d{9}$/.test(digits)) return 'timestamp';
@@ -166,6 +184,19 @@ function comparePart(a: string, b: string): number {
   }
   if (da !== db) return da ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `x_up.sql` / `x_down.sql`: a direction only when the twin with the other suffix exists. */
+export const UNDERSCORE_DIRECTION = /[_-](up|down)\.sql$/i;
+
+/** `x.up.sql` ↔ `x.down.sql` (also `x.postgres.up.sql`, `x_up.sql`), keeping the case. */
+export function swapDirection(base: string, want: 'up' | 'down'): string {
+  const re = want === 'down' ? /[._-]up(?=(?:\.[a-z0-9]+)?\.sql(?:\.[a-z0-9]+)?$)/i : /[._-]down(?=(?:\.[a-z0-9]+)?\.sql(?:\.[a-z0-9]+)?$)/i;
+  const m = re.exec(base);
+  if (!m) return base;
+  const word = m[0].slice(1);
+  const repl = word === word.toUpperCase() ? want.toUpperCase() : want;
+  return base.slice(0, m.index + 1) + repl + base.slice(m.index + m[0].length);
 }
 
 /** Directory and base name of a path written with `/` or `\` (Windows), and its separator. */

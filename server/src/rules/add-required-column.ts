@@ -12,10 +12,13 @@ export const addRequiredColumn: Rule = {
     for (const action of upAlterActions(context)) {
       if (action.cmd.subtype !== 'AT_AddColumn') continue;
       const def = nodeOf(action.cmd.def, 'ColumnDef');
-      const constraints = (def?.constraints ?? []).map((c) => nodeOf(c, 'Constraint')?.contype);
-      const notNull = constraints.includes('CONSTR_NOTNULL') || constraints.includes('CONSTR_PRIMARY');
-      // A default, an identity or a generated column, or a serial type fills existing rows.
-      const filled = constraints.some((c) => c === 'CONSTR_DEFAULT' || c === 'CONSTR_IDENTITY' || c === 'CONSTR_GENERATED');
+      const constraints = (def?.constraints ?? []).map((c) => nodeOf(c, 'Constraint'));
+      const kinds = constraints.map((c) => c?.contype);
+      const notNull = kinds.includes('CONSTR_NOTNULL') || kinds.includes('CONSTR_PRIMARY');
+      // A default, an identity or a generated column, or a serial type fills existing rows;
+      // `DEFAULT NULL` fills nothing.
+      const filled = constraints.some((c) =>
+        (c?.contype === 'CONSTR_DEFAULT' && !nodeOf(c.raw_expr, 'A_Const')?.isnull) || c?.contype === 'CONSTR_IDENTITY' || c?.contype === 'CONSTR_GENERATED');
       const serial = SERIAL_TYPES.has(names(def?.typeName?.names).pop() ?? '');
       if (!notNull || filled || serial) continue;
       context.report({

@@ -9,13 +9,23 @@ export interface UpAlterAction extends AlterAction<AlterTableCmd> {
   alter: AlterTableStmt;
 }
 
-/** Every ALTER TABLE action in the UP part, with its clause span, in order. */
+const cache = new WeakMap<object, UpAlterAction[]>();
+
+/** Every ALTER TABLE action in the UP part, with its clause span, in order (computed once per lint). */
 export function upAlterActions(context: RuleContext, existingOnly = true): UpAlterAction[] {
+  let all = cache.get(context.facts);
+  if (!all) {
+    all = allUpAlterActions(context);
+    cache.set(context.facts, all);
+  }
+  return existingOnly ? all.filter((a) => context.facts.isExisting(a.alter.relation)) : all;
+}
+
+function allUpAlterActions(context: RuleContext): UpAlterAction[] {
   const out: UpAlterAction[] = [];
   for (const statement of context.migration.up) {
     const alter = nodeOf(statement.node, 'AlterTableStmt');
     if (!alter || alter.objtype !== 'OBJECT_TABLE') continue;
-    if (existingOnly && !context.facts.isExisting(alter.relation)) continue;
     const cmds = (alter.cmds ?? []).map((c) => nodeOf(c, 'AlterTableCmd') ?? {});
     for (const action of alterActions(statement, cmds, alter.relation?.location)) out.push({ ...action, statement, alter });
   }

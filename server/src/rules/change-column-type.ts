@@ -18,7 +18,8 @@ export const changeColumnType: Rule = {
       const before = known.get(column);
       known.set(column, def.typeName);
       if (!context.facts.isExisting(action.alter.relation)) continue;
-      if (before && !def.raw_default && isSafeChange(before, def.typeName)) continue;
+      // A USING expression or a new collation rewrites (or reindexes) whatever the types are.
+      if (before && !def.raw_default && !def.collClause && isSafeChange(before, def.typeName)) continue;
       context.report({
         statement: action.statement,
         start: action.start,
@@ -53,12 +54,16 @@ export function isSafeChange(from: TypeName, to: TypeName): boolean {
     const [q, t = 0] = mods(to);
     return from.typmods !== undefined && q >= p && s === t;
   }
-  if ((a === 'varbit' && b === 'varbit') || (a === 'bpchar' && b === 'bpchar')) return false;
   return false;
 }
 
+/** The SQL names of the types the parser spells by their internal names. */
+const SQL_NAMES: Record<string, string> = {
+  int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean', bpchar: 'char',
+};
+
 function typeText(type: TypeName): string {
-  const base = baseName(type);
+  const base = SQL_NAMES[baseName(type)] ?? baseName(type);
   const m = mods(type);
   return m.length > 0 ? `${base}(${m.join(',')})` : base;
 }

@@ -1,4 +1,5 @@
 import type { Migration } from '../migration/migration';
+import { scanMarkers } from '../migration/conventions';
 import { rollbackFor } from '../migration/inverse';
 import { LineIndex } from '../sql/positions';
 import type { Fix, Rule } from './rule';
@@ -11,6 +12,9 @@ const DOWN_MARKER: Record<string, string> = {
   plain: '-- DOWN Migration (Rollback)',
 };
 
+/** Conventions whose runner reads UP / DOWN sections; every other one runs the whole file. */
+const SECTIONED = new Set(['goose', 'dbmate', 'template']);
+
 export const missingRollback: Rule = {
   id: 'missing-rollback',
   defaultSeverity: 'warning',
@@ -22,7 +26,11 @@ export const missingRollback: Rule = {
     if (convention.role !== 'migration' && convention.role !== 'up') return;
     if (!migration.up.some((s) => s.node)) return;
     if (hasRollback(migration)) return;
-    const where = convention.twin ? `a rollback file (${relative(convention.twin, migration.path)})` : 'a DOWN section';
+    // Settings, queries and maintenance alone leave nothing to undo.
+    if (rollbackFor(migration.up, migration.text).length === 0) return;
+    const where = convention.twin
+      ? `a rollback file (${relative(convention.twin, migration.path)})`
+      : SECTIONED.has(convention.name) || convention.name === 'plain' ? 'a DOWN section' : 'a commented-out DOWN section, as the runner runs the whole file';
     report({
       message: `This migration has no rollback: ${convention.name} migrations keep it in ${where}. Without one, a bad deploy can only be fixed forward.`,
       fixes: [addRollbackFix(migration)],
@@ -30,9 +38,23 @@ export const missingRollback: Rule = {
   },
 };
 
+/**
+ * A DOWN part with any content counts: SQL, a commented-out rollback (the template style), or a
+ * note that the change cannot be undone. Only a missing or blank one is missing.
+ */
 function hasRollback(migration: Migration): boolean {
-  if (migration.convention.twin) return (migration.twin()?.statements.length ?? 0) > 0;
-  return migration.down.length > 0;
+  const { convention, text } = migration;
+  if (convention.twin) return hasContent(migration.twin()?.text ?? '');
+  if (migration.parts.some((p) => p.kind === 'down' && hasContent(text.slice(p.start, p.end)))) return true;
+  if (SECTIONED.has(convention.name)) return false;
+  // A runner that runs the whole file (Supabase, Prisma) can only keep a commented-out rollback.
+  const marker = scanMarkers(text).markers.find((m) => m.kind === 'down');
+  return marker !== undefined && hasContent(text.slice(marker.next));
+}
+
+/** Non-blank text other than comment rules such as `-- =====`. */
+function hasContent(text: string): boolean {
+  return text.split(/\r?\n|\r/).some((line) => !/^\s*(?:--[\s=#*~-]*)?$/.test(line.replace(/^\uFEFF/, '')));
 }
 
 function relative(path: string, from: string): string {
@@ -56,8 +78,9 @@ export function addRollbackFix(migration: Migration): Fix {
     const prefix = twin.text === '' || /\n$/.test(twin.text) ? '' : eol;
     return { title: 'Write the rollback file', preferred: true, edits: [{ path: twin.path, range: { start: end, end }, newText: prefix + body }] };
   }
-  // A template DOWN section is written as comments, so `psql < file` runs only the UP part.
-  const commented = convention.name === 'template' || convention.name === 'plain';
+  // A DOWN section is written as comments unless the runner reads sections (goose, dbmate), so
+  // that `psql < file` (template) or a whole-file runner (Supabase) runs only the UP part.
+  const commented = convention.name !== 'goose' && convention.name !== 'dbmate';
   const body = lines.map((l) => (commented && !l.startsWith('--') ? `-- ${l}` : l)).join(eol) + eol;
   const downPart = migration.parts.find((p) => p.kind === 'down');
   const edits: Fix['edits'] = [];

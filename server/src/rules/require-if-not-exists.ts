@@ -1,3 +1,4 @@
+import type { RangeVar } from 'libpg-query';
 import { alterActions, findWords, nameEnd, nodeOf, sqlTokens } from '../sql/ast';
 import type { Statement } from '../migration/migration';
 import { insertFix } from './fix';
@@ -18,7 +19,7 @@ export const requireIfNotExists: Rule = {
 function checkStatement(context: RuleContext, statement: Statement): void {
   const node = statement.node;
   const tokens = sqlTokens(statement);
-  const ifNotExists = (objectWords: string[], object: string, nameLocation?: number) => {
+  const ifNotExists = (objectWords: string[], object: string, nameLocation?: number, fixable = true) => {
     const at = findWords(tokens, objectWords);
     if (at < 0) return;
     const after = tokens[at + objectWords.length - 1].end;
@@ -28,7 +29,7 @@ function checkStatement(context: RuleContext, statement: Statement): void {
       start: statement.start,
       end,
       message: `${object} without IF NOT EXISTS fails if the migration is re-run.`,
-      fixes: [insertFix(context.migration, 'Add IF NOT EXISTS', after, ' IF NOT EXISTS')],
+      fixes: fixable ? [insertFix(context.migration, 'Add IF NOT EXISTS', after, ' IF NOT EXISTS')] : [],
     });
   };
   const orReplace = (object: string, headWords: number) => {
@@ -42,10 +43,11 @@ function checkStatement(context: RuleContext, statement: Statement): void {
     });
   };
 
+  // Temporary objects live for one session, and a re-run is a new session.
   const table = nodeOf(node, 'CreateStmt');
-  if (table && !table.if_not_exists) return ifNotExists(['TABLE'], 'CREATE TABLE', table.relation?.location);
+  if (table && !table.if_not_exists && !isTemp(table.relation)) return ifNotExists(['TABLE'], 'CREATE TABLE', table.relation?.location);
   const tableAs = nodeOf(node, 'CreateTableAsStmt');
-  if (tableAs && !tableAs.if_not_exists && !tableAs.is_select_into) {
+  if (tableAs && !tableAs.if_not_exists && !tableAs.is_select_into && !isTemp(tableAs.into?.rel)) {
     const matview = tableAs.objtype === 'OBJECT_MATVIEW';
     return ifNotExists(matview ? ['MATERIALIZED', 'VIEW'] : ['TABLE'], matview ? 'CREATE MATERIALIZED VIEW' : 'CREATE TABLE AS', tableAs.into?.rel?.location);
   }
@@ -64,14 +66,15 @@ function checkStatement(context: RuleContext, statement: Statement): void {
     return;
   }
   const sequence = nodeOf(node, 'CreateSeqStmt');
-  if (sequence && !sequence.if_not_exists) return ifNotExists(['SEQUENCE'], 'CREATE SEQUENCE', sequence.sequence?.location);
+  if (sequence && !sequence.if_not_exists && !isTemp(sequence.sequence)) return ifNotExists(['SEQUENCE'], 'CREATE SEQUENCE', sequence.sequence?.location);
   const schema = nodeOf(node, 'CreateSchemaStmt');
-  if (schema && !schema.if_not_exists) return ifNotExists(['SCHEMA'], 'CREATE SCHEMA');
+  // PostgreSQL refuses IF NOT EXISTS on a CREATE SCHEMA that also creates objects in it.
+  if (schema && !schema.if_not_exists) return ifNotExists(['SCHEMA'], 'CREATE SCHEMA', undefined, !schema.schemaElts?.length);
   const extension = nodeOf(node, 'CreateExtensionStmt');
   if (extension && !extension.if_not_exists) return ifNotExists(['EXTENSION'], 'CREATE EXTENSION');
 
   const view = nodeOf(node, 'ViewStmt');
-  if (view && !view.replace) return orReplace('VIEW', tokens[1]?.value === 'VIEW' ? 2 : 3);
+  if (view && !view.replace && !isTemp(view.view)) return orReplace('VIEW', tokens[1]?.value === 'VIEW' ? 2 : 3);
   const fn = nodeOf(node, 'CreateFunctionStmt');
   if (fn && !fn.replace) return orReplace(fn.is_procedure ? 'PROCEDURE' : 'FUNCTION', 2);
   const trigger = nodeOf(node, 'CreateTrigStmt');
@@ -94,4 +97,8 @@ function checkStatement(context: RuleContext, statement: Statement): void {
       });
     }
   }
+}
+
+function isTemp(relation: RangeVar | undefined): boolean {
+  return relation?.relpersistence === 't';
 }

@@ -42,7 +42,13 @@ export function parseSql(text: string, base = 0): ParsedSql {
   const tokens = lex(text);
   const masked = maskMetaCommands(text, tokens);
   const chunks = splitStatements(tokens);
-  if (chunks.length === 0) return { statements: [], errors: [] };
+  // An unclosed `/* …` swallows the rest of the file: the statements before it still parse, so
+  // report it on its own (marking the opening `/*`).
+  const last = tokens[tokens.length - 1];
+  const openComment: SqlSyntaxError[] = last?.kind === 'comment' && last.unterminated
+    ? [{ start: base + last.start, end: base + last.start + 2, message: 'unterminated /* comment' }]
+    : [];
+  if (chunks.length === 0) return { statements: [], errors: openComment };
   const whole = wholeParse(masked, tokens, base);
   if (whole) return { statements: whole, errors: [] };
 
@@ -67,7 +73,7 @@ export function parseSql(text: string, base = 0): ParsedSql {
       statements.push(makeStatement(raw.stmt, offsetOf(raw.stmt_location), rawEnd, offsetOf, chunkTokens));
     }
   }
-  return { statements, errors };
+  return { statements, errors: [...errors, ...openComment] };
 }
 
 function wholeParse(masked: string, tokens: Token[], base: number): SqlStatement[] | undefined {
@@ -123,7 +129,8 @@ function shift(tokens: Token[], base: number): Token[] {
 }
 
 function errorSpan(tokens: Token[], at: number, end: number): { start: number; end: number } {
-  const token = tokens.find((t) => t.start <= at && at < t.end) ?? tokens.find((t) => t.start >= at);
+  // "at end of input" points past the last token: mark the last token of the statement.
+  const token = tokens.find((t) => t.start <= at && at < t.end) ?? tokens.find((t) => t.start >= at) ?? tokens.filter((t) => !isTrivia(t)).pop();
   if (!token) return { start: Math.min(at, end), end };
   // An unterminated string runs to the end of the file: mark its opening line only.
   return { start: token.start, end: token.unterminated ? Math.min(token.end, token.start + 1) : token.end };

@@ -26,7 +26,19 @@ export function pgParse(sql: string): ParseResult | PgSyntaxError {
   try {
     return parseSync(sql);
   } catch (error) {
-    if (hasSqlDetails(error)) return new PgSyntaxError(error.message, error.sqlDetails?.cursorPosition ?? 0);
+    if (hasSqlDetails(error)) return new PgSyntaxError(error.message, characterToByteOffset(sql, error.sqlDetails?.cursorPosition ?? 0));
     return new PgSyntaxError(error instanceof Error ? error.message : String(error), 0);
   }
+}
+
+/** The error cursor comes in characters (code points), unlike parse-tree locations (UTF-8 bytes). */
+function characterToByteOffset(sql: string, characters: number): number {
+  let bytes = 0;
+  let seen = 0;
+  for (const ch of sql) {
+    if (seen++ >= characters) break;
+    const cp = ch.codePointAt(0) ?? 0;
+    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return bytes;
 }

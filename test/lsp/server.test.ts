@@ -1,0 +1,124 @@
+/** The language server driven over real LSP JSON-RPC, as an editor drives it. */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestClient } from '../helpers/lsp-client';
+import { applyWorkspaceEdit } from '../helpers/workspace-edit';
+
+let root: string;
+let client: TestClient;
+
+before(async () => {
+  root = mkdtempSync(join(tmpdir(), 'safemig-lsp-'));
+  mkdirSync(join(root, 'db', 'migrations'), { recursive: true });
+  client = await TestClient.start({ root });
+});
+
+after(async () => {
+  await client.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const codes = (p: { diagnostics: { code?: string | number }[] }) => p.diagnostics.map((d) => d.code);
+
+test('open: diagnostics carry rule code, doc link, source and exact UTF-16 ranges', async () => {
+  const path = join(root, 'db', 'migrations', '001_users.sql');
+  const text = '-- Migration: café ☕ 🚀\r\n-- UP Migration\r\nCREATE TABLE users (id int);\r\n\r\n-- DOWN Migration (Rollback)\r\n-- DROP TABLE IF EXISTS users;\r\n';
+  const published = await client.open(path, text);
+  assert.deepEqual(codes(published), ['require-if-not-exists']);
+  const [d] = published.diagnostics;
+  assert.equal(d.source, 'safemig');
+  assert.match(d.codeDescription!.href, /docs\/rules\/require-if-not-exists\.md$/);
+  assert.deepEqual(d.range, { start: { line: 2, character: 0 }, end: { line: 2, character: 18 } });
+});
+
+test('edit: diagnostics follow the text as it changes', async () => {
+  const path = join(root, 'db', 'migrations', '002_edit.sql');
+  const body = (sql: string) => `-- UP Migration\n${sql}\n-- DOWN Migration (Rollback)\n-- SELECT 1;\n`;
+  assert.deepEqual(codes(await client.open(path, body('ALTER TABLE t ADD COLUMN IF NOT EXISTS a int;'))), []);
+  const changed = await client.change(path, body('ALTER TABLE t DROP COLUMN IF EXISTS a;'));
+  assert.deepEqual(codes(changed), ['drop-column']);
+  assert.deepEqual(changed.diagnostics[0].range, { start: { line: 1, character: 14 }, end: { line: 1, character: 37 } });
+  assert.deepEqual(codes(await client.change(path, body('SELECT 1;'))), []);
+});
+
+test('code action: the quick fix edit, applied, makes the diagnostic go away', async () => {
+  const path = join(root, 'db', 'migrations', '003_fix.sql');
+  const text = '-- UP Migration\nCREATE INDEX idx_a ON t (a);\n-- DOWN Migration (Rollback)\n-- DROP INDEX IF EXISTS idx_a;\n';
+  const published = await client.open(path, text);
+  const diagnostic = published.diagnostics.find((d) => d.code === 'require-if-not-exists');
+  assert.ok(diagnostic);
+  const actions = await client.codeActions(path, [diagnostic]);
+  const titles = actions.map((a) => a.title);
+  assert.ok(titles.includes('Add IF NOT EXISTS'), titles.join(', '));
+  assert.ok(titles.some((t) => t.startsWith('Ignore require-if-not-exists for this statement')));
+  const fix = actions.find((a) => a.title === 'Add IF NOT EXISTS')!;
+  assert.equal(fix.kind, 'quickfix');
+  const fixed = applyWorkspaceEdit(fix.edit!, { [client.uri(path)]: text })[client.uri(path)];
+  assert.equal(fixed.split('\n')[1], 'CREATE INDEX IF NOT EXISTS idx_a ON t (a);');
+  assert.ok(!codes(await client.change(path, fixed)).includes('require-if-not-exists'));
+});
+
+test('code action: "add rollback" creates the missing down file of a golang-migrate pair', async () => {
+  mkdirSync(join(root, 'migrate'), { recursive: true });
+  const path = join(root, 'migrate', '000001_init.up.sql');
+  const text = 'CREATE TABLE IF NOT EXISTS users (id int);\nCREATE INDEX IF NOT EXISTS idx_users_id ON users (id);\n';
+  writeFileSync(path, text);
+  const published = await client.open(path, text);
+  const missing = published.diagnostics.find((d) => d.code === 'missing-rollback');
+  assert.ok(missing, JSON.stringify(codes(published)));
+  const [action] = await client.codeActions(path, [missing]);
+  const downUri = client.uri(join(root, 'migrate', '000001_init.down.sql'));
+  const files = applyWorkspaceEdit(action.edit!, {});
+  assert.equal(files[downUri], 'DROP INDEX IF EXISTS idx_users_id;\nDROP TABLE IF EXISTS users;\n');
+  // Save the rollback as the editor would, tell the server, and the finding goes away.
+  writeFileSync(join(root, 'migrate', '000001_init.down.sql'), files[downUri]);
+  void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: downUri, type: 1 }] });
+  await client.waitFor(path, (p) => !codes(p).includes('missing-rollback'));
+});
+
+test('config: .safemig.json changes a severity, and the editor settings override it', async () => {
+  const path = join(root, 'db', 'migrations', '004_config.sql');
+  const text = '-- UP Migration\nALTER TABLE accounts DROP COLUMN IF EXISTS legacy;\n-- DOWN Migration (Rollback)\n-- SELECT 1;\n';
+  const first = await client.open(path, text);
+  assert.equal(first.diagnostics.find((d) => d.code === 'drop-column')?.severity, 2);
+  writeFileSync(join(root, '.safemig.json'), JSON.stringify({ rules: { 'drop-column': 'error' } }));
+  void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri(join(root, '.safemig.json')), type: 1 }] });
+  await client.waitFor(path, (p) => p.diagnostics.find((d) => d.code === 'drop-column')?.severity === 1);
+  client.settings = { rules: { 'drop-column': 'off' } };
+  void client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+  await client.waitFor(path, (p) => !codes(p).includes('drop-column'));
+  client.settings = {};
+  rmSync(join(root, '.safemig.json'));
+  void client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+  await client.waitFor(path, (p) => p.diagnostics.find((d) => d.code === 'drop-column')?.severity === 2);
+});
+
+test('an invalid config file is reported and linting goes on with the defaults', async () => {
+  const dir = join(root, 'bad');
+  mkdirSync(join(dir, 'db', 'migrations'), { recursive: true });
+  writeFileSync(join(dir, '.safemig.json'), '{ "pgVersion": "sixteen" }');
+  const published = await client.open(join(dir, 'db', 'migrations', '001_x.sql'), '-- UP Migration\nCREATE TABLE t (a int);\n-- DOWN Migration (Rollback)\n-- DROP TABLE IF EXISTS t;\n');
+  assert.deepEqual(codes(published), ['require-if-not-exists']);
+  assert.ok(client.messages.some((m) => m.includes('.safemig.json') && m.includes('pgVersion') && m.includes('PostgreSQL major version')), client.messages.join('\n'));
+});
+
+test('files that are not migrations are left alone', async () => {
+  const published = await client.open(join(root, 'queries', 'report.sql'), 'DROP TABLE users;');
+  assert.deepEqual(published.diagnostics, []);
+});
+
+test('bad input: binary junk, a huge file and an unterminated dollar quote do not stop the server', async () => {
+  const junk = await client.open(join(root, 'db', 'migrations', '005_junk.sql'), '\u0000\u0001\uFFFD\uD800 garbage ;;; \\x');
+  assert.ok(junk.diagnostics.every((d) => d.source === 'safemig'));
+  const open = await client.open(join(root, 'db', 'migrations', '006_dollar.sql'), '-- UP Migration\nCREATE FUNCTION f() RETURNS int AS $body$ SELECT 1;\n');
+  assert.ok(codes(open).includes('syntax-error'));
+  const huge = 'ALTER TABLE IF EXISTS t ADD COLUMN IF NOT EXISTS c int;\n'.repeat(200_000);
+  const big = await client.open(join(root, 'db', 'migrations', '007_huge.sql'), `-- UP Migration\n${huge}-- DOWN Migration (Rollback)\n-- SELECT 1;\n`);
+  assert.deepEqual(codes(big), ['file-too-large']);
+  assert.match(big.diagnostics[0].message, /10\.\d MB, over safemig's limit of 2 MB/);
+  // Still answering:
+  assert.deepEqual(codes(await client.change(join(root, 'db', 'migrations', '006_dollar.sql'), '-- UP Migration\nSELECT 1;\n-- DOWN Migration (Rollback)\n-- SELECT 1;\n')), []);
+});
