@@ -22,8 +22,8 @@ export interface ClientOptions {
   root: string;
   /** `safemig.*` settings returned to workspace/configuration requests. */
   settings?: Record<string, unknown>;
-  server?: string;
-  args?: string[];
+  /** Another server to drive instead (argv), e.g. a peer's binary for the benchmark. */
+  command?: string[];
 }
 
 export class TestClient {
@@ -39,7 +39,8 @@ export class TestClient {
 
   private constructor(private readonly options: ClientOptions) {
     this.settings = options.settings ?? {};
-    this.process = spawn(process.execPath, [options.server ?? SERVER, ...(options.args ?? ['--stdio'])], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const [command, ...args] = options.command ?? [process.execPath, SERVER, '--stdio'];
+    this.process = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr!.on('data', (chunk) => (this.stderr += String(chunk)));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {

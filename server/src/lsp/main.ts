@@ -1,5 +1,5 @@
 /** The safemig language server: diagnostics and quick fixes for migration files, over LSP. */
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
   createConnection,
@@ -43,13 +43,17 @@ connection.onInitialized(() => {
   if (pullsConfiguration) connection.client.register(DidChangeConfigurationNotification.type, { section: 'safemig' }).catch(() => undefined);
 });
 
-/** The editor's `safemig.*` settings for a document, pulled once and cached until they change. */
+/**
+ * The editor's `safemig.*` settings for a document, pulled once per workspace folder (settings
+ * are per folder in practice) and cached until they change, so opening a file costs no round trip.
+ */
 function overridesFor(uri: string): Promise<Partial<Config>> {
   if (!pullsConfiguration) return Promise.resolve({});
-  let pending = settingsCache.get(uri);
+  const folder = roots.map((root) => pathToFileURL(root).toString()).find((root) => uri.startsWith(`${root}/`)) ?? uri;
+  let pending = settingsCache.get(folder);
   if (!pending) {
     pending = connection.workspace
-      .getConfiguration({ scopeUri: uri, section: 'safemig' })
+      .getConfiguration({ scopeUri: folder, section: 'safemig' })
       .then((settings: Partial<EditorSettings> | null) => {
         const overrides = settingsToOverrides(settings);
         try {
@@ -59,7 +63,7 @@ function overridesFor(uri: string): Promise<Partial<Config>> {
           return {};
         }
       }, () => ({}));
-    settingsCache.set(uri, pending);
+    settingsCache.set(folder, pending);
   }
   return pending;
 }
@@ -108,7 +112,6 @@ documents.onDidOpen((e) => schedule(e.document.uri));
 documents.onDidChangeContent((e) => schedule(e.document.uri));
 documents.onDidClose((e) => {
   workspace.forget(e.document.uri);
-  settingsCache.delete(e.document.uri);
   connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch(() => undefined);
 });
 

@@ -1,0 +1,154 @@
+/**
+ * `npm run bench`: safemig beside squawk (npm `squawk-cli`, a Rust linter of the same kind) on the
+ * shared corpus of real migrations, in one run, alternating A B A B so drift hits both.
+ *
+ * 1. CLI: wall time to lint the whole corpus (every *.sql file), N runs each.
+ * 2. LSP over stdio: open → diagnostics and edit → diagnostics latency on 200 corpus files.
+ *
+ * Prints medians, p95s and the safemig/squawk ratios. Targets (issue 2): CLI wall ≤ squawk's;
+ * server p95 ≤ squawk server's p95.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { TestClient } from '../test/helpers/lsp-client';
+
+const ROOT = join(__dirname, '..');
+const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'files');
+// squawk's native binary, called directly (no Node wrapper), so it starts as fast as it can.
+const SQUAWK = require.resolve(`@squawk-cli/${process.platform}-${process.arch}/bin/squawk`);
+const CLI_RUNS = Number(process.env.BENCH_CLI_RUNS ?? 5);
+const LSP_FILES = Number(process.env.BENCH_LSP_FILES ?? 200);
+
+const median = (xs: number[]) => quantile(xs, 0.5);
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const i = (s.length - 1) * q;
+  const lo = Math.floor(i);
+  return s[lo] + (s[Math.ceil(i)] - s[lo]) * (i - lo);
+}
+const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(2));
+
+function sqlFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sqlFiles(path) : name.endsWith('.sql') ? [path] : [];
+  });
+}
+
+function timeCommand(command: string, args: string[]): number {
+  const start = performance.now();
+  const run = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
+  const ms = performance.now() - start;
+  if (run.status !== 0 && run.status !== 1) throw new Error(`${command} ${args.slice(0, 3).join(' ')} exited ${run.status}: ${run.stderr}`);
+  return ms;
+}
+
+function benchCli(): void {
+  const config = join(mkdtempSync(join(tmpdir(), 'safemig-bench-')), 'corpus.safemig.json');
+  writeFileSync(config, JSON.stringify({ migrations: ['**/*.sql'] }));
+  const files = sqlFiles(CORPUS).length;
+  const safemig = [process.execPath, [join(ROOT, 'dist', 'cli.js'), 'check', CORPUS, '--config', config, '--format', 'json']] as const;
+  const squawk = [SQUAWK, [`${CORPUS}/**/*.sql`, '--reporter', 'json']] as const;
+  timeCommand(...safemig); // warm-up: file cache, both binaries
+  timeCommand(...squawk);
+  const a: number[] = [];
+  const b: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < CLI_RUNS; i++) {
+    a.push(timeCommand(...safemig));
+    b.push(timeCommand(...squawk));
+    ratios.push(a[i] / b[i]);
+  }
+  console.log(`\nCLI, whole corpus (${files} files, ${CLI_RUNS} runs each, alternating)`);
+  console.log('| tool | median ms | p95 ms | min ms |');
+  console.log('|---|---|---|---|');
+  console.log(`| safemig check | ${fmt(median(a))} | ${fmt(quantile(a, 0.95))} | ${fmt(Math.min(...a))} |`);
+  console.log(`| squawk | ${fmt(median(b))} | ${fmt(quantile(b, 0.95))} | ${fmt(Math.min(...b))} |`);
+  console.log(`ratio safemig/squawk, pair by pair: median ${median(ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)} (target ≤ 1)`);
+}
+
+interface Latencies {
+  open: number[];
+  edit: number[];
+}
+
+/**
+ * Opens each file and waits until its diagnostics are in hand, then edits it and waits again.
+ * safemig pushes diagnostics (publishDiagnostics); squawk's server answers pull requests
+ * (textDocument/diagnostic), so for it the wait is the request's answer.
+ */
+async function measureServer(client: TestClient, files: string[], root: string, pull: boolean, tag: string): Promise<Latencies> {
+  const out: Latencies = { open: [], edit: [] };
+  const diagnose = (path: string) => client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: client.uri(path) } });
+  for (const [i, file] of files.entries()) {
+    const text = readFileSync(file, 'utf8');
+    // Present each file as a migration of the benchmark workspace, whatever its original layout.
+    const path = join(root, 'migrations', `${tag}${String(i).padStart(4, '0')}_${file.split('/').pop()}`);
+    const edited = `${text}\n-- edited\nALTER TABLE bench_t ADD COLUMN IF NOT EXISTS c${i} int;\n`;
+    let start = performance.now();
+    if (pull) {
+      void client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: client.uri(path), languageId: 'sql', version: 1, text } });
+      await diagnose(path);
+    } else {
+      await client.open(path, text);
+    }
+    out.open.push(performance.now() - start);
+    start = performance.now();
+    if (pull) {
+      void client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: client.uri(path), version: 2 }, contentChanges: [{ text: edited }] });
+      await diagnose(path);
+    } else {
+      await client.change(path, edited);
+    }
+    out.edit.push(performance.now() - start);
+    client.close(path);
+  }
+  return out;
+}
+
+async function benchLsp(): Promise<void> {
+  const all = sqlFiles(CORPUS).filter((f) => !f.includes('/squawk/'));
+  const step = Math.max(1, Math.floor(all.length / LSP_FILES));
+  const files = all.filter((_, i) => i % step === 0).slice(0, LSP_FILES);
+  const root = mkdtempSync(join(tmpdir(), 'safemig-bench-lsp-'));
+  const results: Record<string, Latencies> = {};
+  const servers = [
+    { name: 'safemig', pull: false, options: { root } },
+    { name: 'squawk', pull: true, options: { root, command: [SQUAWK, 'server'] } },
+  ];
+  const clients = await Promise.all(servers.map((s) => TestClient.start(s.options)));
+  for (const [i, server] of servers.entries()) await measureServer(clients[i], files.slice(0, 20), root, server.pull, 'warm'); // warm-up
+  // Alternate the two servers file by file so machine noise hits both alike.
+  for (const server of servers) results[server.name] = { open: [], edit: [] };
+  for (const [k, file] of files.entries()) {
+    for (const [i, server] of servers.entries()) {
+      const one = await measureServer(clients[i], [file], root, server.pull, `${server.name}${k}-`);
+      results[server.name].open.push(...one.open);
+      results[server.name].edit.push(...one.edit);
+    }
+  }
+  await Promise.all(clients.map((c) => c.stop()));
+  console.log(`\nLSP server over stdio, ${files.length} corpus files (open → diagnostics, edit → diagnostics)`);
+  console.log('| server | open median ms | open p95 ms | edit median ms | edit p95 ms |');
+  console.log('|---|---|---|---|---|');
+  for (const [name, r] of Object.entries(results)) {
+    console.log(`| ${name} | ${fmt(median(r.open))} | ${fmt(quantile(r.open, 0.95))} | ${fmt(median(r.edit))} | ${fmt(quantile(r.edit, 0.95))} |`);
+  }
+  const s = results.safemig;
+  const q = results.squawk;
+  console.log(`ratio safemig/squawk: open p95 ${(quantile(s.open, 0.95) / quantile(q.open, 0.95)).toFixed(2)}, edit p95 ${(quantile(s.edit, 0.95) / quantile(q.edit, 0.95)).toFixed(2)} (target ≤ 1)`);
+}
+
+async function main(): Promise<void> {
+  console.log(`safemig benchmark: node ${process.version}, corpus ${CORPUS}`);
+  if (!process.argv.includes('--lsp-only')) benchCli();
+  if (!process.argv.includes('--cli-only')) await benchLsp();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

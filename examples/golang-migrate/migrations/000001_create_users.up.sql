@@ -1,0 +1,4 @@
+CREATE TABLE IF NOT EXISTS users (
+    id    BIGSERIAL PRIMARY KEY,
+    email TEXT NOT NULL
+);

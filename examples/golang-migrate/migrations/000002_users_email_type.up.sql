@@ -1,0 +1,2 @@
+ALTER TABLE users ALTER COLUMN email TYPE VARCHAR(320);
+ALTER TABLE users DROP COLUMN legacy_login;

@@ -1,0 +1,2 @@
+DROP INDEX IF EXISTS uq_webhook_inbox_sid;
+DROP TABLE IF EXISTS twilio_webhook_inbox;
