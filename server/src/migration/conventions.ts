@@ -6,7 +6,7 @@
  * Runs on every keystroke: one linear pass over the text, each directory listed at most once per
  * call, and never throws (odd input is a 'plain' file with one whole-file part).
  */
-import { ConventionInfo, ConventionName, FileSystem, MigrationName, PartSpan, TransactionOptOut } from './model';
+import { ConventionInfo, ConventionName, FileSystem, MigrationName, PartSpan } from './model';
 import {
   FileNameParts,
   FLYWAY_REPEATABLE,
@@ -98,7 +98,11 @@ export function scanMarkers(text: string): MarkerScan {
 }
 
 function classifyLine(scan: MarkerScan, line: string, lineStart: number, start: number, end: number, next: number): void {
-  let m = GOOSE.exec(line);
+  // Cheap substring checks first: most comment lines are prose or separators.
+  const goose = /\+goose/i.test(line);
+  const dbmate = !goose && /migrate:/i.test(line);
+  if (!goose && !dbmate && !/migration/i.test(line)) return;
+  let m = goose ? GOOSE.exec(line) : null;
   if (m) {
     const word = m[1].toLowerCase();
     if (word === 'up' || word === 'down') {
@@ -108,7 +112,7 @@ function classifyLine(scan: MarkerScan, line: string, lineStart: number, start: 
     }
     return;
   }
-  m = DBMATE.exec(line);
+  m = dbmate ? DBMATE.exec(line) : null;
   if (m) {
     const kind = m[1].toLowerCase() as 'up' | 'down';
     scan.markers.push({ family: 'dbmate', kind, lineStart, start, end, next, noTransaction: DBMATE_NO_TX.test(m[2]) });
@@ -190,6 +194,14 @@ class Context {
     return entries;
   }
 
+  read(path: string): string | undefined {
+    try {
+      return this.fs.readFile(path);
+    } catch {
+      return undefined;
+    }
+  }
+
   has(dir: string, name: string): boolean {
     return this.list(dir)?.includes(name) ?? false;
   }
@@ -243,7 +255,6 @@ interface TwinResult {
   twin: string;
   exists: boolean;
 }
-
 
 function guess(ctx: Context, scan: MarkerScan): ConventionName {
   const family = markerFamily(scan);
@@ -365,14 +376,16 @@ function single(
   text: string,
   o: { runnerTransaction: boolean; expectsRollback: boolean; name?: MigrationName },
 ): ConventionInfo {
-  return {
+  const info: ConventionInfo = {
     name,
     role: 'migration',
     parts: [wholePart(text, scan.bom, 'up', o.runnerTransaction)],
     twinExists: false,
     expectsRollback: o.expectsRollback,
-    migrationName: o.name ?? fileName(ctx),
   };
+  const n = o.name ?? fileName(ctx);
+  if (n) info.migrationName = n;
+  return info;
 }
 
 /** Parts between the markers of one family. */
@@ -403,16 +416,12 @@ function buildGoose(ctx: Context, scan: MarkerScan, text: string): ConventionInf
   const tx = !scan.gooseNoTransaction;
   let parts = sectionParts(scan, text, 'goose', () => tx);
   if (parts.length === 0) parts = [wholePart(text, scan.bom, 'up', tx)];
-  const optOut: TransactionOptOut | undefined = tx ? { text: `-- +goose NO TRANSACTION${scan.eol}`, at: scan.bom } : undefined;
-  return {
-    name: 'goose',
-    role: 'migration',
-    parts,
-    twinExists: false,
-    expectsRollback: true,
-    transactionOptOut: optOut,
-    migrationName: fileName(ctx),
-  };
+  const info: ConventionInfo = { name: 'goose', role: 'migration', parts, twinExists: false, expectsRollback: true };
+  // Inserted before the first line: goose reads the annotation anywhere in the file.
+  if (tx) info.transactionOptOut = { text: `-- +goose NO TRANSACTION${scan.eol}`, at: scan.bom };
+  const n = fileName(ctx);
+  if (n) info.migrationName = n;
+  return info;
 }
 
 function buildDbmate(ctx: Context, scan: MarkerScan, text: string): ConventionInfo {
@@ -492,7 +501,9 @@ function buildUpDownFiles(ctx: Context, scan: MarkerScan, text: string): Convent
     // Same version, other direction, any description (sqlx: `x_table.up.sql` + `x.down.sql`;
     // hydra: `x.postgres.up.sql` + `x.down.sql`).
     let best: string | undefined;
+    const hint = versionHint(n.version);
     for (const e of ctx.list(ctx.dir) ?? []) {
+      if (!e.includes(hint)) continue;
       const p = splitMigrationFileName(e);
       if (p.direction !== want || !p.sql || isOtherDialect(p)) continue;
       const en = parseMigrationName(e);
@@ -520,7 +531,7 @@ function buildFolderMigration(name: 'diesel' | 'sourcegraph', ctx: Context, scan
   const folderName = parseMigrationName(splitPath(ctx.dir).base);
   let runnerTransaction = name === 'diesel';
   if (name === 'diesel' && ctx.has(ctx.dir, 'metadata.toml')) {
-    const meta = ctx.fs.readFile(joinPath(ctx.dir, 'metadata.toml'));
+    const meta = ctx.read(joinPath(ctx.dir, 'metadata.toml'));
     if (meta && /^\s*run_in_transaction\s*=\s*false\b/m.test(meta)) runnerTransaction = false;
   }
   if (lower !== 'up.sql' && lower !== 'down.sql') {
@@ -645,6 +656,14 @@ function rollbackFileTwin(ctx: Context): TwinResult {
 }
 
 /**
+ * Text that every name with this version contains (`001` → `1`, `2019-02-26-002946` → `2019`):
+ * a cheap filter before parsing names, so that large folders stay fast.
+ */
+function versionHint(version: string): string {
+  return version.split(/[._-]/)[0].replace(/^0+(?=\d)/, '');
+}
+
+/**
  * A `.sql` file in `dir` with the same version as this file: a rollback one (`rollback_…`)
  * or a forward one. Prefers the same description.
  */
@@ -652,7 +671,9 @@ function findByVersion(ctx: Context, dir: string, rollback: boolean): string | u
   const n = fileName(ctx);
   if (!n || n.version === '') return undefined;
   let best: string | undefined;
+  const hint = versionHint(n.version);
   for (const e of ctx.list(dir) ?? []) {
+    if (!e.includes(hint)) continue;
     const p = splitMigrationFileName(e);
     if (!p.sql || p.rollback !== rollback || p.direction || isOtherDialect(p)) continue;
     const en = parseMigrationName(e);
@@ -780,7 +801,9 @@ function findRollbackIn(ctx: Context, dir: string): TwinResult | undefined {
   if (entries.includes(prefixed)) return { twin: joinPath(dir, prefixed), exists: true };
   const n = fileName(ctx);
   if (!n || n.version === '') return undefined;
+  const hint = versionHint(n.version);
   for (const e of entries) {
+    if (!e.includes(hint)) continue;
     const p = splitMigrationFileName(e);
     if (!p.sql || p.direction || isOtherDialect(p)) continue;
     const en = parseMigrationName(e);

@@ -120,26 +120,29 @@ export function readMigrationFolder(dir: string, fs: FileSystem, options: ReadFo
     for (const e of listDir(fs, path) ?? []) addFile(joinPath(path, e), e, true);
   };
 
+  const { dir: parent, base: self } = splitPath(dir);
+  // Reading a `rollback/` folder itself: its files are rollbacks.
+  const selfIsRollback = ROLLBACK_FOLDER.test(self);
   for (const e of [...entries].sort()) {
     const path = joinPath(dir, e);
     if (OTHER_FILE.test(e) || splitMigrationFileName(e).sql) {
-      addFile(path, e, false);
+      addFile(path, e, selfIsRollback);
       continue;
     }
-    if (!isDirectory(fs, path)) continue;
-    if (ROLLBACK_FOLDER.test(e)) {
+    const rollback = ROLLBACK_FOLDER.test(e);
+    const name = rollback ? undefined : parseMigrationName(e);
+    if ((!rollback && !name) || !isDirectory(fs, path)) continue;
+    if (rollback) {
       rollbackFolders = true;
       addRollbackFolder(path);
       continue;
     }
-    const name = parseMigrationName(e);
     if (!name) continue;
     const folder = perMigrationFolder(path, fs);
     if (folder) out.push({ ...nameFields(name), ...folder });
   }
   // `db/rollback/` beside `db/migrations/`.
-  const { dir: parent, base: self } = splitPath(dir);
-  if (self && parent !== dir && !ROLLBACK_FOLDER.test(self)) {
+  if (self && parent !== dir && !selfIsRollback) {
     for (const e of listDir(fs, parent) ?? []) {
       if (e === self || !ROLLBACK_FOLDER.test(e) || OTHER_FILE.test(e)) continue;
       const path = joinPath(parent, e);
