@@ -20,8 +20,9 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  // pg's optional native binding and the editor's own API are never bundled.
-  external: ['vscode', 'pg-native'],
+  // pg's optional native binding and the editor's own API are never bundled. PGlite (ESM) finds
+  // its WASM and data files next to its own module: loaded with import() from node_modules.
+  external: ['vscode', 'pg-native', '@electric-sql/pglite'],
 };
 
 const entries = [

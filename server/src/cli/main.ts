@@ -5,11 +5,21 @@ import { UsageError } from './args';
 import { check, CHECK_USAGE } from './check';
 import { runCheckWorkerIfAny } from './check-pool';
 import { Io, processIo } from './io';
+import { newMigration, NEW_USAGE } from './new';
+import { applyCommand, APPLY_USAGE } from './apply';
+import { rollbackCommand, ROLLBACK_USAGE } from './rollback';
+import { verifyCommand, VERIFY_USAGE } from './verify';
+import { statusCommand, STATUS_USAGE } from './status';
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
   check: { run: check, usage: CHECK_USAGE },
+  new: { run: newMigration, usage: NEW_USAGE },
+  apply: { run: applyCommand, usage: APPLY_USAGE },
+  rollback: { run: rollbackCommand, usage: ROLLBACK_USAGE },
+  verify: { run: verifyCommand, usage: VERIFY_USAGE },
+  status: { run: statusCommand, usage: STATUS_USAGE },
 };
 
 const HELP = `safemig: safe PostgreSQL migrations

@@ -1,5 +1,6 @@
 /** Output formats of `safemig check`. */
 import type { Finding } from '../lint/lint';
+import { formatGithub, formatSarif } from './sarif';
 
 export interface FileReport {
   path: string;
@@ -38,4 +39,4 @@ export const formatJson: Formatter = (reports) =>
     })),
   }) + '\n';
 
-export const FORMATTERS: Record<string, Formatter> = { text: formatText, json: formatJson };
+export const FORMATTERS: Record<string, Formatter> = { text: formatText, json: formatJson, sarif: formatSarif, github: formatGithub };

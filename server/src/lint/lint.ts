@@ -48,19 +48,22 @@ export function lint(path: string, text: string, fs: FileSystem, config: Config,
     return { migration, findings: [engineFinding(migration, config, FILE_TOO_LARGE, 0, migration.lines.lineEnd(0), message)] };
   }
   const migration = readMigration(path, text, fs, { convention: config.convention });
-  return { migration, findings: lintMigration(migration, config, options) };
+  return { migration, findings: lintMigration(migration, config, options, fs) };
 }
 
 interface Raw extends Report {
   rule: Rule;
 }
 
-export function lintMigration(migration: Migration, config: Config, { rules = RULES, fixes = true }: LintOptions = {}): Finding[] {
+/** No neighbouring files: for linting a migration on its own. */
+const NO_FILES: FileSystem = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
+
+export function lintMigration(migration: Migration, config: Config, { rules = RULES, fixes = true }: LintOptions = {}, fs: FileSystem = NO_FILES): Finding[] {
   const facts = computeFacts(migration, config);
   const raw: Raw[] = [];
   for (const rule of rules) {
     if (severityOf(rule.id, config) === 'off') continue;
-    rule.check({ migration, config, facts, report: (report) => raw.push({ ...report, rule }) });
+    rule.check({ migration, config, facts, fs, report: (report) => raw.push({ ...report, rule }) });
   }
 
   const suppressions = readSuppressions(migration.text, migration.statements);

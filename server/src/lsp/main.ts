@@ -14,7 +14,10 @@ import { RULE_IDS } from '../rules';
 import { initParser } from '../sql/pg';
 import type { EditorSettings } from '../protocol';
 import { settingsToOverrides, toCodeActions, toDiagnostic } from './convert';
-import { Workspace } from './documents';
+import { codeLensesOf } from './codelens';
+import { DocumentState, Workspace } from './documents';
+import { hoverAt } from './hover';
+import { documentSymbols, foldingRanges } from './symbols';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -22,7 +25,7 @@ let roots: string[] = [];
 const workspace = new Workspace((uri) => documents.get(uri), () => roots);
 
 let pullsConfiguration = false;
-const settingsCache = new Map<string, Promise<Partial<Config>>>();
+const settingsCache = new Map<string, Promise<FolderSettings>>();
 const reportedConfigErrors = new Set<string>();
 
 connection.onInitialize(async (params) => {
@@ -34,6 +37,10 @@ connection.onInitialize(async (params) => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: false },
+      codeLensProvider: { resolveProvider: false },
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      hoverProvider: true,
     },
     serverInfo: { name: 'safemig' },
   };
@@ -43,29 +50,41 @@ connection.onInitialized(() => {
   if (pullsConfiguration) connection.client.register(DidChangeConfigurationNotification.type, { section: 'safemig' }).catch(() => undefined);
 });
 
+interface FolderSettings {
+  enabled: boolean;
+  overrides: Partial<Config>;
+}
+
 /**
  * The editor's `safemig.*` settings for a document, pulled once per workspace folder (settings
  * are per folder in practice) and cached until they change, so opening a file costs no round trip.
  */
-function overridesFor(uri: string): Promise<Partial<Config>> {
-  if (!pullsConfiguration) return Promise.resolve({});
+function settingsFor(uri: string): Promise<FolderSettings> {
+  if (!pullsConfiguration) return Promise.resolve({ enabled: true, overrides: {} });
   const folder = roots.map((root) => pathToFileURL(root).toString()).find((root) => uri.startsWith(`${root}/`)) ?? uri;
   let pending = settingsCache.get(folder);
   if (!pending) {
-    pending = connection.workspace
-      .getConfiguration({ scopeUri: folder, section: 'safemig' })
-      .then((settings: Partial<EditorSettings> | null) => {
-        const overrides = settingsToOverrides(settings);
+    pending = connection.workspace.getConfiguration({ scopeUri: folder, section: 'safemig' }).then(
+      (settings: Partial<EditorSettings> | null) => {
+        const enabled = settings?.enable !== false;
         try {
-          return validateConfig(overrides, 'VS Code settings (safemig.*)', RULE_IDS);
+          return { enabled, overrides: validateConfig(settingsToOverrides(settings), 'VS Code settings (safemig.*)', RULE_IDS) };
         } catch (error) {
           if (error instanceof ConfigError) reportConfigError(error);
-          return {};
+          return { enabled, overrides: {} };
         }
-      }, () => ({}));
+      },
+      () => ({ enabled: true, overrides: {} }),
+    );
     settingsCache.set(folder, pending);
   }
   return pending;
+}
+
+/** A document's lint state for editor features (hover, outline, lenses): parsed once per version. */
+async function stateFor(document: TextDocument): Promise<DocumentState | undefined> {
+  const settings = await settingsFor(document.uri);
+  return settings.enabled ? workspace.stateOf(document, settings.overrides) : undefined;
 }
 
 function reportConfigError(error: ConfigError): void {
@@ -90,11 +109,11 @@ function schedule(uri: string): void {
 async function validate(uri: string): Promise<void> {
   const document = documents.get(uri);
   if (!document) return;
-  const overrides = await overridesFor(uri);
+  const settings = await settingsFor(uri);
   const current = documents.get(uri);
   if (!current || current.version !== document.version) return;
   try {
-    const state = workspace.stateOf(current, overrides);
+    const state = settings.enabled ? workspace.stateOf(current, settings.overrides) : undefined;
     if (state?.resolved.error) reportConfigError(state.resolved.error);
     const diagnostics = state?.result?.findings.map(toDiagnostic) ?? [];
     await connection.sendDiagnostics({ uri, version: current.version, diagnostics });
@@ -134,6 +153,34 @@ connection.onCodeAction((params) => {
   const actions = params.context.diagnostics.flatMap(toCodeActions);
   if (params.context.only && !params.context.only.some((kind) => kind === CodeActionKind.QuickFix || kind.startsWith(`${CodeActionKind.QuickFix}.`))) return [];
   return actions;
+});
+
+connection.onCodeLens(async (params) => {
+  const document = documents.get(params.textDocument.uri);
+  if (!document) return [];
+  const state = await stateFor(document);
+  return state ? codeLensesOf(state) : [];
+});
+
+// Outline and folding of migration files, from the same per-version lint result.
+connection.onDocumentSymbol(async (params) => {
+  const document = documents.get(params.textDocument.uri);
+  const migration = document && (await stateFor(document))?.result?.migration;
+  return migration ? documentSymbols(migration) : null;
+});
+
+connection.onFoldingRanges(async (params) => {
+  const document = documents.get(params.textDocument.uri);
+  const migration = document && (await stateFor(document))?.result?.migration;
+  return migration ? foldingRanges(migration) : null;
+});
+
+// What a statement does to production: its lock, what that blocks, rewrite or scan.
+connection.onHover(async (params) => {
+  const document = documents.get(params.textDocument.uri);
+  const state = document && (await stateFor(document));
+  const hover = state?.result && hoverAt(state.result, state.resolved.config, params.position);
+  return hover ? { contents: { kind: 'markdown', value: hover.markdown }, range: hover.range } : null;
 });
 
 documents.listen(connection);

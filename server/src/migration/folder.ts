@@ -74,6 +74,11 @@ const OTHER_FILE = /\.(?:sql|md|txt|toml|ya?ml|json|go|rs|ts|js|mjs|cjs|py|sh|lo
  */
 export function readMigrationFolder(dir: string, fs: FileSystem, options: ReadFolderOptions = {}): FolderMigration[] {
   const sniff = options.sniff ?? true;
+  // Every file of a folder asks for the same list: read it once per file-system state.
+  return fs.memo ? fs.memo(`folder:${sniff}:${dir}`, () => readFolder(dir, fs, sniff)) : readFolder(dir, fs, sniff);
+}
+
+function readFolder(dir: string, fs: FileSystem, sniff: boolean): FolderMigration[] {
   const entries = listDir(fs, dir);
   if (!entries) return [];
   if (entries.includes('sqitch.plan')) {

@@ -3,7 +3,7 @@
  * mechanically (dropped data, changed types). Used by the "add rollback" quick fix and by the
  * rollback-completeness rule.
  */
-import type { AlterTableCmd, RangeVar, TypeName } from 'libpg-query';
+import type { AlterTableCmd, Node, RangeVar, TypeName } from 'libpg-query';
 import { keyOfNames, names, nodeOf, qualifiedName, quoteIdent, sqlTokens } from '../sql/ast';
 import type { SqlStatement } from '../sql/parse';
 
@@ -22,7 +22,11 @@ const quoteQualified = (parts: string[]) => parts.map(quoteIdent).join('.');
 export function inversesOf(statement: SqlStatement, source: string): Inverse[] {
   const node = statement.node;
   if (!node) return [];
-  const summary = source.slice(statement.start, Math.min(statement.end, statement.start + 60)).replace(/\s+/g, ' ');
+  const summary = summaryOf(source, statement);
+
+  // Temporary objects vanish with the session: nothing to undo.
+  const created = nodeOf(node, 'CreateStmt')?.relation ?? nodeOf(node, 'CreateTableAsStmt')?.into?.rel ?? nodeOf(node, 'ViewStmt')?.view ?? nodeOf(node, 'CreateSeqStmt')?.sequence;
+  if (created?.relpersistence === 't') return [];
 
   const table = nodeOf(node, 'CreateStmt');
   if (table) return [drop('TABLE', qualifiedName(table.relation), `table:${relKey(table.relation)}`)];
@@ -68,6 +72,12 @@ export function inversesOf(statement: SqlStatement, source: string): Inverse[] {
     return [drop(domain ? 'DOMAIN' : 'TYPE', quoteQualified(parts), `type:${keyOfNames(parts)}`)];
   }
   if (composite) return [drop('TYPE', qualifiedName(composite.typevar), `type:${relKey(composite.typevar)}`)];
+  const range = nodeOf(node, 'CreateRangeStmt');
+  if (range) return [drop('TYPE', quoteQualified(names(range.typeName)), `type:${keyOfNames(names(range.typeName))}`)];
+  const policy = nodeOf(node, 'CreatePolicyStmt');
+  if (policy?.policy_name) {
+    return [{ sql: `DROP POLICY IF EXISTS ${quoteIdent(policy.policy_name)} ON ${qualifiedName(policy.table)};`, effect: `policy:${relKey(policy.table)}.${policy.policy_name}` }];
+  }
 
   const rename = nodeOf(node, 'RenameStmt');
   if (rename) return renameBack(rename);
@@ -94,6 +104,14 @@ export function inversesOf(statement: SqlStatement, source: string): Inverse[] {
   return [{ todo: `undo: ${summary}` }];
 }
 
+/** The statement's first 60 characters on one line, for TODO lines (never half an emoji). */
+function summaryOf(source: string, statement: SqlStatement): string {
+  let end = Math.min(statement.end, statement.start + 60);
+  const code = source.charCodeAt(end - 1);
+  if (end < statement.end && code >= 0xd800 && code <= 0xdbff) end--;
+  return source.slice(statement.start, end).replace(/\s+/g, ' ') + (end < statement.end ? '…' : '');
+}
+
 function drop(kind: string, name: string, effect: string): Inverse {
   return { sql: `DROP ${kind} IF EXISTS ${name};`, effect };
 }
@@ -115,6 +133,20 @@ function renameBack(rename: NonNullable<ReturnType<typeof nodeOf<'RenameStmt'>>>
     case 'OBJECT_INDEX': {
       const renamed = relation?.schemaname ? `${quoteIdent(relation.schemaname)}.${quoteIdent(newname)}` : quoteIdent(newname);
       return [{ sql: `ALTER INDEX ${renamed} RENAME TO ${quoteIdent(relation?.relname ?? '')};`, effect: `rename-index:${newname}->${relation?.relname}` }];
+    }
+    case 'OBJECT_VIEW':
+    case 'OBJECT_MATVIEW':
+    case 'OBJECT_SEQUENCE': {
+      const kind = { OBJECT_VIEW: 'VIEW', OBJECT_MATVIEW: 'MATERIALIZED VIEW', OBJECT_SEQUENCE: 'SEQUENCE' }[rename.renameType];
+      const renamed = relation?.schemaname ? `${quoteIdent(relation.schemaname)}.${quoteIdent(newname)}` : quoteIdent(newname);
+      return [{ sql: `ALTER ${kind} ${renamed} RENAME TO ${quoteIdent(relation?.relname ?? '')};`, effect: `rename-${kind.toLowerCase().replace(' ', '-')}:${newname}->${relation?.relname}` }];
+    }
+    case 'OBJECT_SCHEMA':
+      return [{ sql: `ALTER SCHEMA ${quoteIdent(newname)} RENAME TO ${quoteIdent(rename.subname ?? '')};`, effect: `rename-schema:${newname}->${rename.subname}` }];
+    case 'OBJECT_TYPE': {
+      const old = names(nodeOf(rename.object, 'List')?.items);
+      const renamed = [...old.slice(0, -1), newname];
+      return [{ sql: `ALTER TYPE ${quoteQualified(renamed)} RENAME TO ${quoteIdent(old[old.length - 1] ?? '')};`, effect: `rename-type:${newname}->${old[old.length - 1]}` }];
     }
     case 'OBJECT_TABCONSTRAINT':
       return [{ sql: `ALTER TABLE ${qualifiedName(relation)} RENAME CONSTRAINT ${quoteIdent(newname)} TO ${quoteIdent(rename.subname ?? '')};`, effect: `rename-constraint:${newname}->${rename.subname}` }];
@@ -145,6 +177,12 @@ function alterInverse(relation: RangeVar | undefined, cmd: AlterTableCmd, summar
       return [{ todo: `restore the default of ${key}.${cmd.name}` }];
     case 'AT_ValidateConstraint':
       return [];
+    case 'AT_EnableRowSecurity':
+      return [{ sql: `${table} DISABLE ROW LEVEL SECURITY;`, effect: `row-security:${key}` }];
+    case 'AT_DisableRowSecurity':
+      return [{ sql: `${table} ENABLE ROW LEVEL SECURITY;`, effect: `no-row-security:${key}` }];
+    case 'AT_ForceRowSecurity':
+      return [{ sql: `${table} NO FORCE ROW LEVEL SECURITY;`, effect: `force-row-security:${key}` }];
     case 'AT_DropColumn':
       return [{ todo: `recreate column ${key}.${cmd.name} (its data is gone)` }];
     case 'AT_DropConstraint':
@@ -176,3 +214,114 @@ export function rollbackFor(statements: SqlStatement[], source: string): string[
   return lines;
 }
 
+
+/**
+ * What a statement of a DOWN part undoes, as `inversesOf` effect keys (`DROP TABLE x` →
+ * `table:x`, `ALTER TABLE t RENAME COLUMN b TO a` → `rename-column:t.b->a`), to match a written
+ * rollback against the UP part. A `CREATE OR REPLACE` there restores an earlier definition:
+ * `replaced:function:f`. `DROP SCHEMA … CASCADE` also yields `dropped-schema:s`.
+ */
+export function undoneEffects(statement: SqlStatement): string[] {
+  const node = statement.node;
+  const drop = nodeOf(node, 'DropStmt');
+  if (drop) return (drop.objects ?? []).flatMap((object) => droppedEffects(drop.removeType ?? '', object, drop.behavior === 'DROP_CASCADE'));
+  const alter = nodeOf(node, 'AlterTableStmt');
+  if (alter && alter.objtype === 'OBJECT_TABLE') {
+    const key = relKey(alter.relation);
+    return (alter.cmds ?? []).flatMap((c) => {
+      const cmd = nodeOf(c, 'AlterTableCmd');
+      switch (cmd?.subtype) {
+        case 'AT_DropColumn':
+          return [`column:${key}.${cmd.name}`];
+        case 'AT_DropConstraint':
+          return [`constraint:${cmd.name}`];
+        case 'AT_DropNotNull':
+          return [`not-null:${key}.${cmd.name}`];
+        case 'AT_SetNotNull':
+          return [`nullable:${key}.${cmd.name}`];
+        case 'AT_ColumnDefault':
+          return cmd.def ? [] : [`default:${key}.${cmd.name}`];
+        case 'AT_DisableRowSecurity':
+          return [`row-security:${key}`];
+        case 'AT_EnableRowSecurity':
+          return [`no-row-security:${key}`];
+        case 'AT_NoForceRowSecurity':
+          return [`force-row-security:${key}`];
+        default:
+          return [];
+      }
+    });
+  }
+  const rename = nodeOf(node, 'RenameStmt');
+  if (rename) {
+    const from = rename.relation?.relname;
+    const to = rename.newname;
+    switch (rename.renameType) {
+      case 'OBJECT_TABLE':
+        return [`rename-table:${from}->${to}`];
+      case 'OBJECT_COLUMN':
+        return [`rename-column:${relKey(rename.relation)}.${rename.subname}->${to}`];
+      case 'OBJECT_INDEX':
+        return [`rename-index:${from}->${to}`];
+      case 'OBJECT_VIEW':
+        return [`rename-view:${from}->${to}`];
+      case 'OBJECT_MATVIEW':
+        return [`rename-materialized-view:${from}->${to}`];
+      case 'OBJECT_SEQUENCE':
+        return [`rename-sequence:${from}->${to}`];
+      case 'OBJECT_SCHEMA':
+        return [`rename-schema:${rename.subname}->${to}`];
+      case 'OBJECT_TYPE':
+        return [`rename-type:${names(nodeOf(rename.object, 'List')?.items).pop()}->${to}`];
+      case 'OBJECT_TABCONSTRAINT':
+        return [`rename-constraint:${rename.subname}->${to}`];
+      default:
+        return [];
+    }
+  }
+  const fn = nodeOf(node, 'CreateFunctionStmt');
+  if (fn?.replace) return [`replaced:${fn.is_procedure ? 'procedure' : 'function'}:${keyOfNames(names(fn.funcname))}`];
+  const view = nodeOf(node, 'ViewStmt');
+  if (view?.replace) return [`replaced:view:${relKey(view.view)}`];
+  const trigger = nodeOf(node, 'CreateTrigStmt');
+  if (trigger?.replace && trigger.trigname) return [`replaced:trigger:${trigger.trigname}`];
+  return [];
+}
+
+function droppedEffects(removeType: string, object: Node, cascade: boolean): string[] {
+  const parts = names(nodeOf(object, 'List')?.items);
+  switch (removeType) {
+    case 'OBJECT_TABLE':
+      return [`table:${keyOfNames(parts)}`];
+    case 'OBJECT_VIEW':
+      return [`view:${keyOfNames(parts)}`];
+    case 'OBJECT_MATVIEW':
+      return [`matview:${keyOfNames(parts)}`];
+    case 'OBJECT_SEQUENCE':
+      return [`sequence:${keyOfNames(parts)}`];
+    case 'OBJECT_INDEX':
+      return [`index:${parts[parts.length - 1]}`];
+    case 'OBJECT_TRIGGER':
+      return [`trigger:${parts[parts.length - 1]}`];
+    case 'OBJECT_POLICY':
+      return [`policy:${keyOfNames(parts.slice(0, -1))}.${parts[parts.length - 1]}`];
+    case 'OBJECT_SCHEMA':
+    case 'OBJECT_EXTENSION': {
+      const name = nodeOf(object, 'String')?.sval ?? '';
+      if (removeType === 'OBJECT_EXTENSION') return [`extension:${name}`];
+      return cascade ? [`schema:${name}`, `dropped-schema:${name}`] : [`schema:${name}`];
+    }
+    case 'OBJECT_FUNCTION':
+    case 'OBJECT_PROCEDURE':
+    case 'OBJECT_ROUTINE': {
+      const key = keyOfNames(names(nodeOf(object, 'ObjectWithArgs')?.objname));
+      if (removeType === 'OBJECT_ROUTINE') return [`function:${key}`, `procedure:${key}`];
+      return [`${removeType === 'OBJECT_FUNCTION' ? 'function' : 'procedure'}:${key}`];
+    }
+    case 'OBJECT_TYPE':
+    case 'OBJECT_DOMAIN':
+      return [`type:${keyOfNames(names(nodeOf(object, 'TypeName')?.names))}`];
+    default:
+      return [];
+  }
+}

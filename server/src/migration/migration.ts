@@ -84,8 +84,19 @@ function readPart(text: string, span: PartSpan): Part {
  * Prose lines among the SQL (`-- Remove the index`) are dropped until the statement parses.
  */
 function parseCommented(source: string, base: number): SqlStatement[] {
-  const uncommented = source.replace(/^([ \t]*)--/gm, '$1  ');
-  const parsed = parseSql(uncommented, base);
+  return parseAmongProse(source.replace(/^([ \t]*)--/gm, '$1  '), base);
+}
+
+/** A line that may start a statement; prose lines are skipped without parsing. */
+const STATEMENT_START = /^\s*(?:ABORT|ALTER|ANALY[SZ]E|BEGIN|CALL|CHECKPOINT|CLUSTER|COMMENT|COMMIT|COPY|CREATE|DEALLOCATE|DECLARE|DELETE|DISCARD|DO|DROP|END|EXECUTE|EXPLAIN|GRANT|IMPORT|INSERT|LISTEN|LOAD|LOCK|MERGE|NOTIFY|PREPARE|REASSIGN|REFRESH|REINDEX|RELEASE|RESET|REVOKE|ROLLBACK|SAVEPOINT|SECURITY|SELECT|SET|START|TABLE|TRUNCATE|UPDATE|VACUUM|VALUES|WITH)\b/i;
+
+/**
+ * A chunk that does not parse is read again from its next line that starts like a statement, so
+ * the SQL after a prose line survives, even one with an apostrophe (`Don't …`) that opens a
+ * runaway string. Prose lines are skipped without parsing: long notes stay cheap.
+ */
+function parseAmongProse(text: string, base: number): SqlStatement[] {
+  const parsed = parseSql(text, base);
   if (parsed.errors.length === 0) return parsed.statements;
   const out: SqlStatement[] = [];
   for (const statement of parsed.statements) {
@@ -93,14 +104,11 @@ function parseCommented(source: string, base: number): SqlStatement[] {
       out.push(statement);
       continue;
     }
-    // Retry from each later line of the failed chunk until one parses.
-    const local = uncommented.slice(statement.start - base, statement.end - base);
-    for (let nl = local.indexOf('\n'); nl >= 0; nl = local.indexOf('\n', nl + 1)) {
-      const retry = parseSql(local.slice(nl + 1), statement.start + nl + 1);
-      if (retry.errors.length === 0) {
-        out.push(...retry.statements);
-        break;
-      }
+    const end = statement.end - base;
+    for (let nl = text.indexOf('\n', statement.start - base); nl >= 0 && nl < end; nl = text.indexOf('\n', nl + 1)) {
+      if (!STATEMENT_START.test(text.slice(nl + 1, Math.min(end, nl + 81)))) continue;
+      out.push(...parseAmongProse(text.slice(nl + 1, end), base + nl + 1));
+      break;
     }
   }
   return out;

@@ -81,4 +81,9 @@ export interface FileSystem {
   /** Entry names of a directory (files and folders), or undefined when it does not exist. */
   readDir(path: string): string[] | undefined;
   isDirectory(path: string): boolean;
+  /**
+   * Optional memo for work derived from files (a folder's migrations), kept until the file
+   * system is told that something changed. Results are shared: callers must not mutate them.
+   */
+  memo?<T>(key: string, compute: () => T): T;
 }

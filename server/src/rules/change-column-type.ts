@@ -24,7 +24,7 @@ export const changeColumnType: Rule = {
         statement: action.statement,
         start: action.start,
         end: action.end,
-        message: `Changing the type of ${tableKey(action.alter.relation)}.${action.cmd.name} to ${typeText(def.typeName)} rewrites the table under an ACCESS EXCLUSIVE lock and can break code that reads the old type. Only varchar(n) → varchar(m ≥ n), varchar → text, numeric(p,s) → numeric(q ≥ p,s) and dropping a length limit are free; otherwise add a new column, backfill, and switch readers.`,
+        message: `Changing the type of ${tableKey(action.alter.relation)}.${action.cmd.name} to ${typeText(def.typeName)} ${before ? 'rewrites' : 'can rewrite'} the table under an ACCESS EXCLUSIVE lock and can break code that reads the old type. Only varchar(n) → varchar(m ≥ n), varchar → text, numeric(p,s) → numeric(q ≥ p,s) and dropping a length limit are free; otherwise add a new column, backfill, and switch readers.`,
       });
     }
   },

@@ -6,6 +6,8 @@ import type { RangeVar } from 'libpg-query';
 import type { Config } from '../config/config';
 import type { Migration, Statement } from '../migration/migration';
 import { nodeOf, tableKey } from '../sql/ast';
+import { readSession, TransactionKind } from './session';
+import { createdFunctionsOf, Volatility } from './volatility';
 
 export interface Facts {
   /** Tables created by this migration's UP part (keys from `tableKey`). */
@@ -14,6 +16,14 @@ export interface Facts {
   isExisting(relation: RangeVar | undefined): boolean;
   /** The statement runs inside a transaction (explicit BEGIN, the runner's, or assumed). */
   inTransaction(statement: Statement): boolean;
+  /** Which transaction the statement runs in, if any (see session.ts). */
+  transactionOf(statement: Statement): TransactionKind | undefined;
+  /** A non-zero `lock_timeout` is set (earlier in the same part) when the statement runs. */
+  lockTimeoutSet(statement: Statement): boolean;
+  /** Index names created by this migration's UP part (explicit `CREATE INDEX` names). */
+  readonly createdIndexes: ReadonlySet<string>;
+  /** Functions created by this migration's UP part (keys from `keyOfNames`), with their declared volatility. */
+  readonly createdFunctions: ReadonlyMap<string, Volatility>;
 }
 
 export function computeFacts(migration: Migration, config: Config): Facts {
@@ -22,23 +32,27 @@ export function computeFacts(migration: Migration, config: Config): Facts {
     const node = statement.node;
     const created = nodeOf(node, 'CreateStmt')?.relation ?? nodeOf(node, 'CreateTableAsStmt')?.into?.rel;
     if (created) createdTables.add(tableKey(created));
+    // A table created here and then renamed is still this migration's own table.
+    const rename = nodeOf(node, 'RenameStmt');
+    if (rename?.renameType === 'OBJECT_TABLE' && rename.newname && createdTables.has(tableKey(rename.relation))) {
+      createdTables.add(tableKey({ ...rename.relation, relname: rename.newname }));
+    }
   }
 
-  const transactional = new Map<Statement, boolean>();
-  for (const part of migration.parts) {
-    const implicit = part.runnerTransaction || config.assumeInTransaction;
-    let explicit = false;
-    for (const statement of part.statements) {
-      const kind = nodeOf(statement.node, 'TransactionStmt')?.kind;
-      if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') explicit = true;
-      transactional.set(statement, implicit || explicit);
-      if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK') explicit = false;
-    }
+  const session = readSession(migration, config);
+  const createdIndexes = new Set<string>();
+  for (const statement of migration.up) {
+    const name = nodeOf(statement.node, 'IndexStmt')?.idxname;
+    if (name) createdIndexes.add(name);
   }
 
   return {
     createdTables,
     isExisting: (relation) => relation !== undefined && !createdTables.has(tableKey(relation)),
-    inTransaction: (statement) => transactional.get(statement) ?? false,
+    inTransaction: (statement) => session.transactionOf(statement) !== undefined,
+    transactionOf: session.transactionOf,
+    lockTimeoutSet: session.lockTimeoutSet,
+    createdIndexes,
+    createdFunctions: createdFunctionsOf(migration.up),
   };
 }

@@ -1,16 +1,28 @@
 /** The rule registry: one line per rule. */
 import { addRequiredColumn } from './add-required-column';
+import { addUniqueConstraint } from './add-unique-constraint';
 import { changeColumnType } from './change-column-type';
+import { concurrentlyInTransaction } from './concurrently-in-transaction';
+import { constraintWithoutNotValid } from './constraint-without-not-valid';
 import { dropColumn } from './drop-column';
 import { dropTable } from './drop-table';
+import { duplicateMigrationVersion } from './duplicate-migration-version';
+import { incompleteRollback } from './incomplete-rollback';
+import { migrationFileName } from './migration-file-name';
 import { missingRollback } from './missing-rollback';
+import { nonConcurrentIndex } from './non-concurrent-index';
+import { protectedTable } from './protected-table';
 import { renameColumn } from './rename-column';
 import { renameTable } from './rename-table';
 import { requireIfExists } from './require-if-exists';
 import { requireIfNotExists } from './require-if-not-exists';
+import { requireLockTimeout } from './require-lock-timeout';
 import type { Rule } from './rule';
 import { setNotNull } from './set-not-null';
 import { syntaxError } from './syntax-error';
+import { unbalancedTransaction } from './unbalanced-transaction';
+import { unboundedDataChange } from './unbounded-data-change';
+import { volatileDefault } from './volatile-default';
 
 export const RULES: readonly Rule[] = [
   syntaxError,
@@ -24,6 +36,18 @@ export const RULES: readonly Rule[] = [
   changeColumnType,
   addRequiredColumn,
   setNotNull,
+  incompleteRollback,
+  nonConcurrentIndex,
+  concurrentlyInTransaction,
+  constraintWithoutNotValid,
+  addUniqueConstraint,
+  volatileDefault,
+  requireLockTimeout,
+  unboundedDataChange,
+  unbalancedTransaction,
+  protectedTable,
+  duplicateMigrationVersion,
+  migrationFileName,
 ];
 
 /** Findings the engine itself makes about suppression comments. */

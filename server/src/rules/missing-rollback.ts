@@ -52,9 +52,9 @@ function hasRollback(migration: Migration): boolean {
   return marker !== undefined && hasContent(text.slice(marker.next));
 }
 
-/** Non-blank text other than comment rules such as `-- =====`. */
+/** Non-blank text other than comment rules (`-- =====`) and goose annotations. */
 function hasContent(text: string): boolean {
-  return text.split(/\r?\n|\r/).some((line) => !/^\s*(?:--[\s=#*~-]*)?$/.test(line.replace(/^\uFEFF/, '')));
+  return text.split(/\r?\n|\r/).some((line) => !/^\s*(?:--[\s=#*~-]*|--\s*\+goose\b.*)?$/.test(line.replace(/^\uFEFF/, '')));
 }
 
 function relative(path: string, from: string): string {

@@ -32,12 +32,16 @@ function checkStatement(context: RuleContext, statement: Statement): void {
       fixes: fixable ? [insertFix(context.migration, 'Add IF NOT EXISTS', after, ' IF NOT EXISTS')] : [],
     });
   };
-  const orReplace = (object: string, headWords: number) => {
+  // The head `CREATE … VIEW s.name`: the object's word, then its (qualified) name.
+  const orReplace = (object: string) => {
     const createAt = findWords(tokens, ['CREATE']);
+    let name = findWords(tokens, [object], createAt) + 1;
+    if (name <= 0 || name >= tokens.length) name = tokens.length - 1;
+    while (name + 2 < tokens.length && tokens[name + 1].value === '.' && tokens[name + 1].kind === 'punct') name += 2;
     context.report({
       statement,
       start: statement.start,
-      end: tokens[Math.min(tokens.length - 1, createAt + headWords)].end,
+      end: tokens[name].end,
       message: `CREATE ${object} without OR REPLACE fails if the migration is re-run.`,
       fixes: [insertFix(context.migration, 'Add OR REPLACE', tokens[createAt].end, ' OR REPLACE')],
     });
@@ -74,11 +78,11 @@ function checkStatement(context: RuleContext, statement: Statement): void {
   if (extension && !extension.if_not_exists) return ifNotExists(['EXTENSION'], 'CREATE EXTENSION');
 
   const view = nodeOf(node, 'ViewStmt');
-  if (view && !view.replace && !isTemp(view.view)) return orReplace('VIEW', tokens[1]?.value === 'VIEW' ? 2 : 3);
+  if (view && !view.replace && !isTemp(view.view)) return orReplace('VIEW');
   const fn = nodeOf(node, 'CreateFunctionStmt');
-  if (fn && !fn.replace) return orReplace(fn.is_procedure ? 'PROCEDURE' : 'FUNCTION', 2);
+  if (fn && !fn.replace) return orReplace(fn.is_procedure ? 'PROCEDURE' : 'FUNCTION');
   const trigger = nodeOf(node, 'CreateTrigStmt');
-  if (trigger && !trigger.replace && !trigger.isconstraint && context.config.pgVersion >= 14) return orReplace('TRIGGER', 2);
+  if (trigger && !trigger.replace && !trigger.isconstraint && context.config.pgVersion >= 14) return orReplace('TRIGGER');
 
   const alter = nodeOf(node, 'AlterTableStmt');
   if (alter && alter.objtype === 'OBJECT_TABLE') {

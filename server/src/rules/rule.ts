@@ -1,6 +1,7 @@
 /** What a rule is and what it sees. One file per rule under rules/, registered in rules/index.ts. */
 import type { Config, Severity } from '../config/config';
 import type { Migration, Statement } from '../migration/migration';
+import type { FileSystem } from '../migration/model';
 import type { Range } from '../sql/positions';
 import type { Facts } from './facts';
 
@@ -40,5 +41,7 @@ export interface RuleContext {
   readonly migration: Migration;
   readonly config: Config;
   readonly facts: Facts;
+  /** The files around the migration (the editor's open documents over the disk), for folder-level rules. */
+  readonly fs: FileSystem;
   report(report: Report): void;
 }

@@ -8,8 +8,19 @@ export const syntaxError: Rule = {
     for (const part of migration.parts) {
       for (const error of part.errors) {
         const statement = part.statements.find((s) => s.start <= error.start && error.start <= s.end);
-        report({ message: `Syntax error: ${error.message}.`, statement, start: error.start, end: error.end });
+        report({ message: `Syntax error: ${shortened(error.message)}.`, statement, start: error.start, end: error.end });
       }
     }
   },
 };
+
+/**
+ * PostgreSQL quotes the text from the error on; for an unterminated string that is the rest of
+ * the file. Keep its first line, at most 40 characters.
+ */
+function shortened(message: string): string {
+  return message.replace(/ at or near "([\s\S]*)"$/, (_, near: string) => {
+    const line = near.split(/\r?\n|\r/)[0];
+    return line === near && line.length <= 40 ? ` at or near "${near}"` : ` at or near "${line.slice(0, 40)}…"`;
+  });
+}

@@ -5,6 +5,8 @@ import type { FileSystem } from '../migration/model';
 export class DiskFileSystem implements FileSystem {
   private readonly files = new Map<string, string | undefined>();
   private readonly dirs = new Map<string, string[] | undefined>();
+  private readonly directories = new Map<string, boolean>();
+  private readonly memos = new Map<string, unknown>();
 
   /** Documents open in an editor, whose text wins over the disk. */
   constructor(private readonly overlay: (path: string) => string | undefined = () => undefined) {}
@@ -38,15 +40,27 @@ export class DiskFileSystem implements FileSystem {
   }
 
   isDirectory(path: string): boolean {
-    try {
-      return statSync(path).isDirectory();
-    } catch {
-      return false;
+    let known = this.directories.get(path);
+    if (known === undefined) {
+      try {
+        known = statSync(path).isDirectory();
+      } catch {
+        known = false;
+      }
+      this.directories.set(path, known);
     }
+    return known;
+  }
+
+  memo<T>(key: string, compute: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, compute());
+    return this.memos.get(key) as T;
   }
 
   /** Forget what was read (a file changed on disk). With a path, forget that file and its folder. */
   invalidate(path?: string): void {
+    this.memos.clear();
+    this.directories.clear();
     if (path === undefined) {
       this.files.clear();
       this.dirs.clear();
@@ -54,6 +68,8 @@ export class DiskFileSystem implements FileSystem {
     }
     this.files.delete(path);
     this.dirs.delete(path);
-    this.dirs.delete(path.slice(0, path.lastIndexOf('/')) || '/');
+    // Every folder above changes too when a migration folder (diesel `<version>_<name>/up.sql`) comes or goes.
+    for (let dir = path.slice(0, path.lastIndexOf('/')); dir !== ''; dir = dir.slice(0, dir.lastIndexOf('/'))) this.dirs.delete(dir);
+    this.dirs.delete('/');
   }
 }

@@ -1,0 +1,176 @@
+/**
+ * What the database commands of the CLI share: the flags, the configuration of the file, the
+ * target (with the guard), Ctrl-C, and the exit codes.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Config, ConfigError } from '../config/config';
+import { chooseTarget, TargetChoice } from '../database/connection';
+import { defaultCacheDir } from '../database/embedded';
+import { Progress } from '../database/execute';
+import type { MigrateOptions, MigrateReport } from '../database/migrate';
+import { GuardRefusal, OpenOptions, openTarget } from '../database/open';
+import { PlanError } from '../database/plan';
+import { ConnectionError, Target } from '../database/target';
+import { DiskFileSystem } from '../workspace/node-fs';
+import { ConfigResolver } from '../workspace/settings';
+import { parseArgs, ParsedArgs, UsageError } from './args';
+import type { Io } from './io';
+
+export const DB_FLAGS = '[--db URL|embedded] [--yes-i-mean-this-database] [--config FILE] [--format text|json]';
+
+export interface DbCommand {
+  args: ParsedArgs;
+  fs: DiskFileSystem;
+  config: Config;
+  choice: TargetChoice;
+  format: 'text' | 'json';
+  /** Where the CLI's embedded database lives: `.safemig/pglite` beside `.safemig.json`, else in the current folder. */
+  embeddedDir: string;
+  openOptions: OpenOptions;
+  /** Log lines: stdout for text, stderr for JSON (stdout holds the document). */
+  progress: Progress;
+}
+
+/** `anchor`: the file or folder whose `.safemig.json` applies (default: the current folder's). */
+export function parseDbCommand(argv: string[], io: Io, extra: { values?: string[]; booleans?: string[] } = {}, anchor?: (positionals: string[]) => string): DbCommand {
+  const args = parseArgs(argv, { values: ['db', 'format', 'config', ...(extra.values ?? [])], booleans: ['yes-i-mean-this-database', ...(extra.booleans ?? [])] });
+  const format = args.values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown --format ${format} (use text or json)`);
+  const fs = new DiskFileSystem();
+  const fixedConfig = args.values.config ? resolve(io.cwd, args.values.config) : undefined;
+  const resolver = new ConfigResolver(fs, {}, fixedConfig);
+  if (fixedConfig) resolver.loadStrict(fixedConfig);
+  // The resolver looks for `.safemig.json` from a file's folder upwards.
+  const resolved = resolver.resolve(anchor ? anchor(args.positionals) : join(io.cwd, 'any.sql'));
+  if (resolved.error) throw resolved.error;
+  const root = resolved.file ? dirname(resolved.file) : io.cwd;
+  const configuredSource = resolved.file ? `${resolved.file} database.url` : 'database.url';
+  const choice = chooseTarget({ explicit: args.values.db, configuredUrl: resolved.config.database.url, configuredSource });
+  const yes = args.booleans.has('yes-i-mean-this-database');
+  const progress: Progress = { log: (line) => (format === 'json' ? io.stderr : io.stdout)(`${line}\n`) };
+  return {
+    args,
+    fs,
+    config: resolved.config,
+    choice,
+    format,
+    embeddedDir: join(root, '.safemig', 'pglite'),
+    openOptions: {
+      config: resolved.config.database,
+      embeddedDir: join(root, '.safemig', 'pglite'),
+      cacheDir: defaultCacheDir(),
+      consent: async (message) => {
+        if (yes) progress.log(`warning: ${message} Running anyway (--yes-i-mean-this-database).`);
+        return yes;
+      },
+    },
+    progress,
+  };
+}
+
+/** Opens the target, saying which it is; the embedded one's folder is made with a `.gitignore` so it is never committed. */
+export async function openCliTarget(cmd: DbCommand): Promise<Target> {
+  if (cmd.choice.kind === 'embedded') {
+    const folder = dirname(cmd.embeddedDir);
+    if (!existsSync(folder)) {
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, '.gitignore'), '# safemig\'s embedded database: local to this machine\n*\n');
+    }
+    cmd.progress.log(`embedded database in ${cmd.embeddedDir} (${cmd.choice.source}; for a PostgreSQL server set database.url in .safemig.json, DATABASE_URL, or pass --db URL)`);
+  }
+  return openTarget(cmd.choice, cmd.openOptions);
+}
+
+/** Ctrl-C cancels the running statement and rolls back; a second Ctrl-C ends the process. */
+export function cancelOnInterrupt(io: Io): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    io.stderr('\ncancelling: the running statement is stopped and its transaction rolled back (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+/**
+ * Runs a database command's body with the exit codes of the CLI: 2 when the target could not be
+ * used (configuration, refused by the guard, unreachable: nothing ran), 1 when the migration
+ * cannot be run as written (no DOWN part, a syntax error, already applied).
+ */
+export async function withDbErrors(name: string, io: Io, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof GuardRefusal || error instanceof ConnectionError) {
+      io.stderr(`safemig ${name}: ${error.message}\n`);
+      if (error instanceof GuardRefusal) io.stderr(`  if it is a dev database: ${['pass --yes-i-mean-this-database', ...error.remedies].join(', or ')}\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      io.stderr(`safemig ${name}: invalid database configuration: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof PlanError) {
+      io.stderr(`safemig ${name}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+/** The one migration file a command takes, absolute. */
+export function requireFile(positionals: string[], io: Io): string {
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'which migration file?' : 'one migration file at a time');
+  const path = resolve(io.cwd, positionals[0]);
+  if (!existsSync(path)) throw new UsageError(`${positionals[0]}: file not found`);
+  return path;
+}
+
+/** apply and rollback: one file, one run, the report; exit 0 when it ran, 1 when it failed or was cancelled. */
+export async function runMigrateCommand(name: 'apply' | 'rollback', run: (options: MigrateOptions) => Promise<MigrateReport>, argv: string[], io: Io): Promise<number> {
+  return withDbErrors(name, io, async () => {
+    const cmd = parseDbCommand(argv, io, name === 'apply' ? { booleans: ['force'] } : {}, (positionals) => resolve(io.cwd, positionals[0] ?? '.'));
+    const path = requireFile(cmd.args.positionals, io);
+    const target = await openCliTarget(cmd);
+    const interrupt = cancelOnInterrupt(io);
+    try {
+      const report = await run({ target, fs: cmd.fs, config: cmd.config, path, signal: interrupt.signal, progress: cmd.progress, force: cmd.args.booleans.has('force') });
+      if (cmd.format === 'json') io.stdout(`${JSON.stringify(migrateJson(report))}\n`);
+      return report.outcome === 'applied' || report.outcome === 'rolled back' ? 0 : 1;
+    } finally {
+      interrupt.dispose();
+      await target.close();
+    }
+  });
+}
+
+/** The report as JSON; lines are 0-based and ranges LSP-shaped, as in `check --format json`. */
+export function migrateJson(report: MigrateReport): unknown {
+  const run = report.run;
+  return {
+    command: report.command,
+    target: report.target,
+    file: report.path,
+    migration: report.id,
+    checksum: report.checksum,
+    outcome: report.outcome,
+    transaction: report.plan.transaction,
+    mode: report.plan.mode,
+    notes: report.plan.notes,
+    warnings: report.warnings,
+    durationMs: run ? Math.round(run.ms) : undefined,
+    statements: report.plan.statements.map((s, i) => ({
+      number: s.number,
+      file: s.path,
+      line: s.line,
+      sql: s.sql,
+      status: run?.outcomes[i].status ?? 'not run',
+      ms: run?.outcomes[i].ms === undefined ? undefined : Math.round(run.outcomes[i].ms ?? 0),
+      notices: run?.outcomes[i].notices,
+    })),
+    error: run?.failure,
+    schemaChanges: report.changes,
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * CI output formats of `safemig check`: SARIF 2.1.0 (GitHub code scanning and other SARIF
+ * viewers) and GitHub Actions workflow annotation lines.
+ */
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Severity } from '../config/config';
+import { ENGINE_RULES, RULES, ruleDocUrl } from '../rules';
+import type { Formatter } from './output';
+
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+
+/**
+ * One SARIF run: every rule (with its doc as helpUri), every finding with a 1-based region.
+ * Columns count UTF-16 code units, as the engine does; endColumn is the column after the region.
+ */
+export const formatSarif: Formatter = (reports) => {
+  const rules = [...RULES, ...ENGINE_RULES];
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const results = reports.flatMap((report) =>
+    report.findings.map((f) => ({
+      ruleId: f.rule,
+      ...(index.has(f.rule) && { ruleIndex: index.get(f.rule) }),
+      level: LEVEL[f.severity],
+      message: { text: f.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: artifactOf(report.path),
+            region: {
+              startLine: f.range.start.line + 1,
+              startColumn: f.range.start.character + 1,
+              endLine: f.range.end.line + 1,
+              endColumn: f.range.end.character + 1,
+            },
+          },
+        },
+      ],
+    })),
+  );
+  const sarif = {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'safemig',
+            informationUri: 'https://github.com/safemig/safemig',
+            rules: rules.map((r) => ({
+              id: r.id,
+              shortDescription: { text: r.description },
+              helpUri: ruleDocUrl(r.id),
+              defaultConfiguration: { level: LEVEL[r.defaultSeverity] },
+            })),
+          },
+        },
+        columnKind: 'utf16CodeUnits',
+        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(process.cwd() + '/').toString() } },
+        results,
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+};
+
+/** A path as SARIF wants it: relative to the checkout (`%SRCROOT%`), or a file URI. */
+function artifactOf(path: string): { uri: string; uriBaseId?: string } {
+  if (isAbsolute(path)) return { uri: pathToFileURL(path).toString() };
+  const relative = path.replace(/\\/g, '/').replace(/^\.\//, '');
+  return { uri: relative.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+}
+
+const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
+
+/** GitHub Actions workflow commands: `::warning file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`. */
+export const formatGithub: Formatter = (reports) => {
+  const lines: string[] = [];
+  for (const report of reports) {
+    for (const f of report.findings) {
+      const properties = [
+        `file=${escapeProperty(report.path)}`,
+        `line=${f.range.start.line + 1}`,
+        `col=${f.range.start.character + 1}`,
+        `endLine=${f.range.end.line + 1}`,
+        `endColumn=${f.range.end.character + 1}`,
+        `title=${escapeProperty(`safemig ${f.rule}`)}`,
+      ];
+      lines.push(`::${COMMAND[f.severity]} ${properties.join(',')}::${escapeData(f.message)}`);
+    }
+  }
+  return lines.length > 0 ? lines.join('\n') + '\n' : '';
+};
+
+/** Escaping of the runner's command parser (actions/toolkit `command.ts`). */
+function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}

@@ -1,0 +1,179 @@
+/**
+ * Apply (UP) and roll back (DOWN) one migration on a target: the statements as planned, the
+ * history record with them, and a report of what changed in the schema, read from the catalog
+ * before and after.
+ */
+import type { Config } from '../config/config';
+import { readMigration } from '../migration/migration';
+import type { FileSystem } from '../migration/model';
+import { compareMigrations } from '../migration/folder';
+import { checksumOf, idOf, locateInFolder, migrationId, MigrationId, readHistory, recordApplied, removeRecord } from './history';
+import { formatMs, Progress, runPlan, RunResult, silentProgress } from './execute';
+import { Direction, Plan, planMigration, PlannedStatement, PlanError } from './plan';
+import { diffSnapshots, formatChange, SchemaChange, snapshot } from './schema';
+import type { Target } from './target';
+
+export interface MigrateOptions {
+  target: Target;
+  fs: FileSystem;
+  config: Config;
+  /** The migration file (absolute). */
+  path: string;
+  /** Its text (the editor's, or read from `fs`). */
+  text?: string;
+  signal?: AbortSignal;
+  progress?: Progress;
+  /** Asked before UP statements that destroy data run (the editor's modal); false: nothing runs. */
+  confirmDestructive?: (statements: PlannedStatement[]) => Promise<boolean>;
+  /** Apply even though the history says it is applied. */
+  force?: boolean;
+}
+
+export interface MigrateReport {
+  command: 'apply' | 'rollback';
+  direction: Direction;
+  target: string;
+  path: string;
+  id: MigrationId;
+  checksum: string;
+  plan: Plan;
+  /** 'declined': the destructive-statement confirmation said no, nothing ran. */
+  outcome: 'applied' | 'rolled back' | 'failed' | 'cancelled' | 'declined';
+  run?: RunResult;
+  /** Schema changes the run left (read from the catalog before and after). */
+  changes: SchemaChange[];
+  /** Said before running (earlier migrations pending, no history record…). */
+  warnings: string[];
+}
+
+/** The history says the migration is applied; `force` applies it again. */
+export class AlreadyAppliedError extends PlanError {}
+
+export function apply(options: MigrateOptions): Promise<MigrateReport> {
+  return migrate('up', options);
+}
+
+export function rollback(options: MigrateOptions): Promise<MigrateReport> {
+  return migrate('down', options);
+}
+
+async function migrate(direction: Direction, options: MigrateOptions): Promise<MigrateReport> {
+  const { target, fs, config, path } = options;
+  const progress = options.progress ?? silentProgress;
+  const text = options.text ?? fs.readFile(path);
+  if (text === undefined) throw new PlanError(`${path}: file not found`);
+  const migration = readMigration(path, text, fs, { convention: config.convention });
+  const plan = planMigration(migration, direction);
+  const place = locateInFolder(path, fs);
+  const id = migrationId(migration, place);
+  // The checksum is always of the UP statements: what `status` compares.
+  const checksum = checksumOf(direction === 'up' ? plan.statements : safeUpStatements(migration));
+  const command = direction === 'up' ? 'apply' : 'rollback';
+  const report: MigrateReport = { command, direction, target: target.describe(), path, id, checksum, plan, outcome: 'failed', changes: [], warnings: [] };
+
+  progress.log(`safemig ${command} ${path}`);
+  progress.log(`  target: ${report.target}`);
+  progress.log(`  ${direction === 'up' ? 'UP' : 'DOWN'} part${plan.commentedOut ? ' (written as comments: run uncommented)' : ''}: ${plan.statements.length} statement${plan.statements.length === 1 ? '' : 's'}${plan.files[0].path !== path ? ` from ${plan.files[0].path}` : ''}, ${plan.mode}`);
+  for (const note of plan.notes) progress.log(`  note: ${note}`);
+
+  const history = await readHistory(target);
+  const record = history?.find((r) => r.version === id.version && r.name === id.name);
+  if (direction === 'up') {
+    if (record && !options.force) {
+      const same = record.checksum === checksum ? 'unchanged since' : 'changed since';
+      throw new AlreadyAppliedError(`${label(id)} is already applied on ${report.target} (at ${record.appliedAt.toISOString()}; the file is ${same}): roll it back first, or apply it again with --force`);
+    }
+    if (place) {
+      const applied = new Set((history ?? []).map((r) => `${r.version}\0${r.name}`));
+      const pending = place.migrations.filter((m) => !m.repeatable && compareMigrations(m, place.entry) < 0 && !applied.has(`${m.version}\0${m.description}`));
+      if (pending.length > 0) {
+        report.warnings.push(`${pending.length} earlier migration${pending.length === 1 ? ' is' : 's are'} not recorded as applied on this target: ${pending.slice(0, 5).map((m) => label(idOf(m))).join(', ')}${pending.length > 5 ? ', …' : ''} (see safemig status)`);
+      }
+    }
+  } else if (!record) {
+    report.warnings.push(`no history record of ${label(id)} on this target (applied outside safemig?): running its DOWN part anyway`);
+  }
+  for (const warning of report.warnings) progress.log(`  warning: ${warning}`);
+
+  const destructive = plan.statements.filter((s) => s.destructive);
+  if (direction === 'up' && destructive.length > 0 && options.confirmDestructive && !(await options.confirmDestructive(destructive))) {
+    report.outcome = 'declined';
+    progress.log('  not run: the destructive statements were not confirmed');
+    return report;
+  }
+
+  const before = await snapshot(target);
+  const started = performance.now();
+  const finish = direction === 'up'
+    ? () => recordApplied(target, id, checksum, performance.now() - started)
+    : async () => void (await removeRecord(target, id));
+  const run = await runPlan(target, plan, {
+    signal: options.signal,
+    timeouts: { lockTimeout: config.database.lockTimeout, statementTimeout: config.database.statementTimeout },
+    progress,
+    finish,
+  });
+  report.run = run;
+  report.outcome = run.ok ? (direction === 'up' ? 'applied' : 'rolled back') : run.cancelled ? 'cancelled' : 'failed';
+  report.changes = diffSnapshots(before, await snapshot(target));
+  for (const line of summaryLines(report)) progress.log(line);
+  return report;
+}
+
+/** The UP statements of a migration for its checksum, when rolling back (none when its UP cannot be read). */
+function safeUpStatements(migration: Parameters<typeof planMigration>[0]): PlannedStatement[] {
+  try {
+    return planMigration(migration, 'up').statements;
+  } catch {
+    return [];
+  }
+}
+
+export function label(id: MigrationId): string {
+  return id.version && id.name ? `${id.version}_${id.name}` : id.version || id.name;
+}
+
+/** The end of the log: what ran and what did not, the error, the schema report, the history. */
+export function summaryLines(report: MigrateReport): string[] {
+  const lines: string[] = [];
+  const run = report.run;
+  if (!run) return lines;
+  const part = report.direction === 'up' ? 'UP' : 'DOWN';
+  const count = (status: string) => run.outcomes.filter((o) => o.status === status);
+  const numbers = (list: { number: number; line: number }[]) => list.map((o) => `${o.number} (line ${o.line + 1})`).join(', ');
+  if (run.failure) {
+    const f = run.failure;
+    lines.push(`  error${f.code ? ` ${f.code}` : ''}: ${f.message}`);
+    if (f.detail) lines.push(`    detail: ${f.detail}`);
+    if (f.hint) lines.push(`    hint: ${f.hint}`);
+    if (f.where) lines.push(`    where: ${f.where}`);
+    lines.push(`    at ${f.path}:${f.range.start.line + 1}:${f.range.start.character + 1}`);
+  }
+  if (run.ok) {
+    lines.push(`  ${report.outcome}: ${run.outcomes.length} statement${run.outcomes.length === 1 ? '' : 's'} of the ${part} part in ${formatMs(run.ms)}${run.transaction ? ', committed in one transaction' : ''}`);
+    lines.push(report.direction === 'up' ? `  history: recorded ${label(report.id)} in safemig_migrations` : `  history: removed ${label(report.id)} from safemig_migrations`);
+  } else {
+    const what = run.cancelled ? 'cancelled' : 'failed';
+    const kept = count('ok');
+    const undone = count('rolled back');
+    const failed = count('failed');
+    const notRun = count('not run');
+    const outcome = run.transaction
+      ? 'the transaction was rolled back, nothing of it was applied'
+      : kept.length > 0
+        ? `ran statement by statement: ${kept.length === 1 ? 'the statement committed before it stopped stays' : `the ${kept.length} statements committed before it stopped stay`} applied`
+        : 'nothing was applied';
+    lines.push(`  ${what}: ${outcome}`);
+    if (kept.length > 0) lines.push(`    ran and committed: ${numbers(kept)}`);
+    if (undone.length > 0) lines.push(`    ran, then rolled back: ${numbers(undone)}`);
+    if (failed.length > 0) lines.push(`    failed: ${numbers(failed)}`);
+    if (notRun.length > 0) lines.push(`    not run: ${numbers(notRun)}`);
+    lines.push('  history: unchanged');
+  }
+  if (report.changes.length === 0) lines.push(run.ok ? '  schema: no change to tables, columns, indexes, constraints or other objects' : '  schema: unchanged (nothing left behind)');
+  else {
+    lines.push(`  schema changes${run.ok ? '' : ' left behind'}:`);
+    for (const change of report.changes) lines.push(`    ${formatChange(change)}`);
+  }
+  return lines;
+}

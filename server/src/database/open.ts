@@ -1,0 +1,54 @@
+/** Opening the chosen target, behind the dev-database guard. */
+import type { DatabaseConfig } from '../config/config';
+import { connectionLabel, ServerConnection, TargetChoice } from './connection';
+import { openEmbedded } from './embedded';
+import { guardMessage, productionSigns } from './guard';
+import { openServer, openThrowawayServer } from './server-target';
+import type { Target } from './target';
+
+export interface OpenOptions {
+  config: Pick<DatabaseConfig, 'productionPattern' | 'allowHosts'>;
+  /** The persistent embedded database's folder (CLI: `.safemig/pglite`; editor: workspace storage). */
+  embeddedDir: string;
+  /** Where the embedded template is cached. */
+  cacheDir: string;
+  /**
+   * Asked when the server does not look like a dev database (the editor's modal, the CLI's
+   * `--yes-i-mean-this-database`); without it such a server is refused.
+   */
+  consent?: (message: string) => Promise<boolean>;
+  /** Asked for a password the server wants when PGPASSWORD and ~/.pgpass have none. */
+  password?: () => Promise<string | undefined>;
+}
+
+/** The guard said no: nothing was opened or run. */
+export class GuardRefusal extends Error {
+  constructor(
+    message: string,
+    /** What would make it pass, for the CLI's hint. */
+    readonly remedies: string[],
+  ) {
+    super(message);
+  }
+}
+
+export async function openTarget(choice: TargetChoice, options: OpenOptions): Promise<Target> {
+  if (choice.kind === 'embedded') return openEmbedded(options.embeddedDir, { cacheDir: options.cacheDir });
+  await checkGuard(choice, options);
+  return openServer(choice, { password: options.password });
+}
+
+/** `verify --db URL`: a database made for the round trip on that server, dropped when closed. */
+export async function openThrowawayOnServer(conn: ServerConnection, options: OpenOptions): Promise<Target> {
+  await checkGuard(conn, options);
+  return openThrowawayServer(conn, { password: options.password });
+}
+
+async function checkGuard(conn: ServerConnection, options: OpenOptions): Promise<void> {
+  const signs = productionSigns(conn, options.config);
+  if (signs.length === 0) return;
+  const message = guardMessage(`${connectionLabel(conn)} (from ${conn.source})`, signs);
+  if (options.consent && (await options.consent(message))) return;
+  const remedies = signs.map((s) => (s.kind === 'host' ? `add ${conn.host} to database.allowHosts in .safemig.json` : 'change database.productionPattern in .safemig.json'));
+  throw new GuardRefusal(`refusing to run on it: ${message}`, remedies);
+}

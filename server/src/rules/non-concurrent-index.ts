@@ -1,0 +1,78 @@
+import type { Statement } from '../migration/migration';
+import { findWords, keyOfNames, names, nodeOf, sqlTokens, tableKey } from '../sql/ast';
+import { insertFix } from './fix';
+import type { Fix, Rule, RuleContext } from './rule';
+import { isConcurrentReindex } from './session';
+
+const FIX_TITLE = 'Add CONCURRENTLY (the statement must then run outside a transaction)';
+
+/**
+ * Building or dropping an index without CONCURRENTLY locks its table for the whole operation.
+ * Indexes of tables (and indexes) this migration creates are nobody else's yet.
+ */
+export const nonConcurrentIndex: Rule = {
+  id: 'non-concurrent-index',
+  defaultSeverity: 'warning',
+  description: 'CREATE INDEX on an existing table, DROP INDEX or REINDEX without CONCURRENTLY: writes (or all queries) wait for the whole operation.',
+  check(context) {
+    for (const statement of context.migration.up) {
+      const node = statement.node;
+      const index = nodeOf(node, 'IndexStmt');
+      // ON ONLY a partitioned table builds nothing (the partitions' indexes are attached later).
+      if (index && !index.concurrent && !!index.relation?.inh && context.facts.isExisting(index.relation)) {
+        context.report({
+          statement,
+          message: `CREATE INDEX on ${tableKey(index.relation)} holds a SHARE lock while it reads the whole table: every INSERT, UPDATE and DELETE on it waits until the index is built. Use CREATE INDEX CONCURRENTLY, outside a transaction.`,
+          fixes: concurrentlyFix(context, statement, ['INDEX']),
+        });
+      }
+      const drop = nodeOf(node, 'DropStmt');
+      if (drop?.removeType === 'OBJECT_INDEX' && !drop.concurrent) checkDrop(context, statement, drop);
+      const reindex = nodeOf(node, 'ReindexStmt');
+      if (reindex && !isConcurrentReindex(node)) checkReindex(context, statement, reindex);
+    }
+  },
+};
+
+function checkDrop(context: RuleContext, statement: Statement, drop: NonNullable<ReturnType<typeof nodeOf<'DropStmt'>>>): void {
+  const indexes = (drop.objects ?? []).map((o) => names(nodeOf(o, 'List')?.items));
+  const existing = indexes.filter((parts) => !context.facts.createdIndexes.has(parts[parts.length - 1] ?? ''));
+  if (existing.length === 0) return;
+  // DROP INDEX CONCURRENTLY takes one index and no CASCADE.
+  const canFix = indexes.length === 1 && drop.behavior !== 'DROP_CASCADE';
+  const list = existing.map(keyOfNames).join(', ');
+  context.report({
+    statement,
+    message: `DROP INDEX ${list} takes an ACCESS EXCLUSIVE lock on the index's table: every query on the table, reads included, waits until it is done, and queues behind any long transaction already using the table. Use DROP INDEX CONCURRENTLY, outside a transaction${canFix ? '' : ' (one index per statement, without CASCADE)'}.`,
+    fixes: canFix ? concurrentlyFix(context, statement, ['INDEX']) : [],
+  });
+}
+
+const REINDEX_TARGETS = ['INDEX', 'TABLE', 'SCHEMA', 'DATABASE'];
+
+function checkReindex(context: RuleContext, statement: Statement, reindex: NonNullable<ReturnType<typeof nodeOf<'ReindexStmt'>>>): void {
+  // REINDEX SYSTEM cannot run concurrently, and rebuilds only the catalogs.
+  if (reindex.kind === 'REINDEX_OBJECT_SYSTEM') return;
+  const name = reindex.relation ? tableKey(reindex.relation) : reindex.name ?? '';
+  if (reindex.kind === 'REINDEX_OBJECT_INDEX' && context.facts.createdIndexes.has(reindex.relation?.relname ?? '')) return;
+  if (reindex.kind === 'REINDEX_OBJECT_TABLE' && !context.facts.isExisting(reindex.relation)) return;
+  const modern = context.config.pgVersion >= 12;
+  const what = reindex.kind === 'REINDEX_OBJECT_INDEX' ? `REINDEX of ${name}` : `REINDEX of ${name || 'every index'}`;
+  context.report({
+    statement,
+    message: `${what} locks out writes to the table and takes an ACCESS EXCLUSIVE lock on each index it rebuilds, which stops every query that plans with that table. ${
+      modern
+        ? 'Use REINDEX … CONCURRENTLY, outside a transaction.'
+        : `REINDEX CONCURRENTLY needs PostgreSQL 12 (pgVersion is ${context.config.pgVersion}): build a new index CONCURRENTLY, drop the old one CONCURRENTLY and rename the new one.`
+    }`,
+    fixes: modern ? concurrentlyFix(context, statement, REINDEX_TARGETS) : [],
+  });
+}
+
+/** Inserts ` CONCURRENTLY` after the first of `words` (`CREATE UNIQUE INDEX`, `DROP INDEX`, `REINDEX (…) TABLE`). */
+function concurrentlyFix(context: RuleContext, statement: Statement, words: string[]): Fix[] {
+  const tokens = sqlTokens(statement);
+  const at = words.map((w) => findWords(tokens, [w])).filter((i) => i >= 0).sort((a, b) => a - b)[0];
+  if (at === undefined) return [];
+  return [insertFix(context.migration, FIX_TITLE, tokens[at].end, ' CONCURRENTLY')];
+}

@@ -1,0 +1,59 @@
+import type { Migration, Part } from '../migration/migration';
+import { blockedBy, locksOf, TableLock } from './locks';
+import { insertFix } from './fix';
+import type { Facts } from './facts';
+import type { Fix, Rule } from './rule';
+
+/**
+ * A lock request waits in a queue behind the transactions that hold a conflicting lock, and
+ * every later request that conflicts with it waits behind it. Without lock_timeout, a migration
+ * stuck behind one long transaction blocks all traffic on the table for as long as it waits.
+ * Judged for locks that block writes (SHARE and stronger), on tables the migration did not create.
+ */
+export const requireLockTimeout: Rule = {
+  id: 'require-lock-timeout',
+  defaultSeverity: 'info',
+  description: 'A statement that takes a lock blocking writes (SHARE … ACCESS EXCLUSIVE) on an existing table, with no lock_timeout set before it.',
+  check({ migration, config, facts, report }) {
+    for (const statement of migration.up) {
+      if (facts.lockTimeoutSet(statement)) continue;
+      const locks = locksOf(statement, { pgVersion: config.pgVersion, createdFunctions: facts.createdFunctions });
+      const blocking = locks.filter((l) => blockedBy(l.mode).writes && onExisting(l, facts));
+      if (blocking.length === 0) continue;
+      const first = blocking.reduce((a, b) => (b.mode === 'ACCESS EXCLUSIVE' && a.mode !== 'ACCESS EXCLUSIVE' ? b : a));
+      const blocked = blockedBy(first.mode).reads ? 'every query on it, reads included,' : 'every write to it';
+      const target = first.ofIndex ? `the table of index ${first.target}` : first.targetKind === 'table' ? first.target : `${first.targetKind} ${first.target}`;
+      report({
+        statement,
+        message: `${first.action} takes ${article(first.mode)} ${first.mode} lock on ${target} with no lock_timeout set: if another transaction holds a conflicting lock, this statement waits for it, and ${blocked} queues behind this statement for as long. Set lock_timeout first (and retry the migration if it times out).`,
+        fixes: [lockTimeoutFix(migration, statement.part, config.database.lockTimeout)],
+      });
+    }
+  },
+};
+
+function article(mode: string): string {
+  return /^[AEIOU]/.test(mode) ? 'an' : 'a';
+}
+
+/** The lock is on a relation this migration did not create (an index's table is unknown: assumed existing). */
+function onExisting(lock: TableLock, facts: Facts): boolean {
+  if (lock.relation) return facts.isExisting(lock.relation);
+  return !facts.createdIndexes.has(lock.target.split('.').pop() ?? '');
+}
+
+/**
+ * `SET lock_timeout = '5s';` as the first statement of the UP part: on the line of its first
+ * statement, or right after the part's marker when a goose annotation comes first.
+ */
+function lockTimeoutFix(migration: Migration, part: Part, timeout: string): Fix {
+  const { text, lines } = migration;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const first = part.statements[0];
+  let at = part.start;
+  if (first && !/^[ \t]*--\s*\+goose/m.test(text.slice(part.start, first.start))) at = lines.lineStart(lines.positionAt(first.start).line);
+  const value = timeout.replace(/'/g, "''");
+  const prefix = at > 0 && at === text.length && !/\n$/.test(text) ? eol : '';
+  const line = part.commentedOut ? `-- SET lock_timeout = '${value}';` : `SET lock_timeout = '${value}';`;
+  return insertFix(migration, `Set lock_timeout = '${value}' at the top of the UP part`, at, `${prefix}${line}${eol}`);
+}

@@ -1,0 +1,48 @@
+import type { Node, RangeVar } from 'libpg-query';
+import { nodeOf, tableKey } from '../sql/ast';
+import { dmlTarget } from './locks';
+import type { Rule } from './rule';
+
+/**
+ * An UPDATE or DELETE without WHERE, or a TRUNCATE, changes every row of a live table in one
+ * transaction: row locks on all of it (or ACCESS EXCLUSIVE for TRUNCATE), a burst of WAL and
+ * dead rows, and no way back but a restore.
+ */
+export const unboundedDataChange: Rule = {
+  id: 'unbounded-data-change',
+  defaultSeverity: 'warning',
+  description: 'UPDATE or DELETE without WHERE, or TRUNCATE, on an existing table in the UP part.',
+  check({ migration, facts, report }) {
+    for (const statement of migration.up) {
+      const truncate = nodeOf(statement.node, 'TruncateStmt');
+      if (truncate) {
+        const tables = (truncate.relations ?? []).map((r) => nodeOf(r, 'RangeVar')).filter((r): r is RangeVar => !!r && facts.isExisting(r));
+        if (tables.length === 0) continue;
+        const list = tables.map(tableKey).join(', ');
+        report({
+          statement,
+          message: `TRUNCATE removes every row of ${list} under an ACCESS EXCLUSIVE lock${truncate.behavior === 'DROP_CASCADE' ? ', and CASCADE empties every table that references it too' : ''}; the data cannot be rolled back once committed. If the rows must go while the application runs, DELETE them in batches; otherwise make sure this is intended.`,
+        });
+        continue;
+      }
+      for (const change of dataChanges(statement.node)) {
+        if (!change.whereless || (change.command !== 'UPDATE' && change.command !== 'DELETE') || !facts.isExisting(change.relation)) continue;
+        const verb = change.command === 'UPDATE' ? 'updates' : 'deletes';
+        report({
+          statement,
+          message: `${change.command} without WHERE ${verb} every row of ${tableKey(change.relation)} in one transaction: it holds a row lock on each until it commits (concurrent writes to those rows wait), writes WAL and dead rows for the whole table, and ${change.command === 'DELETE' ? 'the data is gone' : 'the old values are gone'}. Add a WHERE clause, or process the rows in batches.`,
+        });
+      }
+    }
+  },
+};
+
+/** The UPDATE / DELETE / INSERT / MERGE of a statement and of the data-changing WITH queries it holds. */
+function dataChanges(node: Node | undefined): NonNullable<ReturnType<typeof dmlTarget>>[] {
+  const out: NonNullable<ReturnType<typeof dmlTarget>>[] = [];
+  const own = dmlTarget(node);
+  if (own) out.push(own);
+  const body = node ? (Object.values(node)[0] as { withClause?: { ctes?: Node[] } } | undefined) : undefined;
+  for (const cte of body?.withClause?.ctes ?? []) out.push(...dataChanges(nodeOf(cte, 'CommonTableExpr')?.ctequery));
+  return out;
+}

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { lintSql } from '../helpers/lint';
+import { GOOSE_PATH, inEveryDownPart, SUPABASE_PATH } from './conventions';
+import { ruleTests } from './rule-tester';
+
+/** The column's type is known because this migration added it (to an existing table). */
+const ADDED = (type: string) => `ALTER TABLE t ADD COLUMN IF NOT EXISTS a ${type};\n`;
+
+ruleTests('change-column-type', {
+  valid: [
+    // Widenings PostgreSQL makes without a rewrite, old readers unaffected.
+    `${ADDED('varchar(10)')}ALTER TABLE t ALTER COLUMN a TYPE varchar(20);`,
+    `${ADDED('varchar(10)')}ALTER TABLE t ALTER COLUMN a TYPE varchar(10);`,
+    `${ADDED('character varying(10)')}ALTER TABLE t ALTER COLUMN a SET DATA TYPE text;`,
+    `${ADDED('varchar')}ALTER TABLE t ALTER COLUMN a TYPE text;`,
+    `${ADDED('varchar(10)')}ALTER TABLE t ALTER COLUMN a TYPE varchar;`,
+    `${ADDED('numeric(10,2)')}ALTER TABLE t ALTER COLUMN a TYPE numeric(12,2);`,
+    `${ADDED('numeric(10)')}ALTER TABLE t ALTER a TYPE numeric(14);`,
+    `${ADDED('numeric(10,2)')}ALTER TABLE t ALTER COLUMN a TYPE numeric;`,
+    `${ADDED('varchar(10)[]')}ALTER TABLE t ALTER COLUMN a TYPE varchar(20)[];`,
+    // Two widenings in a row: judged against the latest type.
+    `${ADDED('varchar(10)')}ALTER TABLE t ALTER COLUMN a TYPE varchar(20);\nALTER TABLE t ALTER COLUMN a TYPE text;`,
+    // A table this migration creates: empty, no running code yet.
+    'CREATE TABLE IF NOT EXISTS t (a int);\nALTER TABLE t ALTER COLUMN a TYPE bigint;',
+    'CREATE TABLE public.t (a int);\nALTER TABLE t ALTER COLUMN a TYPE text USING a::text;',
+    // Other ALTER COLUMN actions.
+    'ALTER TABLE t ALTER COLUMN a SET DEFAULT 0, ALTER COLUMN a SET STATISTICS 500;',
+    "-- ALTER TABLE t ALTER COLUMN a TYPE bigint;\nSELECT 'ALTER TABLE t ALTER COLUMN a TYPE bigint', $$ ALTER TABLE t ALTER a TYPE int8 $$;",
+    ...inEveryDownPart('ALTER TABLE t ALTER COLUMN a TYPE integer;'),
+  ],
+  invalid: [
+    // The old type is not known: any change may rewrite the table.
+    { sql: 'ALTER TABLE t ALTER COLUMN a TYPE bigint;', ranges: [[0, 14, 0, 40]] },
+    { sql: 'ALTER TABLE t ALTER a SET DATA TYPE text;', ranges: [[0, 14, 0, 40]] },
+    // Narrowing, adding a limit, changing the scale, changing the kind.
+    { sql: `${ADDED('varchar(20)')}ALTER TABLE t ALTER COLUMN a TYPE varchar(10);`, ranges: [[1, 14, 1, 45]] },
+    { sql: `${ADDED('varchar')}ALTER TABLE t ALTER COLUMN a TYPE varchar(10);`, ranges: [[1, 14, 1, 45]] },
+    { sql: `${ADDED('text')}ALTER TABLE t ALTER COLUMN a TYPE varchar(100);`, ranges: [[1, 14, 1, 46]] },
+    { sql: `${ADDED('numeric(10,2)')}ALTER TABLE t ALTER COLUMN a TYPE numeric(12,4);`, ranges: [[1, 14, 1, 47]] },
+    { sql: `${ADDED('numeric(10,2)')}ALTER TABLE t ALTER COLUMN a TYPE numeric(8,2);`, ranges: [[1, 14, 1, 46]] },
+    { sql: `${ADDED('integer')}ALTER TABLE t ALTER COLUMN a TYPE bigint;`, ranges: [[1, 14, 1, 40]] },
+    { sql: `${ADDED('varchar(10)')}ALTER TABLE t ALTER COLUMN a TYPE varchar(10)[];`, ranges: [[1, 14, 1, 47]] },
+    { sql: `${ADDED('char(10)')}ALTER TABLE t ALTER COLUMN a TYPE char(20);`, ranges: [[1, 14, 1, 42]] },
+    // USING or a new collation rewrites or reindexes even a widening.
+    { sql: `${ADDED('varchar(10)')}ALTER TABLE t ALTER COLUMN a TYPE varchar(20) USING a::varchar(20);`, ranges: [[1, 14, 1, 66]] },
+    { sql: `${ADDED('varchar(10)')}ALTER TABLE t ALTER COLUMN a TYPE text COLLATE "C";`, ranges: [[1, 14, 1, 50]] },
+    {
+      name: 'several actions in one ALTER TABLE, qualified quoted name',
+      sql: 'ALTER TABLE ONLY "my app".t ALTER COLUMN a TYPE numeric(10, 2) USING (a::numeric(10, 2)), ADD CONSTRAINT c CHECK (a IN (1, 2)), ALTER b TYPE int8;',
+      ranges: [[0, 28, 0, 88], [0, 128, 0, 145]],
+    },
+    { path: GOOSE_PATH, sql: '-- +goose Up\nALTER TABLE t ALTER COLUMN a TYPE bigint;\n-- +goose Down\nALTER TABLE t ALTER COLUMN a TYPE integer;\n', ranges: [[1, 14, 1, 40]] },
+    { path: SUPABASE_PATH, sql: 'ALTER TABLE t ALTER COLUMN a TYPE bigint;\n', ranges: [[0, 14, 0, 40]] },
+    { sql: "SELECT 'é 日本語 😀'; ALTER TABLE \"données\" ALTER \"😀\" TYPE bigint;", ranges: [[0, 41, 0, 63]] },
+    { sql: '-- 😀 é\r\nALTER TABLE t\r\n  ALTER COLUMN a\r\n  TYPE bigint;\r\n', ranges: [[2, 2, 3, 13]] },
+  ],
+});
+
+test('the message says "can" when the old type is unknown, and names types as they are written', () => {
+  const [unknown] = lintSql('ALTER TABLE t ALTER COLUMN a TYPE bigint;').findings.filter((f) => f.rule === 'change-column-type');
+  assert.match(unknown.message, /^Changing the type of t\.a to bigint can rewrite the table under an ACCESS EXCLUSIVE lock/);
+  const [known] = lintSql(`${ADDED('int')}ALTER TABLE t ALTER COLUMN a TYPE double precision;`).findings.filter((f) => f.rule === 'change-column-type');
+  assert.match(known.message, /^Changing the type of t\.a to double precision rewrites the table/);
+});

@@ -1,0 +1,48 @@
+import { GOOSE_PATH, inEveryDownPart } from './conventions';
+import { ruleTests } from './rule-tester';
+
+const CREATE = 'CREATE INDEX IF NOT EXISTS i ON t (a);';
+
+ruleTests('non-concurrent-index', {
+  valid: [
+    'CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);',
+    'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS i ON app."T" (lower(email));',
+    // Indexes of tables this migration creates: nobody else uses the table yet.
+    `CREATE TABLE IF NOT EXISTS t (a int);\n${CREATE}`,
+    'CREATE TABLE IF NOT EXISTS public.t (a int);\nCREATE INDEX IF NOT EXISTS i ON t (a);',
+    'CREATE TABLE IF NOT EXISTS app."T" (a int);\nCREATE INDEX IF NOT EXISTS i ON app."T" (a);',
+    'CREATE TABLE IF NOT EXISTS t AS SELECT 1 AS a;\nCREATE INDEX IF NOT EXISTS i ON t (a);',
+    // ON ONLY a partitioned table builds nothing; the partitions' indexes are attached later.
+    'CREATE INDEX IF NOT EXISTS p_k ON ONLY p (k);',
+    'DROP INDEX CONCURRENTLY IF EXISTS i;',
+    // An index this migration creates, dropped again.
+    'CREATE INDEX CONCURRENTLY IF NOT EXISTS tmp_i ON t (a);\nDROP INDEX IF EXISTS tmp_i;',
+    'REINDEX INDEX CONCURRENTLY i;',
+    'REINDEX (VERBOSE) TABLE CONCURRENTLY t;',
+    'CREATE TABLE IF NOT EXISTS t (a int);\nREINDEX TABLE t;',
+    'REINDEX SYSTEM;',
+    "-- CREATE INDEX i ON t (a);\nSELECT 'CREATE INDEX i ON t (a)', $$ DROP INDEX i $$;",
+    ...inEveryDownPart(`${CREATE}\nDROP INDEX IF EXISTS j;\nREINDEX TABLE t;`),
+  ],
+  invalid: [
+    { sql: CREATE, ranges: [[0, 0, 0, 37]], fix: { title: 'Add CONCURRENTLY', output: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);' } },
+    {
+      sql: 'CREATE UNIQUE INDEX users_email ON "app"."Users" (lower(email)) WHERE deleted_at IS NULL;',
+      ranges: [[0, 0, 0, 88]],
+      fix: { title: 'must then run outside a transaction', output: 'CREATE UNIQUE INDEX CONCURRENTLY users_email ON "app"."Users" (lower(email)) WHERE deleted_at IS NULL;' },
+    },
+    // A table of the same name in another schema, or quoted with another case, is another table.
+    { sql: `CREATE TABLE IF NOT EXISTS app.t (a int);\n${CREATE}`, ranges: [[1, 0, 1, 37]] },
+    { sql: `CREATE TABLE IF NOT EXISTS "T" (a int);\n${CREATE}`, ranges: [[1, 0, 1, 37]] },
+    { sql: 'DROP INDEX IF EXISTS i;', ranges: [[0, 0, 0, 22]], fix: { title: 'Add CONCURRENTLY', output: 'DROP INDEX CONCURRENTLY IF EXISTS i;' } },
+    // CONCURRENTLY drops one index, without CASCADE: reported, no fix.
+    { sql: 'DROP INDEX IF EXISTS a, b CASCADE;', ranges: [[0, 0, 0, 33]] },
+    { sql: 'REINDEX TABLE t;', ranges: [[0, 0, 0, 15]], fix: { title: 'Add CONCURRENTLY', output: 'REINDEX TABLE CONCURRENTLY t;' } },
+    { sql: 'REINDEX (VERBOSE) INDEX app.i;', ranges: [[0, 0, 0, 29]], fix: { title: 'Add CONCURRENTLY', output: 'REINDEX (VERBOSE) INDEX CONCURRENTLY app.i;' } },
+    // Before PostgreSQL 12 there is no REINDEX CONCURRENTLY: reported without the fix.
+    { sql: 'REINDEX INDEX i;', config: { pgVersion: 11 }, ranges: [[0, 0, 0, 15]] },
+    { path: GOOSE_PATH, sql: `-- +goose Up\n${CREATE}\n-- +goose Down\nDROP INDEX IF EXISTS i;\n`, ranges: [[1, 0, 1, 37]] },
+    { sql: `SELECT 'é 😀'; ${CREATE}`, ranges: [[0, 15, 0, 52]] },
+    { sql: '-- é 😀\r\n  CREATE INDEX IF NOT EXISTS i\r\n    ON t (a);\r\n', ranges: [[1, 2, 2, 12]] },
+  ],
+});

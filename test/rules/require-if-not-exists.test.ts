@@ -1,0 +1,134 @@
+import { ruleTests } from './rule-tester';
+
+const UP = '-- UP Migration\n';
+const DOWN = '\n-- DOWN Migration (Rollback)\n-- SELECT 1;\n';
+
+ruleTests('require-if-not-exists', {
+  valid: [
+    'CREATE TABLE IF NOT EXISTS t (id bigint);',
+    'CREATE UNIQUE INDEX IF NOT EXISTS t_a ON t (a);',
+    'CREATE INDEX CONCURRENTLY IF NOT EXISTS t_a ON t (a);',
+    'CREATE SEQUENCE IF NOT EXISTS s;',
+    'CREATE SCHEMA IF NOT EXISTS app;',
+    'CREATE EXTENSION IF NOT EXISTS pgcrypto;',
+    'CREATE MATERIALIZED VIEW IF NOT EXISTS mv AS SELECT 1;',
+    'CREATE TABLE IF NOT EXISTS t2 AS SELECT * FROM t;',
+    'ALTER TABLE t ADD COLUMN IF NOT EXISTS a int, ADD IF NOT EXISTS b int;',
+    'CREATE OR REPLACE VIEW v AS SELECT 1;',
+    'CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;',
+    'CREATE OR REPLACE PROCEDURE p() LANGUAGE sql AS $$ SELECT 1 $$;',
+    'CREATE OR REPLACE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();',
+    // CREATE OR REPLACE TRIGGER only exists from PostgreSQL 14.
+    { sql: 'CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();', config: { pgVersion: 13 } },
+    // Constraint triggers cannot be replaced.
+    'CREATE CONSTRAINT TRIGGER tr AFTER INSERT ON t DEFERRABLE FOR EACH ROW EXECUTE FUNCTION f();',
+    // Temporary objects live for one session; a re-run is a new session.
+    'CREATE TEMP TABLE tmp_ids (id bigint);\nCREATE TEMPORARY VIEW tmp_v AS SELECT 1;\nCREATE TEMP SEQUENCE tmp_s;',
+    'CREATE TEMP TABLE tmp_ids AS SELECT id FROM t;',
+    // SELECT INTO is a query form, not a migration's CREATE TABLE.
+    'SELECT 1 AS a INTO TEMP tmp_x;',
+    // Objects that have no IF NOT EXISTS form.
+    "CREATE TYPE mood AS ENUM ('sad', 'happy');\nCREATE DOMAIN posint AS int CHECK (VALUE > 0);",
+    'ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;',
+    // Comments, strings and dollar quotes that mention the words.
+    "-- CREATE TABLE t (id int);\n/* CREATE INDEX i ON t (a); */\nSELECT 'CREATE TABLE t (a int)', $$ ALTER TABLE t ADD COLUMN a int $$;",
+    'DO $$ BEGIN CREATE TABLE t (id int); EXCEPTION WHEN duplicate_table THEN NULL; END $$;',
+    // A commented-out DOWN section that already says IF NOT EXISTS.
+    `${UP}SELECT 1;\n-- DOWN Migration (Rollback)\n-- Put the old table back\n-- CREATE TABLE IF NOT EXISTS old (id int);\n`,
+    // goose DOWN part.
+    { path: '/project/migrations/20240101120000_x.sql', sql: '-- +goose Up\nDROP TABLE IF EXISTS old;\n-- +goose Down\nCREATE TABLE IF NOT EXISTS old (id int);\n' },
+  ],
+  invalid: [
+    {
+      sql: 'CREATE TABLE t (id bigint);',
+      ranges: [[0, 0, 0, 14]],
+      fix: { title: 'Add IF NOT EXISTS', output: 'CREATE TABLE IF NOT EXISTS t (id bigint);' },
+    },
+    {
+      name: 'schema-qualified quoted table name, head range covers it',
+      sql: `${UP}CREATE UNLOGGED TABLE "my schema"."Events" (id bigint);${DOWN}`,
+      ranges: [[1, 0, 1, 42]],
+      fix: { title: 'Add IF NOT EXISTS', output: `${UP}CREATE UNLOGGED TABLE IF NOT EXISTS "my schema"."Events" (id bigint);${DOWN}` },
+    },
+    {
+      sql: 'CREATE UNIQUE INDEX t_a ON t (a);',
+      ranges: [[0, 0, 0, 23]],
+      fix: { title: 'Add IF NOT EXISTS', output: 'CREATE UNIQUE INDEX IF NOT EXISTS t_a ON t (a);' },
+    },
+    {
+      sql: 'CREATE INDEX CONCURRENTLY t_a ON t (a);',
+      ranges: [[0, 0, 0, 29]],
+      fix: { title: 'Add IF NOT EXISTS', output: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS t_a ON t (a);' },
+    },
+    // An unnamed index cannot take IF NOT EXISTS: reported, no fix.
+    { sql: 'CREATE INDEX ON t (a);', ranges: [[0, 0, 0, 12]] },
+    { sql: 'CREATE SEQUENCE app.s START 10;', ranges: [[0, 0, 0, 21]], fix: { title: 'Add IF NOT EXISTS', output: 'CREATE SEQUENCE IF NOT EXISTS app.s START 10;' } },
+    { sql: 'CREATE SCHEMA app;', ranges: [[0, 0, 0, 17]], fix: { title: 'Add IF NOT EXISTS', output: 'CREATE SCHEMA IF NOT EXISTS app;' } },
+    // IF NOT EXISTS cannot go with schema elements: reported without a fix.
+    { sql: 'CREATE SCHEMA app CREATE TABLE x (a int);', ranges: [[0, 0, 0, 17]] },
+    { sql: 'CREATE EXTENSION "uuid-ossp";', ranges: [[0, 0, 0, 28]], fix: { title: 'Add IF NOT EXISTS', output: 'CREATE EXTENSION IF NOT EXISTS "uuid-ossp";' } },
+    {
+      sql: 'CREATE MATERIALIZED VIEW mv AS SELECT 1;',
+      ranges: [[0, 0, 0, 27]],
+      fix: { title: 'Add IF NOT EXISTS', output: 'CREATE MATERIALIZED VIEW IF NOT EXISTS mv AS SELECT 1;' },
+    },
+    { sql: 'CREATE TABLE t2 AS SELECT * FROM t;', ranges: [[0, 0, 0, 15]], fix: { title: 'Add IF NOT EXISTS', output: 'CREATE TABLE IF NOT EXISTS t2 AS SELECT * FROM t;' } },
+    {
+      name: 'ADD COLUMN with and without COLUMN, ALTER TABLE ONLY on a qualified name',
+      sql: 'ALTER TABLE ONLY public."T" ADD COLUMN a int, ADD b text DEFAULT \'x, y\';',
+      ranges: [[0, 28, 0, 40], [0, 46, 0, 51]],
+      fix: { title: 'Add IF NOT EXISTS', finding: 1, output: 'ALTER TABLE ONLY public."T" ADD COLUMN a int, ADD IF NOT EXISTS b text DEFAULT \'x, y\';' },
+    },
+    {
+      name: 'ALTER TABLE IF EXISTS',
+      sql: 'ALTER TABLE IF EXISTS app.t ADD COLUMN a int;',
+      ranges: [[0, 28, 0, 40]],
+      fix: { title: 'Add IF NOT EXISTS', output: 'ALTER TABLE IF EXISTS app.t ADD COLUMN IF NOT EXISTS a int;' },
+    },
+    // Even on a table created in the same migration: a re-run finds the column there.
+    { sql: 'CREATE TABLE IF NOT EXISTS t (id int);\nALTER TABLE t ADD COLUMN a int;', ranges: [[1, 14, 1, 26]] },
+    {
+      sql: 'CREATE VIEW v AS SELECT 1;',
+      ranges: [[0, 0, 0, 13]],
+      fix: { title: 'Add OR REPLACE', output: 'CREATE OR REPLACE VIEW v AS SELECT 1;' },
+    },
+    { sql: 'CREATE RECURSIVE VIEW app.v (n) AS SELECT 1;', ranges: [[0, 0, 0, 27]], fix: { title: 'Add OR REPLACE', output: 'CREATE OR REPLACE RECURSIVE VIEW app.v (n) AS SELECT 1;' } },
+    {
+      sql: 'CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.at = now(); RETURN NEW; END $$;',
+      ranges: [[0, 0, 0, 28]],
+      fix: { title: 'Add OR REPLACE', output: 'CREATE OR REPLACE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.at = now(); RETURN NEW; END $$;' },
+    },
+    { sql: 'CREATE PROCEDURE "App"."p"() LANGUAGE sql AS $$ SELECT 1 $$;', ranges: [[0, 0, 0, 26]], fix: { title: 'Add OR REPLACE', output: 'CREATE OR REPLACE PROCEDURE "App"."p"() LANGUAGE sql AS $$ SELECT 1 $$;' } },
+    {
+      sql: 'CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();',
+      ranges: [[0, 0, 0, 17]],
+      fix: { title: 'Add OR REPLACE', output: 'CREATE OR REPLACE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();' },
+    },
+    { sql: 'CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();', config: { pgVersion: 16 }, ranges: [[0, 0, 0, 17]] },
+    // Idempotency rules judge the DOWN part too (here: a DOWN that recreates a dropped table).
+    {
+      path: '/project/migrations/20240101120000_x.sql',
+      sql: '-- +goose Up\nDROP TABLE IF EXISTS old;\n-- +goose Down\nCREATE TABLE old (id int);\n',
+      ranges: [[3, 0, 3, 16]],
+      fix: { title: 'Add IF NOT EXISTS', output: '-- +goose Up\nDROP TABLE IF EXISTS old;\n-- +goose Down\nCREATE TABLE IF NOT EXISTS old (id int);\n' },
+    },
+    // A commented-out DOWN section is read as SQL, prose lines skipped.
+    {
+      sql: `${UP}DROP TABLE IF EXISTS old;\n\n-- DOWN Migration (Rollback)\n-- Recreate the table (empty)\n-- CREATE TABLE old (id int);\n`,
+      ranges: [[5, 3, 5, 19]],
+      fix: { title: 'Add IF NOT EXISTS', output: `${UP}DROP TABLE IF EXISTS old;\n\n-- DOWN Migration (Rollback)\n-- Recreate the table (empty)\n-- CREATE TABLE IF NOT EXISTS old (id int);\n` },
+    },
+    // Multi-byte text and an emoji before the statement on its line.
+    {
+      sql: "SELECT 'é 日本語 😀'; CREATE TABLE \"données\" (\"😀\" text);",
+      ranges: [[0, 19, 0, 41]],
+      fix: { title: 'Add IF NOT EXISTS', output: "SELECT 'é 日本語 😀'; CREATE TABLE IF NOT EXISTS \"données\" (\"😀\" text);" },
+    },
+    {
+      name: 'CRLF lines and comments before the statement',
+      sql: '-- 😀 first\r\n/* é */\r\n  CREATE TABLE t (id int);\r\n',
+      ranges: [[2, 2, 2, 16]],
+      fix: { title: 'Add IF NOT EXISTS', output: '-- 😀 first\r\n/* é */\r\n  CREATE TABLE IF NOT EXISTS t (id int);\r\n' },
+    },
+  ],
+});

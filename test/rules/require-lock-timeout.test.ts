@@ -1,0 +1,56 @@
+import { GOOSE_PATH, inEveryDownPart } from './conventions';
+import { ruleTests } from './rule-tester';
+
+const ADD = 'ALTER TABLE t ADD COLUMN IF NOT EXISTS a int;';
+const SET = "SET lock_timeout = '5s';";
+
+ruleTests('require-lock-timeout', {
+  valid: [
+    `${SET}\n${ADD}`,
+    `SET lock_timeout TO 5000;\n${ADD}`,
+    `SELECT set_config('lock_timeout', '3s', false);\n${ADD}`,
+    // SET LOCAL holds inside the transaction: explicit, or the runner's.
+    `BEGIN;\nSET LOCAL lock_timeout = '5s';\n${ADD}\nCOMMIT;`,
+    { path: GOOSE_PATH, sql: `-- +goose Up\nSET LOCAL lock_timeout = '5s';\n${ADD}\n` },
+    // Locks that do not block writes: CREATE INDEX CONCURRENTLY, VALIDATE, COMMENT, plain DML.
+    'CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);',
+    'ALTER TABLE t VALIDATE CONSTRAINT c;',
+    "COMMENT ON TABLE t IS 'x';",
+    "UPDATE t SET a = 1 WHERE id = 1;\nINSERT INTO t (a) VALUES (1);",
+    // Tables (and indexes) this migration creates.
+    'CREATE TABLE IF NOT EXISTS t (a int);\nALTER TABLE t ADD COLUMN IF NOT EXISTS b int;\nCREATE INDEX IF NOT EXISTS i ON t (b);\nDROP INDEX IF EXISTS i;',
+    `-- ${ADD}\nSELECT '${ADD}';`,
+    ...inEveryDownPart(ADD),
+  ],
+  invalid: [
+    { sql: ADD, ranges: [[0, 0, 0, 44]], fix: { title: 'lock_timeout', output: `${SET}\n${ADD}` } },
+    {
+      name: 'the fix goes below the header comments and above the first statement of the UP part',
+      sql: `-- Migration: add a\n-- UP Migration\n  ${ADD}\n\n-- DOWN Migration (Rollback)\n-- ALTER TABLE t DROP COLUMN IF EXISTS a;\n`,
+      ranges: [[2, 2, 2, 46]],
+      fix: { title: 'lock_timeout', output: `-- Migration: add a\n-- UP Migration\n${SET}\n  ${ADD}\n\n-- DOWN Migration (Rollback)\n-- ALTER TABLE t DROP COLUMN IF EXISTS a;\n` },
+    },
+    {
+      name: 'goose: above StatementBegin, not inside the statement block',
+      path: GOOSE_PATH,
+      sql: `-- +goose Up\n-- +goose StatementBegin\n${ADD}\n-- +goose StatementEnd\n`,
+      ranges: [[2, 0, 2, 44]],
+      fix: { title: 'lock_timeout', output: `-- +goose Up\n${SET}\n-- +goose StatementBegin\n${ADD}\n-- +goose StatementEnd\n` },
+    },
+    // SET LOCAL outside a transaction block changes nothing; after COMMIT it is gone.
+    { sql: `SET LOCAL lock_timeout = '5s';\n${ADD}`, ranges: [[1, 0, 1, 44]] },
+    { sql: `BEGIN;\nSET LOCAL lock_timeout = '5s';\nCOMMIT;\n${ADD}`, ranges: [[3, 0, 3, 44]] },
+    // Zero turns it off; RESET goes back to the server's (off) default.
+    { sql: `SET lock_timeout = 0;\n${ADD}`, ranges: [[1, 0, 1, 44]] },
+    { sql: `${SET}\nRESET lock_timeout;\n${ADD}`, ranges: [[2, 0, 2, 44]] },
+    { sql: `SET statement_timeout = '5s';\n${ADD}`, ranges: [[1, 0, 1, 44]] },
+    // SHARE (CREATE INDEX), SHARE ROW EXCLUSIVE (foreign key, trigger), ACCESS EXCLUSIVE (DROP INDEX, TRUNCATE).
+    {
+      sql: 'CREATE INDEX IF NOT EXISTS i ON t (a);\nALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES u (id) NOT VALID;\nCREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();\nDROP INDEX IF EXISTS j;\nTRUNCATE t;',
+      ranges: [[0, 0, 0, 37], [1, 0, 1, 75], [2, 0, 2, 69], [3, 0, 3, 22], [4, 0, 4, 10]],
+    },
+    // A foreign key from a new table still locks the table it references.
+    { sql: 'CREATE TABLE IF NOT EXISTS child (id int, parent_id int REFERENCES parent (id));', ranges: [[0, 0, 0, 79]] },
+    { sql: `SELECT 'é 😀'; ${ADD}`, ranges: [[0, 15, 0, 59]] },
+  ],
+});

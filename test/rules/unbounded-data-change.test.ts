@@ -1,0 +1,30 @@
+import { GOOSE_PATH, inEveryDownPart } from './conventions';
+import { ruleTests } from './rule-tester';
+
+ruleTests('unbounded-data-change', {
+  valid: [
+    "UPDATE conversation_state SET architecture_version = 'agent' WHERE architecture_version IS NULL;",
+    'DELETE FROM t WHERE created_at < now() - interval \'1 year\';',
+    'INSERT INTO t (a) SELECT a FROM u;',
+    // Tables this migration creates (a backfilled new table).
+    'CREATE TABLE IF NOT EXISTS t (a int);\nINSERT INTO t VALUES (1);\nUPDATE t SET a = 2;\nDELETE FROM t;\nTRUNCATE t;',
+    'CREATE TABLE IF NOT EXISTS app."T" AS SELECT 1 AS a;\nUPDATE app."T" SET a = 2;',
+    'WITH moved AS (DELETE FROM t WHERE id < 100 RETURNING *) INSERT INTO u SELECT * FROM moved;',
+    "-- UPDATE t SET a = 1;\nSELECT 'DELETE FROM t', $$ TRUNCATE t $$;",
+    ...inEveryDownPart('UPDATE t SET a = NULL;\nDELETE FROM t;\nTRUNCATE t;'),
+  ],
+  invalid: [
+    { sql: 'UPDATE t SET a = 1;', ranges: [[0, 0, 0, 18]] },
+    { sql: 'DELETE FROM app."T";', ranges: [[0, 0, 0, 19]] },
+    { sql: 'UPDATE t SET a = u.a FROM u;', ranges: [[0, 0, 0, 27]] },
+    { sql: 'DELETE FROM t USING u;', ranges: [[0, 0, 0, 21]] },
+    { sql: 'TRUNCATE t, u CASCADE;', ranges: [[0, 0, 0, 21]] },
+    // Only the existing table of a TRUNCATE counts.
+    { sql: 'CREATE TABLE IF NOT EXISTS fresh (a int);\nTRUNCATE fresh, old;', ranges: [[1, 0, 1, 19]] },
+    { sql: 'WITH gone AS (DELETE FROM t RETURNING id) SELECT count(*) FROM gone;', ranges: [[0, 0, 0, 67]] },
+    // A table of the same name in another schema is another table.
+    { sql: 'CREATE TABLE IF NOT EXISTS app.t (a int);\nUPDATE t SET a = 1;', ranges: [[1, 0, 1, 18]] },
+    { path: GOOSE_PATH, sql: '-- +goose Up\nUPDATE t SET a = 0;\n-- +goose Down\nUPDATE t SET a = NULL;\n', ranges: [[1, 0, 1, 18]] },
+    { sql: "SELECT 'é 😀';\r\nUPDATE \"données\" SET \"😀\" = 1;", ranges: [[1, 0, 1, 29]] },
+  ],
+});

@@ -1,0 +1,56 @@
+import { GOOSE_PATH, inEveryDownPart } from './conventions';
+import { ruleTests } from './rule-tester';
+
+const add = (column: string) => `ALTER TABLE t ADD COLUMN IF NOT EXISTS ${column};`;
+/** Range of the ADD COLUMN clause of `add(column)` on line `line`. */
+const clause = (column: string, line = 0) => [line, 14, line, 14 + `ADD COLUMN IF NOT EXISTS ${column}`.length];
+
+ruleTests('volatile-default', {
+  valid: [
+    // Since PostgreSQL 11 constants and stable functions are stored once in the catalog.
+    add('created_at timestamptz NOT NULL DEFAULT now()'),
+    add('created_at timestamptz DEFAULT CURRENT_TIMESTAMP'),
+    add('created_on date DEFAULT now()::date'),
+    add("started_at timestamptz DEFAULT statement_timestamp()"),
+    add("kind text NOT NULL DEFAULT 'agent'"),
+    add('n int DEFAULT 0'),
+    add('flag boolean DEFAULT true'),
+    add('note text DEFAULT NULL'),
+    { sql: add('note text DEFAULT NULL::text'), config: { pgVersion: 10 } },
+    // PostgreSQL 18's virtual generated columns are computed on read.
+    add('doubled int GENERATED ALWAYS AS (a * 2) VIRTUAL'),
+    // A function the migration declares STABLE; a function declared elsewhere is not judged.
+    "CREATE OR REPLACE FUNCTION tenant() RETURNS text STABLE LANGUAGE sql AS $$ SELECT current_setting('app.tenant') $$;\n" + add('tenant text DEFAULT tenant()'),
+    add('code text DEFAULT my_schema.make_code()'),
+    // SET DEFAULT only changes future inserts.
+    'ALTER TABLE t ALTER COLUMN id SET DEFAULT gen_random_uuid();',
+    // Tables this migration creates are empty.
+    `CREATE TABLE IF NOT EXISTS t (a int);\n${add('id uuid DEFAULT gen_random_uuid()')}\n${add('n bigserial')}`,
+    `-- ${add('id uuid DEFAULT gen_random_uuid()')}\nSELECT $$ ${add('id uuid DEFAULT gen_random_uuid()')} $$;`,
+    ...inEveryDownPart(add('id uuid DEFAULT gen_random_uuid()')),
+  ],
+  invalid: [
+    { sql: add('id uuid NOT NULL DEFAULT gen_random_uuid()'), ranges: [clause('id uuid NOT NULL DEFAULT gen_random_uuid()')] },
+    { sql: add('r float8 DEFAULT random()'), ranges: [clause('r float8 DEFAULT random()')] },
+    { sql: add('bucket int DEFAULT (random() * 10)::int'), ranges: [clause('bucket int DEFAULT (random() * 10)::int')] },
+    { sql: add('r float8 DEFAULT pg_catalog.random()'), ranges: [clause('r float8 DEFAULT pg_catalog.random()')] },
+    { sql: add('seen_at timestamptz DEFAULT clock_timestamp()'), ranges: [clause('seen_at timestamptz DEFAULT clock_timestamp()')] },
+    { sql: add('t text DEFAULT timeofday()'), ranges: [clause('t text DEFAULT timeofday()')] },
+    { sql: add("n bigint DEFAULT nextval('t_n_seq')"), ranges: [clause("n bigint DEFAULT nextval('t_n_seq')")] },
+    { sql: add('id uuid DEFAULT uuid_generate_v4()'), ranges: [clause('id uuid DEFAULT uuid_generate_v4()')] },
+    { sql: add('n serial'), ranges: [clause('n serial')] },
+    { sql: add('n bigserial PRIMARY KEY'), ranges: [clause('n bigserial PRIMARY KEY')] },
+    { sql: add('n bigint GENERATED ALWAYS AS IDENTITY'), ranges: [clause('n bigint GENERATED ALWAYS AS IDENTITY')] },
+    { sql: add('doubled int GENERATED ALWAYS AS (a * 2) STORED'), ranges: [clause('doubled int GENERATED ALWAYS AS (a * 2) STORED')] },
+    // A function this migration creates without a volatility is VOLATILE.
+    {
+      sql: `CREATE OR REPLACE FUNCTION make_code() RETURNS text LANGUAGE sql AS $$ SELECT md5(random()::text) $$;\n${add('code text DEFAULT make_code()')}`,
+      ranges: [clause('code text DEFAULT make_code()', 1)],
+    },
+    // Before PostgreSQL 11 every non-NULL default is written into every row.
+    { sql: add('n int DEFAULT 0'), config: { pgVersion: 10 }, ranges: [clause('n int DEFAULT 0')] },
+    { sql: 'ALTER TABLE "App"."T" ADD "Id" uuid DEFAULT gen_random_uuid(), ADD b int DEFAULT 1;', ranges: [[0, 22, 0, 61]] },
+    { path: GOOSE_PATH, sql: `-- +goose Up\n${add('id uuid DEFAULT gen_random_uuid()')}\n-- +goose Down\nALTER TABLE t DROP COLUMN IF EXISTS id;\n`, ranges: [clause('id uuid DEFAULT gen_random_uuid()', 1)] },
+    { sql: `SELECT 'é 😀';\r\n  ${add('id uuid DEFAULT gen_random_uuid()')}`, ranges: [[1, 16, 1, 16 + 'ADD COLUMN IF NOT EXISTS id uuid DEFAULT gen_random_uuid()'.length]] },
+  ],
+});
