@@ -1,10 +1,15 @@
 /** The hover of an UP statement: the lock it takes, what that blocks, rewrite or scan, the safer way. */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { mergeConfig } from '../../server/src/config/config';
 import { hoverAt } from '../../server/src/lsp/hover';
 import type { Position } from '../../server/src/sql/positions';
 import { lintSql } from '../helpers/lint';
+import { TestClient } from '../helpers/lsp-client';
 
 /** The hover text at `position` (default: the start of the last line with SQL). */
 function hover(sql: string, position?: Position, pgVersion = 14): string | undefined {
@@ -148,5 +153,32 @@ describe('hover context', () => {
     const sql = 'SELECT 1;\n  CREATE INDEX IF NOT EXISTS i\n    ON users (email);\n';
     const result = lintSql(sql);
     assert.deepEqual(hoverAt(result, mergeConfig({}), { line: 2, character: 6 })?.range, { start: { line: 1, character: 2 }, end: { line: 2, character: 20 } });
+  });
+});
+
+describe('hover over LSP (dist/server.js)', () => {
+  let root: string;
+  let client: TestClient;
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'safemig-hover-'));
+    mkdirSync(join(root, 'db', 'migrations'), { recursive: true });
+    client = await TestClient.start({ root });
+  });
+  after(async () => {
+    await client.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  test('the server offers hover and answers with the lock of the statement under the cursor', async () => {
+    const path = join(root, 'db', 'migrations', '001_index.sql');
+    await client.open(path, '-- UP Migration\nCREATE INDEX IF NOT EXISTS i ON users (email);\n\n-- DOWN Migration (Rollback)\n-- DROP INDEX IF EXISTS i;\n');
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: client.uri(path) }, position: { line: 1, character: 5 } })) as Hover | null;
+    assert.ok(hover);
+    const contents = hover.contents as MarkupContent;
+    assert.equal(contents.kind, 'markdown');
+    assert.match(contents.value, /\*\*CREATE INDEX\*\* takes \*\*SHARE\*\* on table `users`/);
+    assert.deepEqual(hover.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 45 } });
+    const none = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: client.uri(path) }, position: { line: 4, character: 5 } });
+    assert.equal(none, null);
   });
 });
