@@ -15,7 +15,7 @@ const write = (path: string, text: string | Buffer) => {
 before(() => {
   root = mkdtempSync(join(tmpdir(), 'safemig-cli-'));
   write('db/migrations/001_users.sql', '-- UP Migration\nCREATE TABLE users (id int);\n\n-- DOWN Migration (Rollback)\n-- DROP TABLE IF EXISTS users;\n');
-  write('db/migrations/002_drop.sql', '-- UP Migration\nALTER TABLE accounts DROP COLUMN IF EXISTS legacy;\n\n-- DOWN Migration (Rollback)\n-- SELECT 1;\n');
+  write('db/migrations/002_drop.sql', "-- UP Migration\nSET lock_timeout = '5s';\nALTER TABLE accounts DROP COLUMN IF EXISTS legacy;\n\n-- DOWN Migration (Rollback)\n-- SELECT 1;\n");
   write('db/queries/report.txt', 'not sql');
   write('scripts/report.sql', 'DROP TABLE users;');
   write('goose/20240101120000_orders.sql', '-- +goose Up\nALTER TABLE orders ADD COLUMN note text NOT NULL;\n-- +goose Down\nALTER TABLE orders DROP COLUMN IF EXISTS note;\n');
@@ -30,7 +30,7 @@ test('text output is compiler style, one line per finding, with a summary', () =
     run.stdout,
     [
       'db/migrations/001_users.sql:2:1 warning require-if-not-exists CREATE TABLE without IF NOT EXISTS fails if the migration is re-run.',
-      `db/migrations/002_drop.sql:2:22 warning drop-column ${run.stdout.split('drop-column ')[1].split('\n')[0]}`,
+      `db/migrations/002_drop.sql:3:22 warning drop-column ${run.stdout.split('drop-column ')[1].split('\n')[0]}`,
       '2 files checked: 0 errors, 2 warnings, 0 info',
       '',
     ].join('\n'),
@@ -69,7 +69,7 @@ test('explicitly named files are always linted', () => {
   const run = runCli(['check', 'scripts/report.sql', '--format', 'json'], root);
   const [file] = JSON.parse(run.stdout).files;
   assert.equal(file.path, 'scripts/report.sql');
-  assert.deepEqual(file.diagnostics.map((d: { rule: string }) => d.rule).sort(), ['drop-table', 'missing-rollback', 'require-if-exists']);
+  assert.deepEqual(file.diagnostics.map((d: { rule: string }) => d.rule).sort(), ['drop-table', 'missing-rollback', 'require-if-exists', 'require-lock-timeout']);
 });
 
 test('exit code 1 on an error-severity finding, and with --max-warnings exceeded', () => {
@@ -104,7 +104,7 @@ test('an invalid config file exits 2 naming the file, the key and what was expec
 
 test('the config file changes severities and --config points at one explicitly', () => {
   write('cfg/.safemig.json', JSON.stringify({ rules: { 'drop-column': 'error', 'require-if-not-exists': 'off' } }));
-  write('cfg/db/migrations/001_x.sql', '-- UP Migration\nCREATE TABLE t (a int);\nALTER TABLE accounts DROP COLUMN IF EXISTS legacy;\n-- DOWN Migration (Rollback)\n-- DROP TABLE IF EXISTS t;\n');
+  write('cfg/db/migrations/001_x.sql', "-- UP Migration\nSET lock_timeout = '5s';\nCREATE TABLE t (a int);\nALTER TABLE accounts DROP COLUMN IF EXISTS legacy;\n-- DOWN Migration (Rollback)\n-- DROP TABLE IF EXISTS t;\n");
   const run = runCli(['check', 'cfg', '--format', 'json'], root);
   assert.equal(run.code, 1);
   assert.deepEqual(JSON.parse(run.stdout).files[0].diagnostics.map((d: { rule: string; severity: string }) => `${d.rule}:${d.severity}`), ['drop-column:error']);

@@ -37,7 +37,7 @@ export class TestClient {
   /** Messages the server showed the user. */
   readonly messages: string[] = [];
 
-  private constructor(private readonly options: ClientOptions) {
+  private constructor(options: ClientOptions) {
     this.settings = options.settings ?? {};
     const [command, ...args] = options.command ?? [process.execPath, SERVER, '--stdio'];
     this.process = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });

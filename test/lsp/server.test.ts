@@ -36,11 +36,11 @@ test('open: diagnostics carry rule code, doc link, source and exact UTF-16 range
 
 test('edit: diagnostics follow the text as it changes', async () => {
   const path = join(root, 'db', 'migrations', '002_edit.sql');
-  const body = (sql: string) => `-- UP Migration\n${sql}\n-- DOWN Migration (Rollback)\n-- SELECT 1;\n`;
+  const body = (sql: string) => `-- UP Migration\nSET lock_timeout = '5s';\n${sql}\n-- DOWN Migration (Rollback)\n-- ALTER TABLE t DROP COLUMN IF EXISTS a;\n`;
   assert.deepEqual(codes(await client.open(path, body('ALTER TABLE t ADD COLUMN IF NOT EXISTS a int;'))), []);
   const changed = await client.change(path, body('ALTER TABLE t DROP COLUMN IF EXISTS a;'));
   assert.deepEqual(codes(changed), ['drop-column']);
-  assert.deepEqual(changed.diagnostics[0].range, { start: { line: 1, character: 14 }, end: { line: 1, character: 37 } });
+  assert.deepEqual(changed.diagnostics[0].range, { start: { line: 2, character: 14 }, end: { line: 2, character: 37 } });
   assert.deepEqual(codes(await client.change(path, body('SELECT 1;'))), []);
 });
 
