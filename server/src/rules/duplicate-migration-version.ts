@@ -28,14 +28,13 @@ export const duplicateMigrationVersion: Rule = {
   check({ migration, fs, report }) {
     const found = ownFolderMigration(migration, fs);
     if (!found) return;
-    const { own, all } = found;
+    const { own, index } = found;
     // The folder is read without opening its files, so the linted file's own convention names the runner.
     const convention = migration.convention.name;
     if (own.repeatable || own.version === '' || convention === 'prisma' || convention === 'sqitch') return;
     if (own.versionStyle === 'date' && DATE_VERSIONS_MAY_REPEAT.has(convention)) return;
-    const key = versionKey(own.version);
-    const others = all.filter((m) => m !== own && !m.repeatable && versionKey(m.version) === key);
-    if (others.length === 0 || ordersByWholeName(all)) return;
+    const others = (index.byVersion.get(versionKey(own.version)) ?? []).filter((m) => m !== own);
+    if (others.length === 0 || index.ordersByWholeName) return;
     const names = others.map((m) => displayName(m, migration.path)).join(', ');
     const consequence = CONSEQUENCE[convention] ?? 'which one runs first is undefined, and a history keyed by version records only one of them';
     report({ message: `Version ${own.version} is also used by ${names}: ${consequence}. Give this migration the next free version.` });
@@ -46,15 +45,23 @@ export const duplicateMigrationVersion: Rule = {
  * The folder migration this file belongs to, and its folder's migrations: the file's own folder,
  * or the one above it (a diesel `<version>_<name>/up.sql`, a `rollback/` folder).
  */
-export function ownFolderMigration(migration: Migration, fs: FileSystem): { own: FolderMigration; all: FolderMigration[] } | undefined {
+export function ownFolderMigration(migration: Migration, fs: FileSystem): { own: FolderMigration; all: FolderMigration[]; index: FolderIndex } | undefined {
   const dir = splitPath(migration.path).dir;
   for (const folder of [dir, splitPath(dir).dir]) {
     if (!folder) continue;
-    const all = folderMigrations(folder, fs);
-    const own = all.find((m) => m.files.single === migration.path || m.files.up === migration.path || m.files.down === migration.path);
-    if (own) return { own, all };
+    const index = folderIndex(folder, fs);
+    const own = index.byPath.get(migration.path);
+    if (own) return { own, all: index.migrations, index };
   }
   return undefined;
+}
+
+/** A folder's migrations, by file path and by version key: built once per folder listing. */
+interface FolderIndex {
+  migrations: FolderMigration[];
+  byPath: Map<string, FolderMigration>;
+  byVersion: Map<string, FolderMigration[]>;
+  ordersByWholeName: boolean;
 }
 
 /**
@@ -70,27 +77,34 @@ function ordersByWholeName(all: FolderMigration[]): boolean {
 
 const SHARED_VERSIONS_OF_A_PRACTICE = 3;
 
-const folders = new WeakMap<FileSystem, Map<string, { listing: string[]; migrations: FolderMigration[] }>>();
+const folders = new WeakMap<FileSystem, Map<string, { listing: string[]; index: FolderIndex }>>();
 
 /**
  * `readMigrationFolder`, once per folder listing: every file of a folder asks for the same folder,
  * and a file system that caches listings (the editor's) hands out a new listing when the folder changes.
  */
-function folderMigrations(dir: string, fs: FileSystem): FolderMigration[] {
+function folderIndex(dir: string, fs: FileSystem): FolderIndex {
   let listing: string[] | undefined;
   try {
     listing = fs.readDir(dir);
   } catch {
     listing = undefined;
   }
-  if (!listing) return [];
+  if (!listing) return { migrations: [], byPath: new Map(), byVersion: new Map(), ordersByWholeName: false };
   let byDir = folders.get(fs);
   if (!byDir) folders.set(fs, (byDir = new Map()));
   const cached = byDir.get(dir);
-  if (cached?.listing === listing) return cached.migrations;
+  if (cached?.listing === listing) return cached.index;
   const migrations = readMigrationFolder(dir, fs, { sniff: false });
-  byDir.set(dir, { listing, migrations });
-  return migrations;
+  const index: FolderIndex = { migrations, byPath: new Map(), byVersion: new Map(), ordersByWholeName: ordersByWholeName(migrations) };
+  for (const m of migrations) {
+    for (const path of [m.files.single, m.files.up, m.files.down]) if (path && !index.byPath.has(path)) index.byPath.set(path, m);
+    if (m.repeatable || m.version === '') continue;
+    const key = versionKey(m.version);
+    index.byVersion.set(key, [...(index.byVersion.get(key) ?? []), m]);
+  }
+  byDir.set(dir, { listing, index });
+  return index;
 }
 
 /** A migration's name relative to the linted file's folder: `002_b.sql`, `2024-01-01-000000_x/`. */

@@ -43,12 +43,12 @@ export const migrationFileName: Rule = {
       }
       return;
     }
-    const { names: listed, shapes: listedShapes } = neighbourShapes(fs, folder, inFolder);
-    const neighbours = listed.includes(name) ? listed : [...listed, name];
-    const shapes = listed.includes(name) ? listedShapes : [...listedShapes, shapeOf(name, inFolder)];
-    const counts = new Map<string, Shape[]>();
-    for (const s of shapes) counts.set(s.key, [...(counts.get(s.key) ?? []), s]);
-    const [dominantKey, dominant] = [...counts.entries()].sort((a, b) => b[1].length - a[1].length)[0];
+    const listedEntry = neighbourShapes(fs, folder, inFolder);
+    const listed = listedEntry.nameSet.has(name);
+    const neighbours = listed ? listedEntry.names : [...listedEntry.names, name];
+    const shapes = listed ? listedEntry.shapes : [...listedEntry.shapes, shapeOf(name, inFolder)];
+    // The folder's majority shape, computed once per listing for the files it lists.
+    const [dominantKey, dominant] = listed ? (listedEntry.dominant ??= dominantShape(shapes)) : dominantShape(shapes);
     // A convention is what most names follow; two names or a tie say nothing.
     if (dominant.length < 2 || dominant.length * 2 <= neighbours.length || !dominant[0].versioned) return;
     const own = shapeOf(name, inFolder);
@@ -64,20 +64,38 @@ export const migrationFileName: Rule = {
   },
 };
 
-const cache = new WeakMap<FileSystem, Map<string, { listing: string[]; names: string[]; shapes: Shape[] }>>();
+interface FolderShapes {
+  listing: string[];
+  names: string[];
+  nameSet: Set<string>;
+  shapes: Shape[];
+  dominant?: [string, Shape[]];
+}
+
+const cache = new WeakMap<FileSystem, Map<string, FolderShapes>>();
+
+function dominantShape(shapes: Shape[]): [string, Shape[]] {
+  const counts = new Map<string, Shape[]>();
+  for (const s of shapes) {
+    const list = counts.get(s.key);
+    if (list) list.push(s);
+    else counts.set(s.key, [s]);
+  }
+  return [...counts.entries()].sort((a, b) => b[1].length - a[1].length)[0];
+}
 
 /**
  * The migration names of a folder (`.sql` files, or the per-migration folders) and their shapes,
  * once per folder listing (a caching file system hands out a new listing when the folder changes).
  */
-function neighbourShapes(fs: FileSystem, folder: string, folders: boolean): { names: string[]; shapes: Shape[] } {
+function neighbourShapes(fs: FileSystem, folder: string, folders: boolean): FolderShapes {
   let listing: string[] | undefined;
   try {
     listing = fs.readDir(folder);
   } catch {
     listing = undefined;
   }
-  if (!listing) return { names: [], shapes: [] };
+  if (!listing) return { listing: [], names: [], nameSet: new Set(), shapes: [] };
   let byFolder = cache.get(fs);
   if (!byFolder) cache.set(fs, (byFolder = new Map()));
   const key = `${folders ? 'folders' : 'files'}:${folder}`;
@@ -86,7 +104,7 @@ function neighbourShapes(fs: FileSystem, folder: string, folders: boolean): { na
   const names = folders
     ? listing.filter((e) => !e.startsWith('.') && !/\.[A-Za-z0-9]{1,8}$/.test(e))
     : listing.filter((e) => isMigrationFolderFile(e) && !FIXED_NAME.test(e) && !e.startsWith('.'));
-  const entry = { listing, names, shapes: names.map((n) => shapeOf(n, folders)) };
+  const entry: FolderShapes = { listing, names, nameSet: new Set(names), shapes: names.map((n) => shapeOf(n, folders)) };
   byFolder.set(key, entry);
   return entry;
 }
