@@ -122,9 +122,11 @@ export class TestClient {
   }
 
   async stop(): Promise<void> {
+    // The server exits on `exit`; writes racing its end must not surface as unhandled errors.
+    this.process.stdin!.on('error', () => undefined);
     try {
       await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
-      void this.connection.sendNotification('exit');
+      await this.connection.sendNotification('exit').catch(() => undefined);
     } catch {
       // The server may already be gone.
     }
