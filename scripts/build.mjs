@@ -1,6 +1,6 @@
 // Bundles the extension client, the language server and the CLI into dist/ with esbuild.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -36,3 +36,5 @@ if (watch) {
 } else {
   await Promise.all(entries.map((entry) => esbuild.build({ ...common, ...entry })));
 }
+// The CLI is the package's bin: npm and npx run it directly.
+if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
