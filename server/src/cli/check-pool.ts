@@ -1,6 +1,6 @@
 /**
- * Lints many files on all cores: the file list is cut into contiguous slices, one worker thread
- * per slice (each loads the parser once), and the reports come back in the original order.
+ * Lints many files on all cores: the file list is cut into contiguous slices, one per core (this
+ * thread and worker threads, each loading the parser once), and the reports come back in order.
  * Small runs stay in this thread, where starting workers would cost more than it saves.
  */
 import { availableParallelism } from 'node:os';
@@ -31,8 +31,10 @@ export async function checkAll(jobs: CheckJob[], fixedConfig: string | undefined
   if (workers < 2) return checkSlice(jobs, fixedConfig, overrides);
   const size = Math.ceil(jobs.length / workers);
   const slices = Array.from({ length: workers }, (_, i) => jobs.slice(i * size, (i + 1) * size));
-  const results = await Promise.all(slices.map((slice) => runWorker({ safemigCheckWorker: true, jobs: slice, fixedConfig, overrides })));
-  return results.flat();
+  // Worker threads take every slice but the first; this thread, otherwise idle, takes that one.
+  const others = slices.slice(1).map((slice) => runWorker({ safemigCheckWorker: true, jobs: slice, fixedConfig, overrides }));
+  const first = checkSlice(slices[0], fixedConfig, overrides);
+  return [first, ...(await Promise.all(others))].flat();
 }
 
 function checkSlice(jobs: CheckJob[], fixedConfig: string | undefined, overrides: Partial<Config>): FileReport[] {
