@@ -7,7 +7,7 @@ import type { Config, Severity } from '../config/config';
 import { Migration, readMigration, Statement } from '../migration/migration';
 import type { FileSystem } from '../migration/model';
 import type { Range } from '../sql/positions';
-import { computeFacts } from '../rules/facts';
+import { computeFacts } from '../analysis/facts';
 import { RULES, ruleById } from '../rules';
 import type { Fix, Report, Rule } from '../rules/rule';
 import { readSuppressions, Suppression } from './suppressions';

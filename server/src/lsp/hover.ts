@@ -1,13 +1,13 @@
 /**
  * Hover on a statement of the UP part: what it does to production. The lock it takes and on
  * which table, what that lock blocks, whether it rewrites or scans the table, and the safer way
- * when there is one, all from the lock table (rules/locks.ts) that require-lock-timeout uses.
+ * when there is one, all from the lock table (analysis/locks.ts) that require-lock-timeout uses.
  */
 import type { Config } from '../config/config';
 import type { LintResult } from '../lint/lint';
 import type { Migration, Statement } from '../migration/migration';
-import { computeFacts, Facts } from '../rules/facts';
-import { blockedBy, locksOf, TableLock } from '../rules/locks';
+import { computeFacts, Facts } from '../analysis/facts';
+import { blockedBy, locksOf, TableLock } from '../analysis/locks';
 import type { Position, Range } from '../sql/positions';
 
 export interface HoverContent {

@@ -1,5 +1,5 @@
 import { names, nodeOf, tableKey } from '../sql/ast';
-import { upAlterActions } from './alter';
+import { upAlterActions } from './helpers/alter';
 import type { Rule } from './rule';
 
 const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);

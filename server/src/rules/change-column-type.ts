@@ -1,6 +1,6 @@
 import type { TypeName } from 'libpg-query';
 import { names, nodeOf, tableKey } from '../sql/ast';
-import { upAlterActions } from './alter';
+import { upAlterActions } from './helpers/alter';
 import type { Rule } from './rule';
 
 export const changeColumnType: Rule = {

@@ -1,9 +1,9 @@
 import type { Migration, Statement } from '../migration/migration';
 import { joinPath, splitPath } from '../migration/names';
 import { LineIndex } from '../sql/positions';
-import { insertFix } from './fix';
+import { insertFix } from './helpers/fix';
 import type { Fix, Rule, RuleContext } from './rule';
-import { concurrentlyClause, TransactionKind } from './session';
+import { concurrentlyClause, TransactionKind } from '../analysis/session';
 
 /** PostgreSQL's own wording of the error, by statement. */
 const SERVER_ERROR: Record<string, string> = {

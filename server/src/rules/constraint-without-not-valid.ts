@@ -1,5 +1,5 @@
 import { nodeOf, qualifiedName, quoteIdent, tableKey } from '../sql/ast';
-import { upAlterActions, UpAlterAction } from './alter';
+import { upAlterActions, UpAlterAction } from './helpers/alter';
 import type { Fix, Rule, RuleContext } from './rule';
 
 /**

@@ -1,5 +1,5 @@
 import { tableKey } from '../sql/ast';
-import { upAlterActions } from './alter';
+import { upAlterActions } from './helpers/alter';
 import type { Rule } from './rule';
 
 export const dropColumn: Rule = {

@@ -1,8 +1,8 @@
 import type { Statement } from '../migration/migration';
 import { findWords, keyOfNames, names, nodeOf, sqlTokens, tableKey } from '../sql/ast';
-import { insertFix } from './fix';
+import { insertFix } from './helpers/fix';
 import type { Fix, Rule, RuleContext } from './rule';
-import { isConcurrentReindex } from './session';
+import { isConcurrentReindex } from '../analysis/session';
 
 const FIX_TITLE = 'Add CONCURRENTLY (the statement must then run outside a transaction)';
 

@@ -1,5 +1,5 @@
 import { alterActions, findWords, nodeOf, sqlTokens } from '../sql/ast';
-import { insertFix } from './fix';
+import { insertFix } from './helpers/fix';
 import type { Rule } from './rule';
 
 /** DROP object kinds this rule checks, with the words that name them in the statement. */

@@ -1,7 +1,7 @@
 import type { RangeVar } from 'libpg-query';
 import { alterActions, findWords, nameEnd, nodeOf, sqlTokens } from '../sql/ast';
 import type { Statement } from '../migration/migration';
-import { insertFix } from './fix';
+import { insertFix } from './helpers/fix';
 import type { Rule, RuleContext } from './rule';
 
 /**

@@ -1,7 +1,7 @@
 import type { Migration, Part } from '../migration/migration';
-import { blockedBy, locksOf, TableLock } from './locks';
-import { insertFix } from './fix';
-import type { Facts } from './facts';
+import { blockedBy, locksOf, TableLock } from '../analysis/locks';
+import { insertFix } from './helpers/fix';
+import type { Facts } from '../analysis/facts';
 import type { Fix, Rule } from './rule';
 
 /**

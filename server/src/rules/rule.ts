@@ -3,7 +3,7 @@ import type { Config, Severity } from '../config/config';
 import type { Migration, Statement } from '../migration/migration';
 import type { FileSystem } from '../migration/model';
 import type { Range } from '../sql/positions';
-import type { Facts } from './facts';
+import type { Facts } from '../analysis/facts';
 
 export interface Rule {
   id: string;

@@ -1,7 +1,7 @@
 import type { Statement } from '../migration/migration';
 import { nodeOf } from '../sql/ast';
 import type { Rule } from './rule';
-import { runnerWrapping } from './session';
+import { runnerWrapping } from '../analysis/session';
 
 const RUNNER: Record<string, string> = { goose: 'goose', dbmate: 'dbmate', diesel: 'diesel', flyway: 'Flyway' };
 

@@ -1,6 +1,6 @@
 import type { Node, RangeVar } from 'libpg-query';
 import { nodeOf, tableKey } from '../sql/ast';
-import { dmlTarget } from './locks';
+import { dmlTarget } from '../analysis/locks';
 import type { Rule } from './rule';
 
 /**

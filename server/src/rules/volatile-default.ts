@@ -1,7 +1,7 @@
 import { nodeOf, tableKey } from '../sql/ast';
-import { upAlterActions } from './alter';
+import { upAlterActions } from './helpers/alter';
 import type { Rule } from './rule';
-import { rewritingColumn } from './volatility';
+import { rewritingColumn } from '../analysis/volatility';
 
 /**
  * Since PostgreSQL 11, ADD COLUMN with a constant or stable default (`now()`) only writes the

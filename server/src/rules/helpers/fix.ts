@@ -1,7 +1,7 @@
 /** Building quick-fix edits from file offsets. */
-import type { Migration } from '../migration/migration';
-import type { Token } from '../sql/lexer';
-import type { Fix } from './rule';
+import type { Migration } from '../../migration/migration';
+import type { Token } from '../../sql/lexer';
+import type { Fix } from '../rule';
 
 /** A fix that inserts `text` at `offset` of the linted file. */
 export function insertFix(migration: Migration, title: string, offset: number, text: string, preferred = true): Fix {

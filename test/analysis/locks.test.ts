@@ -1,5 +1,5 @@
 /**
- * The lock table (server/src/rules/locks.ts) against a real PostgreSQL (PGlite, PostgreSQL 18):
+ * The lock table (server/src/analysis/locks.ts) against a real PostgreSQL (PGlite, PostgreSQL 18):
  * each statement runs inside a transaction, and the locks the backend then holds (pg_locks) and
  * whether the table's file was replaced (pg_class.relfilenode) must be what the table says.
  * CONCURRENTLY forms cannot run in a transaction, so they are checked against the docs only.
@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
-import { blockedBy, conflicts, LOCK_MODES, LockMode, locksOf } from '../../server/src/rules/locks';
+import { blockedBy, conflicts, LOCK_MODES, LockMode, locksOf } from '../../server/src/analysis/locks';
 import { parseSql } from '../../server/src/sql/parse';
 import { initParser } from '../../server/src/sql/pg';
 

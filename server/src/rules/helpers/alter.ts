@@ -1,8 +1,8 @@
 /** Walking `ALTER TABLE` actions of the UP part, shared by the rules that judge them. */
 import type { AlterTableCmd, AlterTableStmt } from 'libpg-query';
-import type { Statement } from '../migration/migration';
-import { AlterAction, alterActions, nodeOf } from '../sql/ast';
-import type { RuleContext } from './rule';
+import type { Statement } from '../../migration/migration';
+import { AlterAction, alterActions, nodeOf } from '../../sql/ast';
+import type { RuleContext } from '../rule';
 
 export interface UpAlterAction extends AlterAction<AlterTableCmd> {
   statement: Statement;
