@@ -56,7 +56,7 @@ export function ownFolderMigration(migration: Migration, fs: FileSystem): { own:
   return undefined;
 }
 
-/** A folder's migrations, by file path and by version key: built once per folder listing. */
+/** A folder's migrations, by file path and by version key: built once per file-system state (`FileSystem.memo`). */
 interface FolderIndex {
   migrations: FolderMigration[];
   byPath: Map<string, FolderMigration>;
@@ -77,11 +77,10 @@ function ordersByWholeName(all: FolderMigration[]): boolean {
 
 const SHARED_VERSIONS_OF_A_PRACTICE = 3;
 
-const folders = new WeakMap<FileSystem, Map<string, { listing: string[]; index: FolderIndex }>>();
 
 /**
- * `readMigrationFolder`, once per folder listing: every file of a folder asks for the same folder,
- * and a file system that caches listings (the editor's) hands out a new listing when the folder changes.
+ * Every file of a folder asks for the same index: it is memoised on the file system, which drops
+ * it when the editor reports a change.
  */
 function folderIndex(dir: string, fs: FileSystem): FolderIndex {
   let listing: string[] | undefined;
@@ -91,10 +90,10 @@ function folderIndex(dir: string, fs: FileSystem): FolderIndex {
     listing = undefined;
   }
   if (!listing) return { migrations: [], byPath: new Map(), byVersion: new Map(), ordersByWholeName: false };
-  let byDir = folders.get(fs);
-  if (!byDir) folders.set(fs, (byDir = new Map()));
-  const cached = byDir.get(dir);
-  if (cached?.listing === listing) return cached.index;
+  return fs.memo ? fs.memo(`folder-index:${dir}`, () => buildFolderIndex(dir, fs)) : buildFolderIndex(dir, fs);
+}
+
+function buildFolderIndex(dir: string, fs: FileSystem): FolderIndex {
   const migrations = readMigrationFolder(dir, fs, { sniff: false });
   const index: FolderIndex = { migrations, byPath: new Map(), byVersion: new Map(), ordersByWholeName: ordersByWholeName(migrations) };
   for (const m of migrations) {
@@ -103,7 +102,6 @@ function folderIndex(dir: string, fs: FileSystem): FolderIndex {
     const key = versionKey(m.version);
     index.byVersion.set(key, [...(index.byVersion.get(key) ?? []), m]);
   }
-  byDir.set(dir, { listing, index });
   return index;
 }
 

@@ -65,14 +65,12 @@ export const migrationFileName: Rule = {
 };
 
 interface FolderShapes {
-  listing: string[];
   names: string[];
   nameSet: Set<string>;
   shapes: Shape[];
   dominant?: [string, Shape[]];
 }
 
-const cache = new WeakMap<FileSystem, Map<string, FolderShapes>>();
 
 function dominantShape(shapes: Shape[]): [string, Shape[]] {
   const counts = new Map<string, Shape[]>();
@@ -86,7 +84,7 @@ function dominantShape(shapes: Shape[]): [string, Shape[]] {
 
 /**
  * The migration names of a folder (`.sql` files, or the per-migration folders) and their shapes,
- * once per folder listing (a caching file system hands out a new listing when the folder changes).
+ * memoised on the file system (dropped when the editor reports a change).
  */
 function neighbourShapes(fs: FileSystem, folder: string, folders: boolean): FolderShapes {
   let listing: string[] | undefined;
@@ -95,18 +93,17 @@ function neighbourShapes(fs: FileSystem, folder: string, folders: boolean): Fold
   } catch {
     listing = undefined;
   }
-  if (!listing) return { listing: [], names: [], nameSet: new Set(), shapes: [] };
-  let byFolder = cache.get(fs);
-  if (!byFolder) cache.set(fs, (byFolder = new Map()));
-  const key = `${folders ? 'folders' : 'files'}:${folder}`;
-  const hit = byFolder.get(key);
-  if (hit?.listing === listing) return hit;
+  if (!listing) return { names: [], nameSet: new Set(), shapes: [] };
+  const read = listing;
+  const compute = () => shapesOf(read, folders);
+  return fs.memo ? fs.memo(`file-name-shapes:${folders ? 'folders' : 'files'}:${folder}`, compute) : compute();
+}
+
+function shapesOf(listing: string[], folders: boolean): FolderShapes {
   const names = folders
     ? listing.filter((e) => !e.startsWith('.') && !/\.[A-Za-z0-9]{1,8}$/.test(e))
     : listing.filter((e) => isMigrationFolderFile(e) && !FIXED_NAME.test(e) && !e.startsWith('.'));
-  const entry: FolderShapes = { listing, names, nameSet: new Set(names), shapes: names.map((n) => shapeOf(n, folders)) };
-  byFolder.set(key, entry);
-  return entry;
+  return { names, nameSet: new Set(names), shapes: names.map((n) => shapeOf(n, folders)) };
 }
 
 function shapeOf(name: string, isFolder: boolean): Shape {
