@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { Client, ClientConfig } from 'pg';
+import type { ClientConfig } from 'pg';
 import { connectionLabel, ServerConnection } from './connection';
 import { CancelledError, ConnectionError, Notice, QueryRow, Target, toDatabaseError, versionText } from './target';
 
@@ -15,6 +15,8 @@ export interface ServerOptions {
 }
 
 export async function openServer(conn: ServerConnection, options: ServerOptions = {}): Promise<Target> {
+  // Loaded on first use: `pg` (and the network modules under it) would slow every `safemig check` start.
+  const { Client } = await import('pg');
   const env = options.env ?? process.env;
   let asked = false;
   const config: ClientConfig = {

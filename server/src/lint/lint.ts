@@ -127,7 +127,7 @@ function toFinding(migration: Migration, id: string, severity: Severity, report:
   const { lines } = migration;
   const start = report.start ?? report.statement?.start ?? 0;
   const end = report.end ?? report.statement?.end ?? lines.lineEnd(0);
-  const fixes = withFixes ? [...(report.fixes ?? []), ...ignoreFixes(migration, id, report.statement)] : [];
+  const fixes = withFixes ? [...(report.fixes?.() ?? []), ...ignoreFixes(migration, id, report.statement)] : [];
   return { rule: id, severity, message: report.message, start, end, range: lines.rangeOf(start, end), fixes };
 }
 

@@ -16,6 +16,7 @@ import {
   parseMigrationName,
   ROLLBACK_FOLDER as ROLLBACK_DIR,
   sameVersion,
+  versionKey,
   splitMigrationFileName,
   splitPath,
   swapDirection,
@@ -203,7 +204,9 @@ class Context {
   }
 
   has(dir: string, name: string): boolean {
-    return this.list(dir)?.includes(name) ?? false;
+    if (!this.fs.memo) return this.list(dir)?.includes(name) ?? false;
+    // Every file of a big folder asks about its neighbours: look names up in a set built once.
+    return this.fs.memo(`entry-set:${dir}`, () => new Set(this.list(dir) ?? [])).has(name);
   }
 
   isDir(path: string): boolean {
@@ -740,37 +743,17 @@ function findUpIn(ctx: Context, dir: string, upBase: string): TwinResult | undef
 function findRollbackOfUp(ctx: Context): TwinResult | undefined {
   const dir = ctx.dir;
   const base = ctx.base;
-  const entries = ctx.list(dir) ?? [];
+  const listing = rollbackListing(ctx, dir);
   const n = fileName(ctx);
   const dotName = `${ctx.file.stem}.rollback.sql`;
-  let prefixed = false;
-  let dotted = false;
-  let byVersion: string | undefined;
-  const folders: string[] = [];
-  for (const e of entries) {
-    const lower = e.toLowerCase();
-    if (lower.startsWith('rollback_') || lower.startsWith('rollback-')) {
-      if (!lower.endsWith('.sql')) {
-        if (ROLLBACK_DIR.test(e)) folders.push(e);
-        continue;
-      }
-      prefixed = true;
-      if (n && n.version !== '') {
-        const en = parseMigrationName(e);
-        if (en && sameVersion(en.version, n.version)) {
-          if (byVersion === undefined || splitMigrationFileName(e).stem === ctx.file.stem) byVersion = e;
-        }
-      }
-    } else if (lower.endsWith('.rollback.sql')) {
-      dotted = true;
-      if (e === dotName) return { twin: joinPath(dir, e), exists: true };
-    } else if (ROLLBACK_DIR.test(e) && !lower.endsWith('.sql')) {
-      folders.push(e);
-    }
-  }
+  // The `rollback_` file of this version; of several, the one named like this file.
+  const ofVersion = n && n.version !== '' ? listing.prefixedByVersion.get(versionKey(n.version)) ?? [] : [];
+  const byVersion = [...ofVersion].reverse().find((e) => splitMigrationFileName(e).stem === ctx.file.stem) ?? ofVersion[0];
+  if (listing.dotted.has(dotName)) return { twin: joinPath(dir, dotName), exists: true };
   if (byVersion) return { twin: joinPath(dir, byVersion), exists: true };
-  if (prefixed) return { twin: joinPath(dir, `rollback_${base}`), exists: false };
-  if (dotted) return { twin: joinPath(dir, dotName), exists: false };
+  if (listing.prefixed) return { twin: joinPath(dir, `rollback_${base}`), exists: false };
+  if (listing.dotted.size > 0) return { twin: joinPath(dir, dotName), exists: false };
+  const folders = listing.folders;
   for (const f of folders) {
     const p = joinPath(dir, f);
     if (!ctx.isDir(p)) continue;
@@ -790,6 +773,46 @@ function findRollbackOfUp(ctx: Context): TwinResult | undefined {
     below = [a.name, ...below];
   }
   return undefined;
+}
+
+/** What a folder holds of rollback files and folders, read once per folder (every file of it asks). */
+interface RollbackListing {
+  /** `rollback_NNN_*.sql` files, by version key. */
+  prefixedByVersion: Map<string, string[]>;
+  /** Any `rollback_*.sql` file at all. */
+  prefixed: boolean;
+  /** `name.rollback.sql` files. */
+  dotted: Set<string>;
+  /** Entries named like a rollback folder (`rollback/`, `down/`, `rollback_dbs/`), in listing order. */
+  folders: string[];
+}
+
+function rollbackListing(ctx: Context, dir: string): RollbackListing {
+  const read = (): RollbackListing => {
+    const listing: RollbackListing = { prefixedByVersion: new Map(), prefixed: false, dotted: new Set(), folders: [] };
+    for (const e of ctx.list(dir) ?? []) {
+      const lower = e.toLowerCase();
+      if (lower.startsWith('rollback_') || lower.startsWith('rollback-')) {
+        if (!lower.endsWith('.sql')) {
+          if (ROLLBACK_DIR.test(e)) listing.folders.push(e);
+          continue;
+        }
+        listing.prefixed = true;
+        const version = parseMigrationName(e)?.version;
+        if (!version) continue;
+        const key = versionKey(version);
+        const list = listing.prefixedByVersion.get(key);
+        if (list) list.push(e);
+        else listing.prefixedByVersion.set(key, [e]);
+      } else if (lower.endsWith('.rollback.sql')) {
+        listing.dotted.add(e);
+      } else if (!lower.endsWith('.sql') && ROLLBACK_DIR.test(e)) {
+        listing.folders.push(e);
+      }
+    }
+    return listing;
+  };
+  return ctx.fs.memo ? ctx.fs.memo(`rollback-listing:${dir}`, read) : read();
 }
 
 /** This file's rollback in a rollback folder: same name, `rollback_` + name, or same version. */

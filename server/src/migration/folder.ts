@@ -148,8 +148,8 @@ function readFolder(dir: string, fs: FileSystem, sniff: boolean): FolderMigratio
   }
   // `db/rollback/` beside `db/migrations/`.
   if (self && parent !== dir && !selfIsRollback) {
-    for (const e of listDir(fs, parent) ?? []) {
-      if (e === self || !ROLLBACK_FOLDER.test(e) || OTHER_FILE.test(e)) continue;
+    for (const e of rollbackNamedEntries(fs, parent)) {
+      if (e === self || OTHER_FILE.test(e)) continue;
       const path = joinPath(parent, e);
       if (!isDirectory(fs, path)) continue;
       rollbackFolders = true;
@@ -316,6 +316,15 @@ function readSqitchPlan(dir: string, fs: FileSystem): FolderMigration[] | undefi
     out.push({ version: String(out.length + 1), description: change, versionStyle: 'other', files, convention: 'sqitch' });
   }
   return out;
+}
+
+/**
+ * Entries of `dir` named like a rollback folder. Every migration folder of a diesel-style layout
+ * asks about the same parent: the names are tested once per file-system state.
+ */
+function rollbackNamedEntries(fs: FileSystem, dir: string): string[] {
+  const read = () => (listDir(fs, dir) ?? []).filter((e) => ROLLBACK_FOLDER.test(e));
+  return fs.memo ? fs.memo(`rollback-named:${dir}`, read) : read();
 }
 
 function listDir(fs: FileSystem, dir: string): string[] | undefined {

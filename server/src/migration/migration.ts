@@ -34,6 +34,8 @@ export interface Migration extends MigrationFile {
   down: Statement[];
   /** The file holding the other part (the twin), parsed on first use; undefined when there is none. */
   twin(): MigrationFile | undefined;
+  /** The twin's text, read without parsing it; undefined when there is none. */
+  twinText(): string | undefined;
 }
 
 export interface ReadOptions {
@@ -44,8 +46,12 @@ export interface ReadOptions {
 
 export function readMigration(path: string, text: string, fs: FileSystem, options: ReadOptions = {}): Migration {
   const forced = options.convention && options.convention !== 'auto' ? options.convention : undefined;
-  const file = readFile(path, text, detectConvention(path, text, fs, forced), options.skipSql);
+  const file = options.skipSql ? readFile(path, text, detectConvention(path, text, fs, forced), true) : parsedFile(path, text, fs, forced);
   let twin: MigrationFile | undefined | null = null;
+  const twinText = (): string | undefined => {
+    const twinPath = file.convention.twin;
+    return twinPath && file.convention.twinExists ? fs.readFile(twinPath) : undefined;
+  };
   return {
     ...file,
     up: file.statements.filter((s) => s.part.kind === 'up'),
@@ -53,13 +59,34 @@ export function readMigration(path: string, text: string, fs: FileSystem, option
     twin() {
       if (twin === null) {
         const twinPath = file.convention.twin;
-        const twinText = twinPath && file.convention.twinExists ? fs.readFile(twinPath) : undefined;
-        twin = twinPath && twinText !== undefined ? readFile(twinPath, twinText, detectConvention(twinPath, twinText, fs, forced)) : undefined;
+        const text = twinText();
+        twin = twinPath && text !== undefined ? parsedFile(twinPath, text, fs, forced) : undefined;
       }
       return twin;
     },
+    twinText,
   };
 }
+
+/**
+ * A file read and parsed, or the same file read moments ago: an up file's rule reads its down
+ * twin, and the down file is linted next (or the other way round). The few most recent parses are
+ * kept on the file system's memo, which forgets them when files change; the text must match too.
+ */
+function parsedFile(path: string, text: string, fs: FileSystem, forced: ConventionName | undefined): MigrationFile {
+  const recent = fs.memo?.('recent-parses', () => new Map<string, { text: string; forced?: ConventionName; file: MigrationFile }>());
+  const hit = recent?.get(path);
+  if (hit && hit.text === text && hit.forced === forced) return hit.file;
+  const file = readFile(path, text, detectConvention(path, text, fs, forced));
+  if (recent) {
+    recent.delete(path);
+    recent.set(path, { text, forced, file });
+    if (recent.size > RECENT_PARSES) recent.delete(recent.keys().next().value!);
+  }
+  return file;
+}
+
+const RECENT_PARSES = 4;
 
 function readFile(path: string, text: string, convention: ConventionInfo, skipSql = false): MigrationFile {
   const parts = convention.parts.map((span) => (skipSql ? { ...span, statements: [], errors: [] } : readPart(text, span)));
@@ -69,13 +96,11 @@ function readFile(path: string, text: string, convention: ConventionInfo, skipSq
 function readPart(text: string, span: PartSpan): Part {
   const part: Part = { ...span, statements: [], errors: [] };
   const source = text.slice(span.start, span.end);
-  if (span.commentedOut) {
-    part.statements = parseCommented(source, span.start).map((s) => ({ ...s, part }));
-  } else {
-    const parsed = parseSql(source, span.start);
-    part.statements = parsed.statements.map((s) => ({ ...s, part }));
-    part.errors = parsed.errors;
-  }
+  const parsed = span.commentedOut ? { statements: parseCommented(source, span.start), errors: [] } : parseSql(source, span.start);
+  // The parsed statements are this part's alone: give each its part in place rather than copy it.
+  for (const statement of parsed.statements) (statement as Statement).part = part;
+  part.statements = parsed.statements as Statement[];
+  part.errors = parsed.errors;
   return part;
 }
 

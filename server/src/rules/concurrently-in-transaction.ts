@@ -36,7 +36,7 @@ export const concurrentlyInTransaction: Rule = {
       context.report({
         statement,
         message: `${clause} runs inside a transaction, where PostgreSQL rejects it (ERROR: ${SERVER_ERROR[clause] ?? clause} cannot run inside a transaction block). ${advice(context, transaction)}`,
-        fixes: optOutFix(context, statement, transaction),
+        fixes: () => optOutFix(context, statement, transaction),
       });
     }
   },

@@ -30,7 +30,7 @@ export const constraintWithoutNotValid: Rule = {
         start: action.start,
         end: action.end,
         message: `${label} is checked against every existing row of ${table} while the ALTER TABLE holds ${lock} for the whole scan. Add it NOT VALID, then VALIDATE CONSTRAINT in a separate transaction (that takes SHARE UPDATE EXCLUSIVE: reads and writes go on)${name ? '' : '; name the constraint so it can be validated'}.`,
-        fixes: name ? [notValidFix(context, action, name)] : [],
+        fixes: () => name ? [notValidFix(context, action, name)] : [],
       });
     }
   },

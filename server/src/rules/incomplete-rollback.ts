@@ -82,7 +82,7 @@ export const incompleteRollback: Rule = {
         start: group[0].start,
         end: group[0].end,
         message: `The rollback (${where}) does not undo this: it needs ${sql.join(' ')} Without it, rolling back leaves this change in the database, and applying the migration again fails.`,
-        fixes: [appendFix(down, migration, group, `Append ${sql.length === 1 ? sql[0] : `${sql.length} statements`} to ${where}`), ...(all ? [all] : [])],
+        fixes: () => [appendFix(down, migration, group, `Append ${sql.length === 1 ? sql[0] : `${sql.length} statements`} to ${where}`), ...(all ? [all] : [])],
       });
     }
   },

@@ -33,7 +33,7 @@ export const missingRollback: Rule = {
       : SECTIONED.has(convention.name) || convention.name === 'plain' ? 'a DOWN section' : 'a commented-out DOWN section, as the runner runs the whole file';
     report({
       message: `This migration has no rollback: ${convention.name} migrations keep it in ${where}. Without one, a bad deploy can only be fixed forward.`,
-      fixes: [addRollbackFix(migration)],
+      fixes: () => [addRollbackFix(migration)],
     });
   },
 };
@@ -44,7 +44,7 @@ export const missingRollback: Rule = {
  */
 function hasRollback(migration: Migration): boolean {
   const { convention, text } = migration;
-  if (convention.twin) return hasContent(migration.twin()?.text ?? '');
+  if (convention.twin) return hasContent(migration.twinText() ?? '');
   if (migration.parts.some((p) => p.kind === 'down' && hasContent(text.slice(p.start, p.end)))) return true;
   if (SECTIONED.has(convention.name)) return false;
   // A runner that runs the whole file (Supabase, Prisma) can only keep a commented-out rollback.

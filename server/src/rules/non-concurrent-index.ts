@@ -23,7 +23,7 @@ export const nonConcurrentIndex: Rule = {
         context.report({
           statement,
           message: `CREATE INDEX on ${tableKey(index.relation)} holds a SHARE lock while it reads the whole table: every INSERT, UPDATE and DELETE on it waits until the index is built. Use CREATE INDEX CONCURRENTLY, outside a transaction.`,
-          fixes: concurrentlyFix(context, statement, ['INDEX']),
+          fixes: () => concurrentlyFix(context, statement, ['INDEX']),
         });
       }
       const drop = nodeOf(node, 'DropStmt');
@@ -44,7 +44,7 @@ function checkDrop(context: RuleContext, statement: Statement, drop: NonNullable
   context.report({
     statement,
     message: `DROP INDEX ${list} takes an ACCESS EXCLUSIVE lock on the index's table: every query on the table, reads included, waits until it is done, and queues behind any long transaction already using the table. Use DROP INDEX CONCURRENTLY, outside a transaction${canFix ? '' : ' (one index per statement, without CASCADE)'}.`,
-    fixes: canFix ? concurrentlyFix(context, statement, ['INDEX']) : [],
+    fixes: () => canFix ? concurrentlyFix(context, statement, ['INDEX']) : [],
   });
 }
 
@@ -65,7 +65,7 @@ function checkReindex(context: RuleContext, statement: Statement, reindex: NonNu
         ? 'Use REINDEX … CONCURRENTLY, outside a transaction.'
         : `REINDEX CONCURRENTLY needs PostgreSQL 12 (pgVersion is ${context.config.pgVersion}): build a new index CONCURRENTLY, drop the old one CONCURRENTLY and rename the new one.`
     }`,
-    fixes: modern ? concurrentlyFix(context, statement, REINDEX_TARGETS) : [],
+    fixes: () => modern ? concurrentlyFix(context, statement, REINDEX_TARGETS) : [],
   });
 }
 

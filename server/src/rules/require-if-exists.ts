@@ -24,9 +24,9 @@ export const requireIfExists: Rule = {
   description: 'DROP and ALTER TABLE … DROP COLUMN / CONSTRAINT without IF EXISTS fail when re-run.',
   check({ migration, report }) {
     for (const statement of migration.statements) {
-      const tokens = sqlTokens(statement);
       const drop = nodeOf(statement.node, 'DropStmt');
       if (drop && !drop.missing_ok && drop.removeType && DROP_WORDS[drop.removeType]) {
+        const tokens = sqlTokens(statement);
         const words = DROP_WORDS[drop.removeType];
         let at = findWords(tokens, ['DROP', ...words]);
         if (at < 0) continue;
@@ -35,7 +35,7 @@ export const requireIfExists: Rule = {
         report({
           statement,
           message: `DROP ${words.join(' ')} without IF EXISTS fails if the object is already gone (a re-run, a partial rollback).`,
-          fixes: [insertFix(migration, 'Add IF EXISTS', tokens[at].end, ' IF EXISTS')],
+          fixes: () => [insertFix(migration, 'Add IF EXISTS', tokens[at].end, ' IF EXISTS')],
         });
         continue;
       }
@@ -45,7 +45,7 @@ export const requireIfExists: Rule = {
       for (const action of alterActions(statement, cmds, alter.relation?.location)) {
         const { subtype, missing_ok, name } = action.cmd ?? {};
         if (missing_ok || (subtype !== 'AT_DropColumn' && subtype !== 'AT_DropConstraint')) continue;
-        const clause = tokens.filter((t) => t.start >= action.start && t.end <= action.end);
+        const clause = sqlTokens(statement).filter((t) => t.start >= action.start && t.end <= action.end);
         const words = clause[1]?.value === 'COLUMN' || clause[1]?.value === 'CONSTRAINT' ? 2 : 1;
         const what = subtype === 'AT_DropColumn' ? 'DROP COLUMN' : 'DROP CONSTRAINT';
         report({
@@ -53,7 +53,7 @@ export const requireIfExists: Rule = {
           start: action.start,
           end: action.end,
           message: `${what} ${name} without IF EXISTS fails if it is already gone (a re-run, a partial rollback).`,
-          fixes: [insertFix(migration, 'Add IF EXISTS', clause[words - 1].end, ' IF EXISTS')],
+          fixes: () => [insertFix(migration, 'Add IF EXISTS', clause[words - 1].end, ' IF EXISTS')],
         });
       }
     }

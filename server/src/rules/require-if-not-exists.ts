@@ -1,6 +1,7 @@
 import type { RangeVar } from 'libpg-query';
 import { alterActions, findWords, nameEnd, nodeOf, sqlTokens } from '../sql/ast';
 import type { Statement } from '../migration/migration';
+import type { Token } from '../sql/lexer';
 import { insertFix } from './helpers/fix';
 import type { Rule, RuleContext } from './rule';
 
@@ -18,8 +19,11 @@ export const requireIfNotExists: Rule = {
 
 function checkStatement(context: RuleContext, statement: Statement): void {
   const node = statement.node;
-  const tokens = sqlTokens(statement);
+  // Most statements are not CREATE or ALTER TABLE: read tokens only for those that are.
+  let read: Token[] | undefined;
+  const sql = (): Token[] => (read ??= sqlTokens(statement));
   const ifNotExists = (objectWords: string[], object: string, nameLocation?: number, fixable = true) => {
+    const tokens = sql();
     const at = findWords(tokens, objectWords);
     if (at < 0) return;
     const after = tokens[at + objectWords.length - 1].end;
@@ -29,11 +33,12 @@ function checkStatement(context: RuleContext, statement: Statement): void {
       start: statement.start,
       end,
       message: `${object} without IF NOT EXISTS fails if the migration is re-run.`,
-      fixes: fixable ? [insertFix(context.migration, 'Add IF NOT EXISTS', after, ' IF NOT EXISTS')] : [],
+      fixes: () => fixable ? [insertFix(context.migration, 'Add IF NOT EXISTS', after, ' IF NOT EXISTS')] : [],
     });
   };
   // The head `CREATE … VIEW s.name`: the object's word, then its (qualified) name.
   const orReplace = (object: string) => {
+    const tokens = sql();
     const createAt = findWords(tokens, ['CREATE']);
     let name = findWords(tokens, [object], createAt) + 1;
     if (name <= 0 || name >= tokens.length) name = tokens.length - 1;
@@ -43,7 +48,7 @@ function checkStatement(context: RuleContext, statement: Statement): void {
       start: statement.start,
       end: tokens[name].end,
       message: `CREATE ${object} without OR REPLACE fails if the migration is re-run.`,
-      fixes: [insertFix(context.migration, 'Add OR REPLACE', tokens[createAt].end, ' OR REPLACE')],
+      fixes: () => [insertFix(context.migration, 'Add OR REPLACE', tokens[createAt].end, ' OR REPLACE')],
     });
   };
 
@@ -60,6 +65,7 @@ function checkStatement(context: RuleContext, statement: Statement): void {
     const words = index.concurrent ? ['INDEX', 'CONCURRENTLY'] : ['INDEX'];
     if (index.idxname) return ifNotExists(words, 'CREATE INDEX');
     // IF NOT EXISTS needs an index name, so there is nothing to insert.
+    const tokens = sql();
     const at = findWords(tokens, words);
     context.report({
       statement,
@@ -89,7 +95,7 @@ function checkStatement(context: RuleContext, statement: Statement): void {
     const cmds = (alter.cmds ?? []).map((c) => nodeOf(c, 'AlterTableCmd')!);
     for (const action of alterActions(statement, cmds, alter.relation?.location)) {
       if (action.cmd?.subtype !== 'AT_AddColumn' || action.cmd.missing_ok) continue;
-      const clause = tokens.filter((t) => t.start >= action.start && t.end <= action.end);
+      const clause = sql().filter((t) => t.start >= action.start && t.end <= action.end);
       const words = clause[1]?.value === 'COLUMN' ? 2 : 1;
       const column = nodeOf(action.cmd.def, 'ColumnDef')?.colname ?? '';
       context.report({
@@ -97,7 +103,7 @@ function checkStatement(context: RuleContext, statement: Statement): void {
         start: action.start,
         end: clause[words]?.end ?? action.end,
         message: `ADD COLUMN ${column} without IF NOT EXISTS fails if the migration is re-run.`,
-        fixes: [insertFix(context.migration, 'Add IF NOT EXISTS', clause[words - 1].end, ' IF NOT EXISTS')],
+        fixes: () => [insertFix(context.migration, 'Add IF NOT EXISTS', clause[words - 1].end, ' IF NOT EXISTS')],
       });
     }
   }

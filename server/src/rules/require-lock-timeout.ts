@@ -26,7 +26,7 @@ export const requireLockTimeout: Rule = {
       report({
         statement,
         message: `${first.action} takes ${article(first.mode)} ${first.mode} lock on ${target} with no lock_timeout set: if another transaction holds a conflicting lock, this statement waits for it, and ${blocked} queues behind this statement for as long. Set lock_timeout first (and retry the migration if it times out).`,
-        fixes: [lockTimeoutFix(migration, statement.part, config.database.lockTimeout)],
+        fixes: () => [lockTimeoutFix(migration, statement.part, config.database.lockTimeout)],
       });
     }
   },

@@ -34,7 +34,8 @@ export interface Report {
   /** Offsets in the linted file; defaults to the statement, or the first line for file-level findings. */
   start?: number;
   end?: number;
-  fixes?: Fix[];
+  /** Quick fixes, built only when asked for (the editor asks; the CLI does not). */
+  fixes?: () => Fix[];
 }
 
 export interface RuleContext {

@@ -22,9 +22,12 @@ export interface Token {
   end: number;
   /** Upper-cased text for words, the text itself otherwise. */
   value: string;
-  /** Set when a string, quoted identifier or block comment runs to the end of the text. */
-  unterminated?: boolean;
+  /** A string, quoted identifier or block comment that runs to the end of the text. */
+  unterminated: boolean;
 }
+
+/** Every token has the same shape, which keeps the code that reads tokens fast. */
+const token = (kind: TokenKind, start: number, end: number, value: string, unterminated: boolean): Token => ({ kind, start, end, value, unterminated });
 
 const isWordStart = (c: number) =>
   (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 128;
@@ -33,12 +36,39 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
 const OP_CHARS = '+-*/<>=~!@#%^&|`?';
 
-export function lex(text: string): Token[] {
+/** Tokens of `text`; with `base`, their offsets are shifted by it (text taken from a file at `base`). */
+export function lex(text: string, base = 0): Token[] {
   const tokens: Token[] = [];
+  scan(text, 0, text.length, (kind, start, end, unterminated) => {
+    const raw = text.slice(start, end);
+    tokens.push(token(kind, base + start, base + end, kind === 'word' ? raw.toUpperCase() : raw, unterminated));
+  });
+  return tokens;
+}
+
+/**
+ * The span of the tokens starting in `text` between `from` and `to`, without leading and trailing
+ * comments, psql meta-commands and `;`, found without building tokens; undefined when nothing else is there.
+ */
+export function significantSpan(text: string, from: number, to: number): { start: number; end: number } | undefined {
+  let start = -1;
+  let end = -1;
+  scan(text, from, to, (kind, s, e) => {
+    if (kind === 'comment' || kind === 'meta' || (kind === 'punct' && text.charCodeAt(s) === 59)) return;
+    if (start < 0) start = s;
+    end = e;
+  });
+  return start < 0 ? undefined : { start, end };
+}
+
+type Visit = (kind: TokenKind, start: number, end: number, unterminated: boolean) => void;
+
+/** Calls `visit` for each token of `text` that starts between `from` (a line start) and `to`, in order. */
+function scan(text: string, from: number, to: number, visit: Visit): void {
   const n = text.length;
-  let i = 0;
+  let i = from;
   let lineStart = true; // only whitespace since the last line break
-  while (i < n) {
+  while (i < to) {
     const c = text.charCodeAt(i);
     if (isSpace(c)) {
       if (c === 10) lineStart = true;
@@ -51,12 +81,12 @@ export function lex(text: string): Token[] {
     // psql meta-command: a backslash as the first thing on a line, up to the end of the line.
     if (c === 92 /* \ */ && atLineStart) {
       while (i < n && text.charCodeAt(i) !== 10) i++;
-      tokens.push({ kind: 'meta', start, end: i, value: text.slice(start, i) });
+      visit('meta', start, i, false);
       continue;
     }
     if (c === 45 /* - */ && text.charCodeAt(i + 1) === 45) {
       while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
-      tokens.push({ kind: 'comment', start, end: i, value: text.slice(start, i) });
+      visit('comment', start, i, false);
       continue;
     }
     if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
@@ -67,17 +97,17 @@ export function lex(text: string): Token[] {
         else if (text.charCodeAt(i) === 42 && text.charCodeAt(i + 1) === 47) { depth--; i += 2; }
         else i++;
       }
-      tokens.push({ kind: 'comment', start, end: i, value: text.slice(start, i), ...(depth > 0 && { unterminated: true }) });
+      visit('comment', start, i, depth > 0);
       continue;
     }
     if (c === 39 /* ' */) {
       i = quoted(text, i, 39, false);
-      tokens.push(stringToken(text, start, i));
+      visit('string', start, i, unterminatedQuote(text, start, i, 39));
       continue;
     }
     if (c === 34 /* " */) {
       i = quoted(text, i, 34, false);
-      tokens.push({ kind: 'quoted-ident', start, end: i, value: text.slice(start, i), ...(unterminatedQuote(text, start, i, 34) && { unterminated: true }) });
+      visit('quoted-ident', start, i, unterminatedQuote(text, start, i, 34));
       continue;
     }
     if (c === 36 /* $ */) {
@@ -85,7 +115,7 @@ export function lex(text: string): Token[] {
       if (isDigit(next)) {
         i++;
         while (i < n && isDigit(text.charCodeAt(i))) i++;
-        tokens.push({ kind: 'param', start, end: i, value: text.slice(start, i) });
+        visit('param', start, i, false);
         continue;
       }
       const tagEnd = dollarTagEnd(text, i);
@@ -93,7 +123,7 @@ export function lex(text: string): Token[] {
         const tag = text.slice(i, tagEnd);
         const close = text.indexOf(tag, tagEnd);
         i = close < 0 ? n : close + tag.length;
-        tokens.push({ kind: 'string', start, end: i, value: text.slice(start, i), ...(close < 0 && { unterminated: true }) });
+        visit('string', start, i, close < 0);
         continue;
       }
     }
@@ -102,18 +132,19 @@ export function lex(text: string): Token[] {
       const upper = c & ~32;
       if (text.charCodeAt(i + 1) === 39 && (upper === 69 || upper === 66 || upper === 88 || upper === 78)) {
         i = quoted(text, i + 1, 39, upper === 69);
-        tokens.push(stringToken(text, start, i));
+        visit('string', start, i, unterminatedQuote(text, start, i, 39));
         continue;
       }
       if (upper === 85 && text.charCodeAt(i + 1) === 38 && (text.charCodeAt(i + 2) === 39 || text.charCodeAt(i + 2) === 34)) {
         const q = text.charCodeAt(i + 2);
         i = quoted(text, i + 2, q, false);
-        tokens.push(q === 39 ? stringToken(text, start, i) : { kind: 'quoted-ident', start, end: i, value: text.slice(start, i) });
+        if (q === 39) visit('string', start, i, unterminatedQuote(text, start, i, 39));
+        else visit('quoted-ident', start, i, false);
         continue;
       }
       i++;
       while (i < n && isWordPart(text.charCodeAt(i))) i++;
-      tokens.push({ kind: 'word', start, end: i, value: text.slice(start, i).toUpperCase() });
+      visit('word', start, i, false);
       continue;
     }
     if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
@@ -125,24 +156,23 @@ export function lex(text: string): Token[] {
         } else if (isWordPart(d) && (d & ~32) === 88) i++;
         else break;
       }
-      tokens.push({ kind: 'number', start, end: i, value: text.slice(start, i) });
+      visit('number', start, i, false);
       continue;
     }
     if (OP_CHARS.includes(text[i])) {
       i++;
       while (i < n && OP_CHARS.includes(text[i]) && !(text[i] === '-' && text[i + 1] === '-') && !(text[i] === '/' && text[i + 1] === '*')) i++;
-      tokens.push({ kind: 'op', start, end: i, value: text.slice(start, i) });
+      visit('op', start, i, false);
       continue;
     }
     if (c === 58 /* : */ && text.charCodeAt(i + 1) === 58) {
       i += 2;
-      tokens.push({ kind: 'op', start, end: i, value: '::' });
+      visit('op', start, i, false);
       continue;
     }
     i++;
-    tokens.push({ kind: 'punct', start, end: i, value: text[start] });
+    visit('punct', start, i, false);
   }
-  return tokens;
 }
 
 /** End offset (exclusive) of a quoted literal starting at `open`. Doubled quotes escape. */
@@ -163,12 +193,6 @@ function quoted(text: string, open: number, quote: number, backslashEscapes: boo
 
 function unterminatedQuote(text: string, start: number, end: number, quote: number): boolean {
   return end === text.length && (end - start < 2 || text.charCodeAt(end - 1) !== quote);
-}
-
-function stringToken(text: string, start: number, end: number): Token {
-  const token: Token = { kind: 'string', start, end, value: text.slice(start, end) };
-  if (unterminatedQuote(text, start, end, 39)) token.unterminated = true;
-  return token;
 }
 
 /** For `$tag$` at `i`, the offset just after the opening delimiter; 0 when `$` starts no tag. */

@@ -4,8 +4,8 @@
  * lexer and each statement is parsed on its own, so one bad statement yields one syntax error
  * and every other statement is still analysed.
  */
-import type { Node } from 'libpg-query';
-import { lex, Token } from './lexer';
+import type { Node, ParseResult } from 'libpg-query';
+import { lex, significantSpan, Token } from './lexer';
 import { pgParse, PgSyntaxError } from './pg';
 import { byteOffsetMapper } from './positions';
 
@@ -39,64 +39,107 @@ export interface ParsedSql {
  * not SQL and are left out.
  */
 export function parseSql(text: string, base = 0): ParsedSql {
-  const tokens = lex(text);
-  const masked = maskMetaCommands(text, tokens);
+  // Most files: no psql meta-command can be in them and PostgreSQL accepts them whole. Its
+  // statement locations are then enough, and a statement's tokens are read when a rule asks.
+  const maybeMeta = MAYBE_META_COMMAND.test(text);
+  if (!maybeMeta) {
+    const result = pgParse(text);
+    if (!(result instanceof PgSyntaxError)) return { statements: statementsOf(result, text, base), errors: [] };
+  }
+
+  const tokens = lex(text, base);
+  const masked = maybeMeta ? maskMetaCommands(text, tokens, base) : text;
   const chunks = splitStatements(tokens);
   // An unclosed `/* …` swallows the rest of the file: the statements before it still parse, so
   // report it on its own (marking the opening `/*`).
   const last = tokens[tokens.length - 1];
   const openComment: SqlSyntaxError[] = last?.kind === 'comment' && last.unterminated
-    ? [{ start: base + last.start, end: base + last.start + 2, message: 'unterminated /* comment' }]
+    ? [{ start: last.start, end: last.start + 2, message: 'unterminated /* comment' }]
     : [];
   if (chunks.length === 0) return { statements: [], errors: openComment };
-  const whole = wholeParse(masked, tokens, base);
-  if (whole) return { statements: whole, errors: [] };
+  if (maybeMeta) {
+    const result = pgParse(masked);
+    if (!(result instanceof PgSyntaxError)) return { statements: statementsOf(result, masked, base, tokens), errors: [] };
+  }
 
   const statements: SqlStatement[] = [];
   const errors: SqlSyntaxError[] = [];
   for (const chunk of chunks) {
     const start = tokens[chunk.first].start;
     const end = tokens[chunk.last].end;
-    const chunkTokens = shift(tokens.slice(chunk.first, chunk.last + 1), base);
-    const source = masked.slice(start, end);
+    const chunkTokens = tokens.slice(chunk.first, chunk.last + 1);
+    const source = masked.slice(start - base, end - base);
     const toUtf16 = byteOffsetMapper(source);
-    const offsetOf = (location: number | undefined) => base + start + toUtf16(location ?? 0);
+    const offsetOf = (location: number | undefined) => start + toUtf16(location ?? 0);
     const result = pgParse(source);
     if (result instanceof PgSyntaxError) {
       const at = offsetOf(result.cursor);
-      errors.push({ ...errorSpan(chunkTokens, at, base + end), message: result.message });
-      statements.push({ start: base + start, end: base + end, kind: '', tokens: chunkTokens, offsetOf });
+      errors.push({ ...errorSpan(chunkTokens, at, end), message: result.message });
+      statements.push(new ParsedStatement(start, end, undefined, offsetOf, masked, base, chunkTokens));
       continue;
     }
     for (const raw of result.stmts ?? []) {
-      const rawEnd = raw.stmt_len ? offsetOf((raw.stmt_location ?? 0) + raw.stmt_len) : base + end;
-      statements.push(makeStatement(raw.stmt, offsetOf(raw.stmt_location), rawEnd, offsetOf, chunkTokens));
+      const rawEnd = raw.stmt_len ? offsetOf((raw.stmt_location ?? 0) + raw.stmt_len) : end;
+      statements.push(makeStatement(raw.stmt, offsetOf(raw.stmt_location), rawEnd, offsetOf, masked, base, chunkTokens));
     }
   }
   return { statements, errors: [...errors, ...openComment] };
 }
 
-function wholeParse(masked: string, tokens: Token[], base: number): SqlStatement[] | undefined {
-  const result = pgParse(masked);
-  if (result instanceof PgSyntaxError) return undefined;
-  const toUtf16 = byteOffsetMapper(masked);
+/** A line that starts with a backslash, which may be a psql meta-command (or sit in a string). */
+const MAYBE_META_COMMAND = /(?:^|\n)[ \t\r\f\v]*\\/;
+
+/** The statements of a text PostgreSQL accepted whole (`tokens`: the text's, when already read). */
+function statementsOf(result: ParseResult, text: string, base: number, tokens?: Token[]): SqlStatement[] {
+  const toUtf16 = byteOffsetMapper(text);
   const offsetOf = (location: number | undefined) => base + toUtf16(location ?? 0);
-  const all = shift(tokens, base);
   return (result.stmts ?? []).map((raw) => {
     const start = offsetOf(raw.stmt_location);
-    const end = raw.stmt_len ? offsetOf((raw.stmt_location ?? 0) + raw.stmt_len) : base + masked.length;
-    return makeStatement(raw.stmt, start, end, offsetOf, all);
+    const end = raw.stmt_len ? offsetOf((raw.stmt_location ?? 0) + raw.stmt_len) : base + text.length;
+    return makeStatement(raw.stmt, start, end, offsetOf, text, base, tokens);
   });
 }
 
+/** A statement of the file; its tokens are read from the text on first use unless given. */
+class ParsedStatement implements SqlStatement {
+  readonly kind: string;
+  private lexed: Token[] | undefined;
+
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly node: Node | undefined,
+    readonly offsetOf: (location: number | undefined) => number,
+    /** The text parsed, which sits at offset `base` of the file. */
+    private readonly source: string,
+    private readonly base: number,
+    tokens?: Token[],
+  ) {
+    this.kind = node ? Object.keys(node)[0] : '';
+    this.lexed = tokens;
+  }
+
+  get tokens(): Token[] {
+    this.lexed ??= lex(this.source.slice(this.start - this.base, this.end - this.base), this.start);
+    return this.lexed;
+  }
+}
+
+/** The statement between raw offsets, trimmed to its first and last significant tokens: no leading comments, no trailing `;`. */
 function makeStatement(
   node: Node | undefined,
   rawStart: number,
   rawEnd: number,
   offsetOf: (l: number | undefined) => number,
-  pool: Token[],
+  source: string,
+  base: number,
+  pool?: Token[],
 ): SqlStatement {
-  // Trim to the first and last significant tokens: no leading comments, no trailing `;`.
+  if (!pool) {
+    const span = significantSpan(source, rawStart - base, rawEnd - base);
+    const start = span ? base + span.start : rawStart;
+    return new ParsedStatement(start, span ? base + span.end : rawStart, node, offsetOf, source, base);
+  }
   const inRange = tokensBetween(pool, rawStart, rawEnd);
   let first = 0;
   while (first < inRange.length && isTrivia(inRange[first])) first++;
@@ -105,7 +148,7 @@ function makeStatement(
   const own = inRange.slice(first, last + 1);
   const start = own.length > 0 ? own[0].start : rawStart;
   const end = own.length > 0 ? own[own.length - 1].end : rawStart;
-  return { start, end, node, kind: node ? Object.keys(node)[0] : '', tokens: own, offsetOf };
+  return new ParsedStatement(start, end, node, offsetOf, source, base, own);
 }
 
 const isTrivia = (t: Token) => t.kind === 'comment' || t.kind === 'meta';
@@ -123,11 +166,6 @@ function tokensBetween(tokens: Token[], start: number, end: number): Token[] {
   return out;
 }
 
-function shift(tokens: Token[], base: number): Token[] {
-  if (base === 0) return tokens;
-  return tokens.map((t) => ({ ...t, start: t.start + base, end: t.end + base }));
-}
-
 function errorSpan(tokens: Token[], at: number, end: number): { start: number; end: number } {
   // "at end of input" points past the last token: mark the last token of the statement.
   const token = tokens.find((t) => t.start <= at && at < t.end) ?? tokens.find((t) => t.start >= at) ?? tokens.filter((t) => !isTrivia(t)).pop();
@@ -137,14 +175,14 @@ function errorSpan(tokens: Token[], at: number, end: number): { start: number; e
 }
 
 /** Replaces psql meta-command lines with spaces so the parser sees SQL only; offsets keep. */
-function maskMetaCommands(text: string, tokens: Token[]): string {
+function maskMetaCommands(text: string, tokens: Token[], base: number): string {
   const metas = tokens.filter((t) => t.kind === 'meta');
   if (metas.length === 0) return text;
   let out = '';
   let at = 0;
   for (const m of metas) {
-    out += text.slice(at, m.start) + ' '.repeat(m.end - m.start);
-    at = m.end;
+    out += text.slice(at, m.start - base) + ' '.repeat(m.end - m.start);
+    at = m.end - base;
   }
   return out + text.slice(at);
 }
