@@ -119,8 +119,17 @@ export interface LockOptions {
 
 type Draft = Omit<TableLock, 'start' | 'end' | 'sources'> & { sources?: DocPage[] };
 
+/** The statement kinds `locksOf` knows a table lock for; every other kind takes none worth telling. */
+const LOCKING_KINDS = new Set([
+  'AlterTableStmt', 'IndexStmt', 'DropStmt', 'ReindexStmt', 'RenameStmt', 'TruncateStmt', 'CreateTrigStmt', 'VacuumStmt',
+  'ClusterStmt', 'RefreshMatViewStmt', 'LockStmt', 'CommentStmt', 'CreateStatsStmt', 'CreatePolicyStmt', 'AlterPolicyStmt',
+  'CreateStmt', 'UpdateStmt', 'DeleteStmt', 'InsertStmt', 'MergeStmt',
+]);
+
 /** The table-level locks a statement takes, in statement order; empty when it takes none worth telling. */
 export function locksOf(statement: SqlStatement, options: LockOptions): TableLock[] {
+  // Most statements of a migration file (queries, settings, functions) lock no table.
+  if (!LOCKING_KINDS.has(statement.kind)) return [];
   const node = statement.node;
   const whole = (drafts: Draft[], sources: DocPage[]): TableLock[] =>
     drafts.map((d) => ({ ...d, start: statement.start, end: statement.end, sources: d.sources ?? sources }));

@@ -19,9 +19,12 @@ export interface Inverse {
 const quoteQualified = (parts: string[]) => parts.map(quoteIdent).join('.');
 
 /** The inverses of one statement, in the order they should run; empty when nothing needs undoing. */
+/** Session settings, transaction control, queries and maintenance need no rollback. */
+const NOTHING_TO_UNDO = new Set(['VariableSetStmt', 'TransactionStmt', 'SelectStmt', 'VacuumStmt', 'ExplainStmt', 'DoStmt', 'NotifyStmt', 'LockStmt', 'CheckPointStmt', 'ReindexStmt', 'RefreshMatViewStmt']);
+
 export function inversesOf(statement: SqlStatement, source: string): Inverse[] {
   const node = statement.node;
-  if (!node) return [];
+  if (!node || NOTHING_TO_UNDO.has(statement.kind)) return [];
   const summary = summaryOf(source, statement);
 
   // Temporary objects vanish with the session: nothing to undo.
@@ -99,8 +102,6 @@ export function inversesOf(statement: SqlStatement, source: string): Inverse[] {
   if (nodeOf(node, 'DropStmt')) return [{ todo: `recreate what this drops: ${summary}` }];
   if (nodeOf(node, 'AlterEnumStmt')) return [{ todo: `enum values cannot be removed; undo by hand if needed: ${summary}` }];
   if (nodeOf(node, 'GrantStmt')) return [{ todo: `revoke what this grants: ${summary}` }];
-  // Session settings, transaction control, queries and maintenance need no rollback.
-  if (['VariableSetStmt', 'TransactionStmt', 'SelectStmt', 'VacuumStmt', 'ExplainStmt', 'DoStmt', 'NotifyStmt', 'LockStmt', 'CheckPointStmt', 'ReindexStmt', 'RefreshMatViewStmt'].includes(statement.kind)) return [];
   return [{ todo: `undo: ${summary}` }];
 }
 

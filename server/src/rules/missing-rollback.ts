@@ -1,6 +1,6 @@
 import type { Migration } from '../migration/migration';
 import { scanMarkers } from '../migration/conventions';
-import { rollbackFor } from '../migration/inverse';
+import { inversesOf, rollbackFor } from '../migration/inverse';
 import { LineIndex } from '../sql/positions';
 import type { Fix, Rule } from './rule';
 
@@ -27,7 +27,7 @@ export const missingRollback: Rule = {
     if (!migration.up.some((s) => s.node)) return;
     if (hasRollback(migration)) return;
     // Settings, queries and maintenance alone leave nothing to undo.
-    if (rollbackFor(migration.up, migration.text).length === 0) return;
+    if (!migration.up.some((s) => inversesOf(s, migration.text).length > 0)) return;
     const where = convention.twin
       ? `a rollback file (${relative(convention.twin, migration.path)})`
       : SECTIONED.has(convention.name) || convention.name === 'plain' ? 'a DOWN section' : 'a commented-out DOWN section, as the runner runs the whole file';

@@ -39,92 +39,115 @@ const OP_CHARS = '+-*/<>=~!@#%^&|`?';
 /** Tokens of `text`; with `base`, their offsets are shifted by it (text taken from a file at `base`). */
 export function lex(text: string, base = 0): Token[] {
   const tokens: Token[] = [];
-  scan(text, 0, text.length, (kind, start, end, unterminated) => {
-    const raw = text.slice(start, end);
-    tokens.push(token(kind, base + start, base + end, kind === 'word' ? raw.toUpperCase() : raw, unterminated));
-  });
+  const scanner = new Scanner(text, 0, text.length);
+  while (scanner.next()) {
+    const raw = text.slice(scanner.start, scanner.end);
+    tokens.push(token(scanner.kind, base + scanner.start, base + scanner.end, scanner.kind === 'word' ? raw.toUpperCase() : raw, scanner.unterminated));
+  }
   return tokens;
 }
 
 /**
- * The span of the tokens starting in `text` between `from` and `to`, without leading and trailing
- * comments, psql meta-commands and `;`, found without building tokens; undefined when nothing else is there.
+ * The span of a statement PostgreSQL delimited (`from`, `to`: its location and end, a token
+ * boundary) without leading and trailing comments and `;`; undefined when nothing else is there.
+ * For text without psql meta-commands. Most statements end with a significant character right
+ * before their `;`, so only leading comments need skipping; the rest are scanned token by token.
  */
 export function significantSpan(text: string, from: number, to: number): { start: number; end: number } | undefined {
-  let start = -1;
+  const start = skipComments(text, from, to);
+  if (start >= to) return undefined;
+  const last = text.charCodeAt(to - 1);
+  if (!isSpace(last) && last !== 47 /* / of a comment's end */ && last !== 59 /* ; */) return { start, end: to };
   let end = -1;
-  scan(text, from, to, (kind, s, e) => {
-    if (kind === 'comment' || kind === 'meta' || (kind === 'punct' && text.charCodeAt(s) === 59)) return;
-    if (start < 0) start = s;
-    end = e;
-  });
-  return start < 0 ? undefined : { start, end };
+  const scanner = new Scanner(text, start, to);
+  while (scanner.next()) {
+    const { kind } = scanner;
+    if (kind === 'comment' || kind === 'meta' || (kind === 'punct' && text.charCodeAt(scanner.start) === 59)) continue;
+    end = scanner.end;
+  }
+  return end < 0 ? undefined : { start, end };
 }
 
-type Visit = (kind: TokenKind, start: number, end: number, unterminated: boolean) => void;
-
-/** Calls `visit` for each token of `text` that starts between `from` (a line start) and `to`, in order. */
-function scan(text: string, from: number, to: number, visit: Visit): void {
-  const n = text.length;
+/** The offset of the first character from `from` on that is not blank or in a comment. */
+function skipComments(text: string, from: number, to: number): number {
   let i = from;
-  let lineStart = true; // only whitespace since the last line break
   while (i < to) {
     const c = text.charCodeAt(i);
-    if (isSpace(c)) {
-      if (c === 10) lineStart = true;
+    if (isSpace(c)) i++;
+    else if (c === 45 /* - */ && text.charCodeAt(i + 1) === 45) {
+      while (i < to && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
+      const end = blockCommentEnd(text, i);
+      i = end < 0 ? to : end;
+    } else break;
+  }
+  return i;
+}
+
+/** Reads the tokens of `text` that start between `from` (a line start) and `to`, one per `next()`, without allocating. */
+class Scanner {
+  kind: TokenKind = 'punct';
+  start = 0;
+  end = 0;
+  unterminated = false;
+  private i: number;
+  private lineStart = true; // only whitespace since the last line break
+
+  constructor(private readonly text: string, from: number, private readonly to: number) {
+    this.i = from;
+  }
+
+  /** Moves to the next token; false at the end. */
+  next(): boolean {
+    const text = this.text;
+    const n = text.length;
+    let i = this.i;
+    while (i < this.to && isSpace(text.charCodeAt(i))) {
+      if (text.charCodeAt(i) === 10) this.lineStart = true;
       i++;
-      continue;
     }
+    if (i >= this.to) {
+      this.i = i;
+      return false;
+    }
+    const c = text.charCodeAt(i);
     const start = i;
-    const atLineStart = lineStart;
-    lineStart = false;
+    const atLineStart = this.lineStart;
+    this.lineStart = false;
     // psql meta-command: a backslash as the first thing on a line, up to the end of the line.
     if (c === 92 /* \ */ && atLineStart) {
       while (i < n && text.charCodeAt(i) !== 10) i++;
-      visit('meta', start, i, false);
-      continue;
+      return this.found('meta', start, i, false);
     }
     if (c === 45 /* - */ && text.charCodeAt(i + 1) === 45) {
       while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
-      visit('comment', start, i, false);
-      continue;
+      return this.found('comment', start, i, false);
     }
     if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
-      let depth = 1;
-      i += 2;
-      while (i < n && depth > 0) {
-        if (text.charCodeAt(i) === 47 && text.charCodeAt(i + 1) === 42) { depth++; i += 2; }
-        else if (text.charCodeAt(i) === 42 && text.charCodeAt(i + 1) === 47) { depth--; i += 2; }
-        else i++;
-      }
-      visit('comment', start, i, depth > 0);
-      continue;
+      const end = blockCommentEnd(text, i);
+      return end < 0 ? this.found('comment', start, n, true) : this.found('comment', start, end, false);
     }
     if (c === 39 /* ' */) {
       i = quoted(text, i, 39, false);
-      visit('string', start, i, unterminatedQuote(text, start, i, 39));
-      continue;
+      return this.found('string', start, i, unterminatedQuote(text, start, i, 39));
     }
     if (c === 34 /* " */) {
       i = quoted(text, i, 34, false);
-      visit('quoted-ident', start, i, unterminatedQuote(text, start, i, 34));
-      continue;
+      return this.found('quoted-ident', start, i, unterminatedQuote(text, start, i, 34));
     }
     if (c === 36 /* $ */) {
       const next = text.charCodeAt(i + 1);
       if (isDigit(next)) {
         i++;
         while (i < n && isDigit(text.charCodeAt(i))) i++;
-        visit('param', start, i, false);
-        continue;
+        return this.found('param', start, i, false);
       }
       const tagEnd = dollarTagEnd(text, i);
       if (tagEnd > 0) {
         const tag = text.slice(i, tagEnd);
         const close = text.indexOf(tag, tagEnd);
         i = close < 0 ? n : close + tag.length;
-        visit('string', start, i, close < 0);
-        continue;
+        return this.found('string', start, i, close < 0);
       }
     }
     if (isWordStart(c)) {
@@ -132,20 +155,16 @@ function scan(text: string, from: number, to: number, visit: Visit): void {
       const upper = c & ~32;
       if (text.charCodeAt(i + 1) === 39 && (upper === 69 || upper === 66 || upper === 88 || upper === 78)) {
         i = quoted(text, i + 1, 39, upper === 69);
-        visit('string', start, i, unterminatedQuote(text, start, i, 39));
-        continue;
+        return this.found('string', start, i, unterminatedQuote(text, start, i, 39));
       }
       if (upper === 85 && text.charCodeAt(i + 1) === 38 && (text.charCodeAt(i + 2) === 39 || text.charCodeAt(i + 2) === 34)) {
         const q = text.charCodeAt(i + 2);
         i = quoted(text, i + 2, q, false);
-        if (q === 39) visit('string', start, i, unterminatedQuote(text, start, i, 39));
-        else visit('quoted-ident', start, i, false);
-        continue;
+        return q === 39 ? this.found('string', start, i, unterminatedQuote(text, start, i, 39)) : this.found('quoted-ident', start, i, false);
       }
       i++;
       while (i < n && isWordPart(text.charCodeAt(i))) i++;
-      visit('word', start, i, false);
-      continue;
+      return this.found('word', start, i, false);
     }
     if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
       i++;
@@ -156,23 +175,42 @@ function scan(text: string, from: number, to: number, visit: Visit): void {
         } else if (isWordPart(d) && (d & ~32) === 88) i++;
         else break;
       }
-      visit('number', start, i, false);
-      continue;
+      return this.found('number', start, i, false);
     }
     if (OP_CHARS.includes(text[i])) {
       i++;
       while (i < n && OP_CHARS.includes(text[i]) && !(text[i] === '-' && text[i + 1] === '-') && !(text[i] === '/' && text[i + 1] === '*')) i++;
-      visit('op', start, i, false);
-      continue;
+      return this.found('op', start, i, false);
     }
     if (c === 58 /* : */ && text.charCodeAt(i + 1) === 58) {
       i += 2;
-      visit('op', start, i, false);
-      continue;
+      return this.found('op', start, i, false);
     }
     i++;
-    visit('punct', start, i, false);
+    return this.found('punct', start, i, false);
   }
+
+  private found(kind: TokenKind, start: number, end: number, unterminated: boolean): true {
+    this.kind = kind;
+    this.start = start;
+    this.end = end;
+    this.unterminated = unterminated;
+    this.i = end;
+    return true;
+  }
+}
+
+/** End offset (exclusive) of the block comment opening at `open` (comments nest); -1 when it is never closed. */
+function blockCommentEnd(text: string, open: number): number {
+  const n = text.length;
+  let depth = 1;
+  let i = open + 2;
+  while (i < n && depth > 0) {
+    if (text.charCodeAt(i) === 47 && text.charCodeAt(i + 1) === 42) { depth++; i += 2; }
+    else if (text.charCodeAt(i) === 42 && text.charCodeAt(i + 1) === 47) { depth--; i += 2; }
+    else i++;
+  }
+  return depth > 0 ? -1 : i;
 }
 
 /** End offset (exclusive) of a quoted literal starting at `open`. Doubled quotes escape. */

@@ -1,13 +1,31 @@
-/** PostgreSQL's own parser (libpg-query, WASM), loaded once per process. */
-import { loadModule, parseSync, hasSqlDetails, ParseResult } from 'libpg-query';
+/**
+ * PostgreSQL's own parser (libpg-query's WASM build), loaded once per process. The package's
+ * JavaScript wrapper copies the text in and the tree out one byte at a time in JavaScript; this
+ * binding talks to the same WASM exports with the platform's UTF-8 encoder and decoder, which
+ * makes parsing the corpus faster. `test/sql/parse.test.ts` holds the
+ * binding to the package's own `parseSync`, so an upgrade that changes the exports is caught.
+ */
+import type { ParseResult } from 'libpg-query';
+import createPgQueryModule from 'libpg-query/wasm/libpg-query.js';
+
+/** The WASM exports used here (see libpg-query's wasm/index.js for their contract). */
+interface PgQueryModule {
+  HEAPU8: Uint8Array;
+  _malloc(size: number): number;
+  _free(pointer: number): void;
+  /** Parses a NUL-terminated UTF-8 string; returns a PgQueryParseResult {tree, stderr, error}. */
+  _wasm_parse_query_raw(query: number): number;
+  _wasm_free_parse_result(result: number): void;
+  getValue(pointer: number, type: 'i32'): number;
+}
 
 let loaded: Promise<void> | undefined;
-let ready = false;
+let pg: PgQueryModule | undefined;
 
 /** Loads the parser's WASM module; call once at startup before parsing. */
 export function initParser(): Promise<void> {
-  loaded ??= loadModule().then(() => {
-    ready = true;
+  loaded ??= (createPgQueryModule() as Promise<PgQueryModule>).then((module) => {
+    pg = module;
   });
   return loaded;
 }
@@ -20,15 +38,43 @@ export class PgSyntaxError {
   ) {}
 }
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
 export function pgParse(sql: string): ParseResult | PgSyntaxError {
-  if (!ready) throw new Error('safemig: the SQL parser is not loaded yet (call initParser first)');
+  if (!pg) throw new Error('safemig: the SQL parser is not loaded yet (call initParser first)');
   if (sql.trim() === '') return { stmts: [] } as ParseResult;
+  // UTF-8 takes at most three bytes per UTF-16 unit; one more for the terminating NUL.
+  const capacity = sql.length * 3 + 1;
+  const query = pg._malloc(capacity);
   try {
-    return parseSync(sql);
-  } catch (error) {
-    if (hasSqlDetails(error)) return new PgSyntaxError(error.message, characterToByteOffset(sql, error.sqlDetails?.cursorPosition ?? 0));
-    return new PgSyntaxError(error instanceof Error ? error.message : String(error), 0);
+    const { written } = encoder.encodeInto(sql, pg.HEAPU8.subarray(query, query + capacity - 1));
+    pg.HEAPU8[query + written] = 0;
+    const result = pg._wasm_parse_query_raw(query);
+    if (!result) throw new Error('safemig: the SQL parser ran out of memory');
+    try {
+      const tree = pg.getValue(result, 'i32');
+      const error = pg.getValue(result + 8, 'i32');
+      if (error) {
+        // PgQueryError {message, funcname, filename, lineno, cursorpos}: cursorpos counts characters from 1.
+        const message = readString(pg.getValue(error, 'i32')) || 'syntax error';
+        const cursor = pg.getValue(error + 16, 'i32');
+        return new PgSyntaxError(message, characterToByteOffset(sql, cursor > 0 ? cursor - 1 : 0));
+      }
+      return JSON.parse(readString(tree)) as ParseResult;
+    } finally {
+      pg._wasm_free_parse_result(result);
+    }
+  } finally {
+    pg._free(query);
   }
+}
+
+/** A NUL-terminated UTF-8 string of the module's memory (read after the call: memory may have grown). */
+function readString(pointer: number): string {
+  if (!pointer || !pg) return '';
+  const heap = pg.HEAPU8;
+  return decoder.decode(heap.subarray(pointer, heap.indexOf(0, pointer)));
 }
 
 /** The error cursor comes in characters (code points), unlike parse-tree locations (UTF-8 bytes). */

@@ -1,0 +1,99 @@
+/**
+ * The parser binding and statement splitting. safemig talks to libpg-query's WASM exports itself
+ * (server/src/sql/pg.ts): its trees and errors must be exactly the package's own. And a file's
+ * statements must come out the same whether PostgreSQL accepts it whole (spans from its
+ * locations, tokens read on demand) or the lexer splits it (psql meta-commands, syntax errors).
+ */
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadModule, parseSync, hasSqlDetails } from 'libpg-query';
+import { initParser, pgParse, PgSyntaxError } from '../../server/src/sql/pg';
+import { parseSql } from '../../server/src/sql/parse';
+import { lex } from '../../server/src/sql/lexer';
+
+const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus', 'files');
+
+before(async () => {
+  await Promise.all([initParser(), loadModule()]);
+});
+
+function theirs(sql: string): unknown {
+  try {
+    return parseSync(sql);
+  } catch (error) {
+    if (!hasSqlDetails(error)) throw error;
+    return { message: error.message, characters: error.sqlDetails?.cursorPosition };
+  }
+}
+
+function ours(sql: string): unknown {
+  const result = pgParse(sql);
+  if (!(result instanceof PgSyntaxError)) return result;
+  // The binding reports UTF-8 bytes; the package reports characters.
+  return { message: result.message, characters: [...Buffer.from(sql).subarray(0, result.cursor).toString()].length };
+}
+
+const CASES = [
+  'CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL);',
+  "ALTER TABLE café ADD COLUMN \"日本語\" text DEFAULT '😀';\nDROP INDEX IF EXISTS x;",
+  'SELECT 1; SELECT 2',
+  "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;",
+  'ALTER TABLE t ADD COLUMN;',
+  "SELECT '😀' FROM",
+  'CREATE TABLE (',
+  "SELECT 'unterminated",
+];
+
+test('the binding gives the trees and errors of libpg-query\'s own parseSync', () => {
+  for (const sql of CASES) assert.deepEqual(ours(sql), theirs(sql), sql);
+});
+
+test('the binding agrees with parseSync on a sample of the corpus', { skip: !existsSync(CORPUS) && 'no ../shared/corpus here' }, () => {
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.sql')) files.push(path);
+    }
+  };
+  walk(CORPUS);
+  const sample = files.filter((_, i) => i % 20 === 0);
+  assert.ok(sample.length > 200);
+  for (const path of sample) {
+    const sql = readFileSync(path, 'utf8');
+    if (sql.trim() === '') continue;
+    assert.deepEqual(ours(sql), theirs(sql), path);
+  }
+});
+
+const spans = (text: string) => parseSql(text).statements.map((s) => ({ kind: s.kind, text: text.slice(s.start, s.end), tokens: s.tokens.map((t) => t.value) }));
+
+test('statement spans and tokens: the whole-file path matches the lexer path', () => {
+  const body = "-- lead\r\nCREATE TABLE a (id int); /* c */ -- tail\n\n  ALTER TABLE a ADD COLUMN b text -- note\n;\nSELECT 'x;y', $$;$$ ;;\nCOMMENT ON TABLE a IS 'café 😀'";
+  // A psql meta-command sends the file down the lexer path; the statements must not change.
+  const viaLexer = spans(`\\set ON_ERROR_STOP on\n${body}`);
+  const whole = spans(`${' '.repeat('\\set ON_ERROR_STOP on'.length)}\n${body}`);
+  assert.deepEqual(whole, viaLexer);
+  assert.deepEqual(whole.map((s) => s.text), [
+    'CREATE TABLE a (id int)',
+    'ALTER TABLE a ADD COLUMN b text',
+    "SELECT 'x;y', $$;$$",
+    "COMMENT ON TABLE a IS 'café 😀'",
+  ]);
+  assert.deepEqual(whole[1].tokens, ['ALTER', 'TABLE', 'A', 'ADD', 'COLUMN', 'B', 'TEXT']);
+});
+
+test('a statement\'s tokens are the file\'s tokens in its span, at file offsets', () => {
+  const text = "SET lock_timeout = '5s';\n-- x\nCREATE INDEX i ON t (a);\n";
+  const all = lex(text);
+  for (const statement of parseSql(text, 0).statements) {
+    assert.deepEqual(statement.tokens, all.filter((t) => t.start >= statement.start && t.end <= statement.end));
+  }
+  // In a part that starts later in the file, offsets are the file's.
+  const base = 100;
+  const [shifted] = parseSql('DROP TABLE t;', base).statements;
+  assert.deepEqual([shifted.start, shifted.end, shifted.tokens[0].start], [base, base + 12, base]);
+});
