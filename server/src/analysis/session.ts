@@ -66,7 +66,7 @@ function readPart(
   let sessionTimeout = false;
   let localTimeout = false;
   for (const statement of part.statements) {
-    const kind = nodeOf(statement.node, 'TransactionStmt');
+    const kind = statement.kind === 'TransactionStmt' ? nodeOf(statement.node, 'TransactionStmt') : undefined;
     const opens = kind?.kind === 'TRANS_STMT_BEGIN' || kind?.kind === 'TRANS_STMT_START';
     const closes = !kind?.chain && (kind?.kind === 'TRANS_STMT_COMMIT' || kind?.kind === 'TRANS_STMT_ROLLBACK' || kind?.kind === 'TRANS_STMT_PREPARE');
     if (opens) explicit = true;
@@ -82,7 +82,7 @@ function readPart(
     transactions.set(statement, transaction);
     lockTimeouts.set(statement, sessionTimeout || localTimeout);
 
-    const setting = lockTimeoutSetting(statement.node);
+    const setting = statement.kind === 'VariableSetStmt' || statement.kind === 'SelectStmt' ? lockTimeoutSetting(statement.node) : undefined;
     if (setting) {
       // SET LOCAL outside a transaction block only warns and changes nothing.
       if (setting.local) localTimeout = transaction !== undefined && setting.on;

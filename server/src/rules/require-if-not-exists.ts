@@ -17,9 +17,16 @@ export const requireIfNotExists: Rule = {
   },
 };
 
+/** The statement kinds checked below; most statements of a file (queries, data, settings) are none of them. */
+const CREATING_KINDS = new Set([
+  'CreateStmt', 'CreateTableAsStmt', 'IndexStmt', 'CreateSeqStmt', 'CreateSchemaStmt', 'CreateExtensionStmt',
+  'ViewStmt', 'CreateFunctionStmt', 'CreateTrigStmt', 'AlterTableStmt',
+]);
+
 function checkStatement(context: RuleContext, statement: Statement): void {
+  if (!CREATING_KINDS.has(statement.kind)) return;
   const node = statement.node;
-  // Most statements are not CREATE or ALTER TABLE: read tokens only for those that are.
+  // Tokens are read only for statements that get a finding.
   let read: Token[] | undefined;
   const sql = (): Token[] => (read ??= sqlTokens(statement));
   const ifNotExists = (objectWords: string[], object: string, nameLocation?: number, fixable = true) => {

@@ -11,7 +11,8 @@ export type NodeOf<K extends NodeKind> = Extract<Node, Record<K, unknown>> exten
 
 /** The body of `node` when it is of `kind` (`nodeOf(stmt.node, 'AlterTableStmt')`). */
 export function nodeOf<K extends NodeKind>(node: Node | undefined, kind: K): NodeOf<K> | undefined {
-  return node && kind in node ? (node as Record<K, NodeOf<K>>)[kind] : undefined;
+  // A property read, not `in`: a node's only key is its kind, and reads are much faster than lookups.
+  return (node as Record<K, NodeOf<K>> | undefined)?.[kind];
 }
 
 /** A table's identity: `schema.name`, with `public` left out, as the parser folded the case. */
