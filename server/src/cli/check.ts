@@ -3,6 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { configBase, ConfigResolver, isMigrationFile } from '../workspace/settings';
 import { DiskFileSystem } from '../workspace/node-fs';
+import { initParser } from '../sql/pg';
 import { checkAll, CheckJob } from './check-pool';
 import { parseArgs, UsageError } from './args';
 import { FORMATTERS } from './output';
@@ -44,6 +45,7 @@ export async function check(argv: string[], io: Io): Promise<number> {
       jobs.push({ path: absolute, shown: target });
     }
   }
+  await initParser();
   const reports = await checkAll(jobs, fixedConfig);
 
   io.stdout(formatter(reports));

@@ -13,8 +13,9 @@ import { statusCommand, STATUS_USAGE } from './status';
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; usage: string }> = {
-  check: { run: check, usage: CHECK_USAGE },
+/** `waitsForParser`: the command awaits `initParser()` itself (check finds its files first). */
+const COMMANDS: Record<string, { run: Command; usage: string; waitsForParser?: boolean }> = {
+  check: { run: check, usage: CHECK_USAGE, waitsForParser: true },
   new: { run: newMigration, usage: NEW_USAGE },
   apply: { run: applyCommand, usage: APPLY_USAGE },
   rollback: { run: rollbackCommand, usage: ROLLBACK_USAGE },
@@ -45,7 +46,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 2;
   }
   try {
-    await initParser();
+    // The parser's WASM compiles in the background meanwhile; a failure surfaces where it is awaited.
+    const parser = initParser();
+    parser.catch(() => undefined);
+    if (!command.waitsForParser) await parser;
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -120,20 +120,31 @@ function missingInverses(migration: Migration, downStatements: Statement[], crea
   const tableDropMissing = (table: string) => createdTables.has(table) && !undone.has(`table:${table}`);
   const out: Missing[] = [];
   const up = migration.up;
-  const addedColumns = new Set(up.flatMap((statement) => inversesOf(statement, migration.text).map((v) => v.effect ?? '').filter((e) => e.startsWith('column:'))));
+  const upInverses = up.map((statement) => inversesOf(statement, migration.text));
+  const addedColumns = new Set(upInverses.flatMap((list) => list.map((v) => v.effect ?? '').filter((e) => e.startsWith('column:'))));
+  // Where the UP part itself undoes each effect: its first and last statement index.
+  const undoneInUpAt = new Map<string, { first: number; last: number }>();
+  up.forEach((statement, j) => {
+    for (const effect of undoneEffects(statement)) {
+      const at = undoneInUpAt.get(effect);
+      if (at) at.last = j;
+      else undoneInUpAt.set(effect, { first: j, last: j });
+    }
+  });
   up.forEach((statement, i) => {
-    const inverses = inversesOf(statement, migration.text).filter((v): v is Missing['inverse'] => !!v.sql && !!v.effect && CHECKED.test(v.effect));
+    const inverses = upInverses[i].filter((v): v is Missing['inverse'] => !!v.sql && !!v.effect && CHECKED.test(v.effect));
     if (inverses.length === 0) return;
-    // Dropped earlier in the UP part, so this re-creates an object that existed before: the
-    // rollback restores its old definition, which is not a mechanical inverse.
-    const droppedBefore = new Set(up.slice(0, i).flatMap(undoneEffects));
-    // Undone later in the UP part itself (a helper table dropped at the end): nothing to roll back.
-    const undoneInUp = new Set(up.slice(i + 1).flatMap(undoneEffects));
     const table = tableOf(statement);
     const replaces = isOrReplace(statement);
     for (const inverse of inverses) {
       const { effect } = inverse;
-      if (undone.has(effect) || undoneInUp.has(effect) || droppedBefore.has(effect)) continue;
+      const inUp = undoneInUpAt.get(effect);
+      // Dropped earlier in the UP part, so this re-creates an object that existed before: the
+      // rollback restores its old definition, which is not a mechanical inverse.
+      const droppedBefore = inUp !== undefined && inUp.first < i;
+      // Undone later in the UP part itself (a helper table dropped at the end): nothing to roll back.
+      const undoneLater = inUp !== undefined && inUp.last > i;
+      if (undone.has(effect) || undoneLater || droppedBefore) continue;
       if (replaces && undone.has(`replaced:${effect}`)) continue;
       if (table && ON_TABLE.test(effect) && (droppedTables.has(table) || inDroppedSchema(table) || tableDropMissing(table))) continue;
       // Dropping a column drops the indexes and constraints that involve it (also a column this
