@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli';
+import { spawnSync } from 'node:child_process';
+import { CLI, runCli } from '../helpers/cli';
 
 let root: string;
 const write = (path: string, text: string | Buffer) => {
@@ -133,4 +134,35 @@ test('an unterminated quote or dollar quote is one syntax error, not a hang', ()
   const diagnostics = JSON.parse(run.stdout).files[0].diagnostics.filter((d: { rule: string }) => d.rule === 'syntax-error');
   assert.equal(diagnostics.length, 1);
   assert.deepEqual(diagnostics[0].range.start, { line: 2, character: 22 }); // at the quote, as PostgreSQL reports it
+});
+
+test('a big folder is linted on every core: one report per file, in order, each with its own findings', () => {
+  // Enough files for worker threads; each file's finding names its own table.
+  for (let i = 1; i <= 420; i++) write(`big/migrations/${String(i).padStart(4, '0')}_t.sql`, `-- UP Migration\nDROP TABLE IF EXISTS t${i};\n`);
+  const run = runCli(['check', 'big', '--format', 'json'], root);
+  assert.equal(run.code, 0, run.stderr);
+  const files: { path: string; diagnostics: { rule: string; message: string }[] }[] = JSON.parse(run.stdout).files;
+  assert.equal(files.length, 420);
+  files.forEach((file, k) => {
+    const i = k + 1;
+    assert.equal(file.path, join('big', 'migrations', `${String(i).padStart(4, '0')}_t.sql`));
+    const drop = file.diagnostics.find((d) => d.rule === 'drop-table');
+    assert.match(drop?.message ?? '', new RegExp(`\\bt${i}\\b`), `${file.path}: ${JSON.stringify(file.diagnostics)}`);
+  });
+});
+
+test('an invalid config met while searching a big folder exits 2 at once (workers already started)', () => {
+  for (let i = 1; i <= 400; i++) write(`bigbad/migrations/${String(i).padStart(4, '0')}_t.sql`, 'SELECT 1;\n');
+  write('bigbad/z/.safemig.json', '{ "bogus": 1 }');
+  write('bigbad/z/migrations/001_x.sql', 'SELECT 1;\n');
+  // A worker left waiting for its task kept the process alive for ever once: give it a deadline.
+  const run = spawnSync(process.execPath, [CLI, 'check', 'bigbad'], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(run.status, 2, `status ${run.status} (null: still running at the deadline): ${run.stderr}`);
+  assert.match(run.stderr, /"bogus" is not a known setting/);
+});
+
+test('a closed output pipe (`safemig check | head`) ends the run quietly', () => {
+  const result = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" check big | head -c 10`], { cwd: root, encoding: 'utf8' });
+  assert.equal(result.stdout.length, 10);
+  assert.doesNotMatch(result.stderr, /EPIPE|Error/);
 });

@@ -2,7 +2,8 @@
  * Lints many files on all cores. The file list is cut into small contiguous batches; this thread
  * and worker threads (each loading the parser once) take the next batch from a shared counter
  * until none is left, so a core that drew heavy files does not hold the others up. Reports come
- * back in the order of the list. Small runs stay in this thread, where starting workers would
+ * back in the order of the list. Workers start while the files are still being found, so their
+ * start-up overlaps the search; small runs stay in this thread, where starting workers would
  * cost more than it saves.
  */
 import { availableParallelism } from 'node:os';
@@ -20,8 +21,8 @@ export interface CheckJob {
   shown: string;
 }
 
-interface WorkerInput {
-  safemigCheckWorker: true;
+/** What a worker is sent once the file list is complete. */
+interface WorkerTask {
   jobs: CheckJob[];
   /** One Int32: the index of the next batch to take. */
   nextBatch: SharedArrayBuffer;
@@ -32,20 +33,41 @@ interface WorkerInput {
 /** Reports of the batches one thread took, by batch index. */
 type BatchReports = [number, FileReport[]][];
 
-const MIN_FILES_PER_WORKER = 150;
+/** A thread is worth starting for each this many files. */
+const MIN_FILES_PER_THREAD = 150;
+const MAX_THREADS = 8;
 /** Small enough to even out the cores; large enough that a folder's files mostly stay on one. */
 const BATCH_SIZE = 16;
 
-export async function checkAll(jobs: CheckJob[], fixedConfig: string | undefined, overrides: Partial<Config> = {}): Promise<FileReport[]> {
-  if (jobs.length >= MIN_FILES_PER_WORKER) tuneForBatch();
-  const threads = Math.min(availableParallelism(), 8, Math.floor(jobs.length / MIN_FILES_PER_WORKER));
-  if (threads < 2) return checkBatches(jobs, fixedConfig, overrides).flatMap(([, reports]) => reports);
-  const input: WorkerInput = { safemigCheckWorker: true, jobs, nextBatch: new SharedArrayBuffer(4), fixedConfig, overrides };
-  const workers = Array.from({ length: threads - 1 }, () => runWorker(input));
-  // This thread, otherwise idle while the workers start, takes batches too.
-  const mine = checkBatches(jobs, fixedConfig, overrides, new Int32Array(input.nextBatch));
-  const batches = [mine, ...(await Promise.all(workers))].flat();
-  return batches.sort((a, b) => a[0] - b[0]).flatMap(([, reports]) => reports);
+export class CheckPool {
+  private readonly workers: CheckWorker[] = [];
+
+  constructor(
+    private readonly fixedConfig: string | undefined,
+    private readonly overrides: Partial<Config> = {},
+  ) {}
+
+  /** `found` files are known so far: start the worker threads that many files are worth. */
+  found(found: number): void {
+    const threads = threadsFor(found);
+    if (threads >= 2 && this.workers.length === 0) tuneForBatch();
+    while (this.workers.length < threads - 1) this.workers.push(new CheckWorker());
+  }
+
+  /** Lints every job, in this thread and the started workers; reports in the order of `jobs`. */
+  async run(jobs: CheckJob[]): Promise<FileReport[]> {
+    this.found(jobs.length);
+    const task: WorkerTask = { jobs, nextBatch: new SharedArrayBuffer(4), fixedConfig: this.fixedConfig, overrides: this.overrides };
+    const theirs = this.workers.map((worker) => worker.run(task));
+    // This thread takes batches too (from the first, while the workers may still be starting).
+    const mine = checkBatches(task, this.workers.length > 0 ? new Int32Array(task.nextBatch) : undefined);
+    const batches = [mine, ...(await Promise.all(theirs))].flat();
+    return batches.sort((a, b) => a[0] - b[0]).flatMap(([, reports]) => reports);
+  }
+}
+
+function threadsFor(files: number): number {
+  return Math.min(availableParallelism(), MAX_THREADS, Math.floor(files / MIN_FILES_PER_THREAD));
 }
 
 /**
@@ -59,10 +81,11 @@ function tuneForBatch(): void {
   setFlagsFromString('--max-inlined-bytecode-size-cumulative=200');
 }
 
-/** Lints batches of `jobs` until none is left: the next one from `next` when shared, else all in order. */
-function checkBatches(jobs: CheckJob[], fixedConfig: string | undefined, overrides: Partial<Config>, next?: Int32Array): BatchReports {
+/** Lints batches until none is left: the next one from `next` when shared, else all in order. */
+function checkBatches(task: WorkerTask, next?: Int32Array): BatchReports {
+  const { jobs } = task;
   const fs = new DiskFileSystem();
-  const resolver = new ConfigResolver(fs, overrides, fixedConfig);
+  const resolver = new ConfigResolver(fs, task.overrides, task.fixedConfig);
   const done: BatchReports = [];
   for (let batch = next ? Atomics.add(next, 0, 1) : 0; batch * BATCH_SIZE < jobs.length; batch = next ? Atomics.add(next, 0, 1) : batch + 1) {
     const slice = jobs.slice(batch * BATCH_SIZE, (batch + 1) * BATCH_SIZE);
@@ -71,26 +94,42 @@ function checkBatches(jobs: CheckJob[], fixedConfig: string | undefined, overrid
   return done;
 }
 
-function runWorker(input: WorkerInput): Promise<BatchReports> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(__filename, { workerData: input });
-    worker.once('message', (message: { batches?: BatchReports; error?: string }) => {
-      if (message.error) reject(new Error(message.error));
-      else resolve(message.batches ?? []);
+/** A worker thread that loads the parser at once and lints when it is sent its task. */
+class CheckWorker {
+  private readonly worker = new Worker(__filename, { workerData: { safemigCheckWorker: true } });
+  private readonly result: Promise<BatchReports>;
+
+  constructor() {
+    this.result = new Promise((resolve, reject) => {
+      this.worker.once('message', (message: { batches?: BatchReports; error?: string }) => {
+        if (message.error) reject(new Error(message.error));
+        else resolve(message.batches ?? []);
+      });
+      this.worker.once('error', reject);
+      this.worker.once('exit', (code) => {
+        if (code !== 0) reject(new Error(`a check worker stopped with exit code ${code}`));
+      });
     });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`a check worker stopped with exit code ${code}`));
-    });
-  });
+    // Until it is sent its task, the worker must not keep the process alive (the search may
+    // fail). After the listeners: adding a message listener holds the process again.
+    this.worker.unref();
+  }
+
+  run(task: WorkerTask): Promise<BatchReports> {
+    this.worker.ref();
+    this.worker.postMessage(task);
+    return this.result;
+  }
 }
 
-/** In a worker thread started by `checkAll` (the bundle starts itself), take batches until none is left. */
+/** In a worker thread started by a CheckPool (the bundle starts itself), lint the task's batches. */
 export function runCheckWorkerIfAny(): boolean {
-  if (isMainThread || !(workerData as WorkerInput | undefined)?.safemigCheckWorker) return false;
-  const input = workerData as WorkerInput;
-  initParser()
-    .then(() => parentPort!.postMessage({ batches: checkBatches(input.jobs, input.fixedConfig, input.overrides, new Int32Array(input.nextBatch)) }))
-    .catch((error: Error) => parentPort!.postMessage({ error: error.stack ?? error.message }));
+  if (isMainThread || !(workerData as { safemigCheckWorker?: boolean } | undefined)?.safemigCheckWorker) return false;
+  const parser = initParser();
+  parentPort!.once('message', (task: WorkerTask) => {
+    parser
+      .then(() => parentPort!.postMessage({ batches: checkBatches(task, new Int32Array(task.nextBatch)) }))
+      .catch((error: Error) => parentPort!.postMessage({ error: error.stack ?? error.message }));
+  });
   return true;
 }

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { configBase, ConfigResolver, isMigrationFile } from '../workspace/settings';
 import { DiskFileSystem } from '../workspace/node-fs';
 import { initParser } from '../sql/pg';
-import { checkAll, CheckJob } from './check-pool';
+import { CheckJob, CheckPool } from './check-pool';
 import { parseArgs, UsageError } from './args';
 import { FORMATTERS } from './output';
 import type { Io } from './io';
@@ -28,6 +28,7 @@ export async function check(argv: string[], io: Io): Promise<number> {
 
   const targets = args.positionals.length > 0 ? args.positionals : ['.'];
   const jobs: CheckJob[] = [];
+  const pool = new CheckPool(fixedConfig);
   for (const target of targets) {
     const absolute = resolve(io.cwd, target);
     if (isDirectory(absolute)) {
@@ -38,6 +39,7 @@ export async function check(argv: string[], io: Io): Promise<number> {
         // Globs first; only files outside them are read, for runner markers.
         if (!isMigrationFile(found, undefined, resolved.config, base) && !isMigrationFile(found, fs.readFile(found), resolved.config, base)) continue;
         jobs.push({ path: found, shown: join(target, found.slice(absolute.length + 1)) });
+        pool.found(jobs.length);
       }
     } else {
       const resolved = resolver.resolve(absolute);
@@ -46,7 +48,7 @@ export async function check(argv: string[], io: Io): Promise<number> {
     }
   }
   await initParser();
-  const reports = await checkAll(jobs, fixedConfig);
+  const reports = await pool.run(jobs);
 
   io.stdout(formatter(reports));
   const all = reports.flatMap((r) => r.findings);

@@ -69,8 +69,13 @@ declare const SAFEMIG_VERSION: string | undefined;
 const VERSION = typeof SAFEMIG_VERSION === 'string' ? SAFEMIG_VERSION : 'dev';
 
 if (runCheckWorkerIfAny()) {
-  // This thread lints a slice of `safemig check`'s files; see check-pool.ts.
+  // This thread lints batches of `safemig check`'s files; see check-pool.ts.
 } else if (require.main === module) {
+  // `safemig check | head`: the reader has gone, which is no error of ours.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
