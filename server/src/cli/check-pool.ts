@@ -96,7 +96,9 @@ function checkBatches(task: WorkerTask, next?: Int32Array): BatchReports {
 
 /** A worker thread that loads the parser at once and lints when it is sent its task. */
 class CheckWorker {
-  private readonly worker = new Worker(__filename, { workerData: { safemigCheckWorker: true } });
+  // A larger young generation than the default: each file's parse tree is garbage once the next
+  // file is read, and fewer scavenges copy it around before that.
+  private readonly worker = new Worker(__filename, { workerData: { safemigCheckWorker: true }, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
   private readonly result: Promise<BatchReports>;
 
   constructor() {
