@@ -85,7 +85,7 @@ function skipComments(text: string, from: number, to: number): number {
 }
 
 /** Reads the tokens of `text` that start between `from` (a line start) and `to`, one per `next()`, without allocating. */
-class Scanner {
+export class Scanner {
   kind: TokenKind = 'punct';
   start = 0;
   end = 0;

@@ -5,7 +5,7 @@
  * and every other statement is still analysed.
  */
 import type { Node, ParseResult } from 'libpg-query';
-import { lex, significantSpan, Token } from './lexer';
+import { lex, Scanner, significantSpan, Token } from './lexer';
 import { pgParse, PgSyntaxError } from './pg';
 import { byteOffsetMapper } from './positions';
 
@@ -47,40 +47,37 @@ export function parseSql(text: string, base = 0): ParsedSql {
     if (!(result instanceof PgSyntaxError)) return { statements: statementsOf(result, text, base), errors: [] };
   }
 
-  const tokens = lex(text, base);
-  const masked = maybeMeta ? maskMetaCommands(text, tokens, base) : text;
-  const chunks = splitStatements(tokens);
+  const split = splitStatements(text);
+  const masked = split.metaCommands.length > 0 ? maskMetaCommands(text, split.metaCommands) : text;
   // An unclosed `/* …` swallows the rest of the file: the statements before it still parse, so
   // report it on its own (marking the opening `/*`).
-  const last = tokens[tokens.length - 1];
-  const openComment: SqlSyntaxError[] = last?.kind === 'comment' && last.unterminated
-    ? [{ start: last.start, end: last.start + 2, message: 'unterminated /* comment' }]
+  const openComment: SqlSyntaxError[] = split.openComment >= 0
+    ? [{ start: base + split.openComment, end: base + split.openComment + 2, message: 'unterminated /* comment' }]
     : [];
-  if (chunks.length === 0) return { statements: [], errors: openComment };
+  if (split.chunks.length === 0) return { statements: [], errors: openComment };
   if (maybeMeta) {
     const result = pgParse(masked);
-    if (!(result instanceof PgSyntaxError)) return { statements: statementsOf(result, masked, base, tokens), errors: [] };
+    if (!(result instanceof PgSyntaxError)) return { statements: statementsOf(result, masked, base), errors: [] };
   }
 
   const statements: SqlStatement[] = [];
   const errors: SqlSyntaxError[] = [];
-  for (const chunk of chunks) {
-    const start = tokens[chunk.first].start;
-    const end = tokens[chunk.last].end;
-    const chunkTokens = tokens.slice(chunk.first, chunk.last + 1);
-    const source = masked.slice(start - base, end - base);
+  for (const chunk of split.chunks) {
+    const start = base + chunk.start;
+    const end = base + chunk.end;
+    const source = masked.slice(chunk.start, chunk.end);
     const toUtf16 = byteOffsetMapper(source);
     const offsetOf = (location: number | undefined) => start + toUtf16(location ?? 0);
     const result = pgParse(source);
     if (result instanceof PgSyntaxError) {
-      const at = offsetOf(result.cursor);
-      errors.push({ ...errorSpan(chunkTokens, at, end), message: result.message });
-      statements.push(new ParsedStatement(start, end, undefined, offsetOf, masked, base, chunkTokens));
+      const tokens = lex(source, start);
+      errors.push({ ...errorSpan(tokens, offsetOf(result.cursor), end), message: result.message });
+      statements.push(new ParsedStatement(start, end, undefined, offsetOf, masked, base, tokens));
       continue;
     }
     for (const raw of result.stmts ?? []) {
       const rawEnd = raw.stmt_len ? offsetOf((raw.stmt_location ?? 0) + raw.stmt_len) : end;
-      statements.push(makeStatement(raw.stmt, offsetOf(raw.stmt_location), rawEnd, offsetOf, masked, base, chunkTokens));
+      statements.push(makeStatement(raw.stmt, offsetOf(raw.stmt_location), rawEnd, offsetOf, masked, base));
     }
   }
   return { statements, errors: [...errors, ...openComment] };
@@ -89,14 +86,14 @@ export function parseSql(text: string, base = 0): ParsedSql {
 /** A line that starts with a backslash, which may be a psql meta-command (or sit in a string). */
 const MAYBE_META_COMMAND = /(?:^|\n)[ \t\r\f\v]*\\/;
 
-/** The statements of a text PostgreSQL accepted whole (`tokens`: the text's, when already read). */
-function statementsOf(result: ParseResult, text: string, base: number, tokens?: Token[]): SqlStatement[] {
+/** The statements of a text PostgreSQL accepted whole (psql meta-commands masked). */
+function statementsOf(result: ParseResult, text: string, base: number): SqlStatement[] {
   const toUtf16 = byteOffsetMapper(text);
   const offsetOf = (location: number | undefined) => base + toUtf16(location ?? 0);
   return (result.stmts ?? []).map((raw) => {
     const start = offsetOf(raw.stmt_location);
     const end = raw.stmt_len ? offsetOf((raw.stmt_location ?? 0) + raw.stmt_len) : base + text.length;
-    return makeStatement(raw.stmt, start, end, offsetOf, text, base, tokens);
+    return makeStatement(raw.stmt, start, end, offsetOf, text, base);
   });
 }
 
@@ -125,7 +122,7 @@ class ParsedStatement implements SqlStatement {
   }
 }
 
-/** The statement between raw offsets, trimmed to its first and last significant tokens: no leading comments, no trailing `;`. */
+/** The statement between raw offsets (file offsets into `source`, which sits at `base`), trimmed to its first and last significant tokens. */
 function makeStatement(
   node: Node | undefined,
   rawStart: number,
@@ -133,38 +130,12 @@ function makeStatement(
   offsetOf: (l: number | undefined) => number,
   source: string,
   base: number,
-  pool?: Token[],
 ): SqlStatement {
-  if (!pool) {
-    const span = significantSpan(source, rawStart - base, rawEnd - base);
-    const start = span ? base + span.start : rawStart;
-    return new ParsedStatement(start, span ? base + span.end : rawStart, node, offsetOf, source, base);
-  }
-  const inRange = tokensBetween(pool, rawStart, rawEnd);
-  let first = 0;
-  while (first < inRange.length && isTrivia(inRange[first])) first++;
-  let last = inRange.length - 1;
-  while (last >= first && (isTrivia(inRange[last]) || inRange[last].value === ';')) last--;
-  const own = inRange.slice(first, last + 1);
-  const start = own.length > 0 ? own[0].start : rawStart;
-  const end = own.length > 0 ? own[own.length - 1].end : rawStart;
-  return new ParsedStatement(start, end, node, offsetOf, source, base, own);
+  const span = significantSpan(source, rawStart - base, rawEnd - base);
+  return span ? new ParsedStatement(base + span.start, base + span.end, node, offsetOf, source, base) : new ParsedStatement(rawStart, rawStart, node, offsetOf, source, base);
 }
 
 const isTrivia = (t: Token) => t.kind === 'comment' || t.kind === 'meta';
-
-function tokensBetween(tokens: Token[], start: number, end: number): Token[] {
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tokens[mid].end <= start) lo = mid + 1;
-    else hi = mid;
-  }
-  const out: Token[] = [];
-  for (let i = lo; i < tokens.length && tokens[i].start < end; i++) out.push(tokens[i]);
-  return out;
-}
 
 function errorSpan(tokens: Token[], at: number, end: number): { start: number; end: number } {
   // "at end of input" points past the last token: mark the last token of the statement.
@@ -174,53 +145,72 @@ function errorSpan(tokens: Token[], at: number, end: number): { start: number; e
   return { start: token.start, end: token.unterminated ? Math.min(token.end, token.start + 1) : token.end };
 }
 
+interface Span {
+  start: number;
+  end: number;
+}
+
 /** Replaces psql meta-command lines with spaces so the parser sees SQL only; offsets keep. */
-function maskMetaCommands(text: string, tokens: Token[], base: number): string {
-  const metas = tokens.filter((t) => t.kind === 'meta');
-  if (metas.length === 0) return text;
+function maskMetaCommands(text: string, metaCommands: Span[]): string {
   let out = '';
   let at = 0;
-  for (const m of metas) {
-    out += text.slice(at, m.start - base) + ' '.repeat(m.end - m.start);
-    at = m.end - base;
+  for (const m of metaCommands) {
+    out += text.slice(at, m.start) + ' '.repeat(m.end - m.start);
+    at = m.end;
   }
   return out + text.slice(at);
 }
 
-interface Chunk {
-  first: number;
-  last: number;
+interface Split {
+  /** Each statement from its first significant token to the end of the token before its `;`. */
+  chunks: Span[];
+  metaCommands: Span[];
+  /** Where a block comment that is never closed opens, or -1. */
+  openComment: number;
 }
 
 /**
  * Statement boundaries: top-level `;` outside parentheses and outside SQL-standard
- * `BEGIN ATOMIC … END` function bodies. Chunks with no SQL token are dropped.
+ * `BEGIN ATOMIC … END` function bodies, found in one scan that builds no tokens. Offsets are the
+ * text's. Chunks with no SQL token are dropped.
  */
-export function splitStatements(tokens: Token[]): Chunk[] {
-  const chunks: Chunk[] = [];
+function splitStatements(text: string): Split {
+  const split: Split = { chunks: [], metaCommands: [], openComment: -1 };
+  const scanner = new Scanner(text, 0, text.length);
   let first = -1;
   let depth = 0;
   let atomic = 0;
-  let prev: Token | undefined;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (isTrivia(t)) continue;
-    if (first < 0) {
-      if (t.value === ';') continue;
-      first = i;
+  let afterBegin = false;
+  let previousEnd = 0;
+  while (scanner.next()) {
+    const { kind, start, end } = scanner;
+    split.openComment = kind === 'comment' && scanner.unterminated ? start : -1;
+    if (kind === 'comment' || kind === 'meta') {
+      if (kind === 'meta') split.metaCommands.push({ start, end });
+      previousEnd = end;
+      continue;
     }
-    if (t.value === '(') depth++;
-    else if (t.value === ')') depth = Math.max(0, depth - 1);
-    else if (t.kind === 'word') {
-      if (t.value === 'ATOMIC' && prev?.value === 'BEGIN') atomic++;
-      else if (atomic > 0 && t.value === 'CASE') atomic++;
-      else if (atomic > 0 && t.value === 'END') atomic--;
-    } else if (t.value === ';' && depth === 0 && atomic === 0) {
-      chunks.push({ first, last: i - 1 });
+    const c = kind === 'punct' ? text.charCodeAt(start) : 0;
+    if (first < 0) {
+      if (c === 59 /* ; */) {
+        previousEnd = end;
+        continue;
+      }
+      first = start;
+    }
+    const word = kind === 'word' && end - start <= 6 ? text.slice(start, end).toUpperCase() : '';
+    if (c === 40 /* ( */) depth++;
+    else if (c === 41 /* ) */) depth = Math.max(0, depth - 1);
+    else if (word === 'ATOMIC' && afterBegin) atomic++;
+    else if (atomic > 0 && word === 'CASE') atomic++;
+    else if (atomic > 0 && word === 'END') atomic--;
+    else if (c === 59 && depth === 0 && atomic === 0) {
+      split.chunks.push({ start: first, end: previousEnd });
       first = -1;
     }
-    prev = t;
+    afterBegin = word === 'BEGIN';
+    previousEnd = end;
   }
-  if (first >= 0) chunks.push({ first, last: tokens.length - 1 });
-  return chunks;
+  if (first >= 0) split.chunks.push({ start: first, end: previousEnd });
+  return split;
 }
