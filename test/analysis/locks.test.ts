@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
-import { blockedBy, conflicts, LOCK_MODES, LockMode, locksOf } from '../../server/src/analysis/locks';
+import { blockedBy, conflicts, LOCK_MODES, LockMode, locksOf, mayBlockWrites } from '../../server/src/analysis/locks';
 import { parseSql } from '../../server/src/sql/parse';
 import { initParser } from '../../server/src/sql/pg';
 
@@ -185,5 +185,17 @@ describe('lock table: forms that cannot run in a transaction (from the docs)', (
   });
   test('the conflict table is symmetric, as in "Conflicting Lock Modes"', () => {
     for (const a of LOCK_MODES) for (const b of LOCK_MODES) assert.equal(conflicts(a, b), conflicts(b, a), `${a} / ${b}`);
+  });
+
+  test('mayBlockWrites is false only where locksOf has no lock that blocks writes', () => {
+    const others = ['SELECT 1', "SET lock_timeout = '5s'", 'BEGIN', 'CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$', 'MERGE INTO parent p USING child c ON p.id = c.id WHEN MATCHED THEN DELETE'];
+    for (const sql of [...STATEMENTS, ...others]) {
+      for (const statement of parseSql(sql).statements) {
+        const blocking = locksOf(statement, { pgVersion: 18, createdFunctions: new Map() }).filter((l) => blockedBy(l.mode).writes);
+        if (!mayBlockWrites(statement)) assert.deepEqual(blocking, [], sql);
+      }
+    }
+    assert.equal(mayBlockWrites(parseSql('UPDATE parent SET a = 1').statements[0]), false);
+    assert.equal(mayBlockWrites(parseSql('ALTER TABLE parent ADD COLUMN c int').statements[0]), true);
   });
 });

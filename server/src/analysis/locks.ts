@@ -126,6 +126,14 @@ const LOCKING_KINDS = new Set([
   'CreateStmt', 'UpdateStmt', 'DeleteStmt', 'InsertStmt', 'MergeStmt',
 ]);
 
+/** Data changes take ROW EXCLUSIVE on their table (see `dmlTarget`), which blocks no reads or writes. */
+const ROW_EXCLUSIVE_ONLY = new Set(['UpdateStmt', 'DeleteStmt', 'InsertStmt', 'MergeStmt']);
+
+/** The statement may take a lock that blocks writes (SHARE or stronger): worth asking `locksOf`. */
+export function mayBlockWrites(statement: SqlStatement): boolean {
+  return LOCKING_KINDS.has(statement.kind) && !ROW_EXCLUSIVE_ONLY.has(statement.kind);
+}
+
 /** The table-level locks a statement takes, in statement order; empty when it takes none worth telling. */
 export function locksOf(statement: SqlStatement, options: LockOptions): TableLock[] {
   // Most statements of a migration file (queries, settings, functions) lock no table.

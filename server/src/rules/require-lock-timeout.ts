@@ -1,5 +1,5 @@
 import type { Migration, Part } from '../migration/migration';
-import { blockedBy, locksOf, TableLock } from '../analysis/locks';
+import { blockedBy, locksOf, mayBlockWrites, TableLock } from '../analysis/locks';
 import { insertFix } from './helpers/fix';
 import type { Facts } from '../analysis/facts';
 import type { Fix, Rule } from './rule';
@@ -16,7 +16,7 @@ export const requireLockTimeout: Rule = {
   description: 'A statement that takes a lock blocking writes (SHARE … ACCESS EXCLUSIVE) on an existing table, with no lock_timeout set before it.',
   check({ migration, config, facts, report }) {
     for (const statement of migration.up) {
-      if (facts.lockTimeoutSet(statement)) continue;
+      if (!mayBlockWrites(statement) || facts.lockTimeoutSet(statement)) continue;
       const locks = locksOf(statement, { pgVersion: config.pgVersion, createdFunctions: facts.createdFunctions });
       const blocking = locks.filter((l) => blockedBy(l.mode).writes && onExisting(l, facts));
       if (blocking.length === 0) continue;
