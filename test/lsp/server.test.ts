@@ -61,6 +61,20 @@ test('code action: the quick fix edit, applied, makes the diagnostic go away', a
   assert.ok(!codes(await client.change(path, fixed)).includes('require-if-not-exists'));
 });
 
+test('code action: fixes are built on request; a diagnostic of an older version gets none', async () => {
+  const path = join(root, 'db', 'migrations', '004_stale.sql');
+  const text = '-- UP Migration\nCREATE TABLE a (id int);\n-- DOWN Migration (Rollback)\n-- DROP TABLE IF EXISTS a;\n';
+  const [old] = (await client.open(path, text)).diagnostics;
+  // The diagnostic points at its finding; the edits are not in it.
+  assert.ok(JSON.stringify(old.data).length < 64, JSON.stringify(old.data));
+  assert.ok((await client.codeActions(path, [old])).some((a) => a.title === 'Add IF NOT EXISTS'));
+  const edited = text.replace('CREATE TABLE a', 'CREATE TABLE b');
+  const current = (await client.change(path, edited)).diagnostics.find((d) => d.code === 'require-if-not-exists')!;
+  assert.deepEqual(await client.codeActions(path, [old]), []);
+  const [action] = (await client.codeActions(path, [current])).filter((a) => a.title === 'Add IF NOT EXISTS');
+  assert.equal(applyWorkspaceEdit(action.edit!, { [client.uri(path)]: edited })[client.uri(path)].split('\n')[1], 'CREATE TABLE IF NOT EXISTS b (id int);');
+});
+
 test('code action: "add rollback" creates the missing down file of a golang-migrate pair', async () => {
   mkdirSync(join(root, 'migrate'), { recursive: true });
   const path = join(root, 'migrate', '000001_init.up.sql');

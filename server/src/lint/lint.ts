@@ -33,7 +33,7 @@ export const FILE_TOO_LARGE = 'file-too-large';
 
 export interface LintOptions {
   rules?: readonly Rule[];
-  /** Build quick fixes (the editor wants them; the CLI does not). Default true. */
+  /** Offer quick fixes, built when a finding's `fixes` is first read (the editor wants them; the CLI does not). Default true. */
   fixes?: boolean;
 }
 
@@ -127,8 +127,16 @@ function toFinding(migration: Migration, id: string, severity: Severity, report:
   const { lines } = migration;
   const start = report.start ?? report.statement?.start ?? 0;
   const end = report.end ?? report.statement?.end ?? lines.lineEnd(0);
-  const fixes = withFixes ? [...(report.fixes?.() ?? []), ...ignoreFixes(migration, id, report.statement)] : [];
-  return { rule: id, severity, message: report.message, start, end, range: lines.rangeOf(start, end), fixes };
+  const finding: Finding = { rule: id, severity, message: report.message, start, end, range: lines.rangeOf(start, end), fixes: [] };
+  if (withFixes) {
+    // Built on first use: the editor asks only for the findings under the cursor.
+    let fixes: Fix[] | undefined;
+    Object.defineProperty(finding, 'fixes', {
+      enumerable: true,
+      get: () => (fixes ??= [...(report.fixes?.() ?? []), ...ignoreFixes(migration, id, report.statement)]),
+    });
+  }
+  return finding;
 }
 
 /** "Ignore for this statement" (a comment line above it) and "ignore for this file". */

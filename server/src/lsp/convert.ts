@@ -18,12 +18,17 @@ import type { EditorSettings } from '../protocol';
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
 
-/** The fixes travel in `data`, so the code-action handler needs no state. */
+/**
+ * Which finding of which document version a diagnostic shows. Its fixes are built only when a
+ * code action asks, from the lint result the server keeps per version: diagnostics stay small,
+ * and typing builds no fix nobody looks at.
+ */
 export interface DiagnosticData {
-  fixes: Fix[];
+  version: number;
+  index: number;
 }
 
-export function toDiagnostic(finding: Finding): Diagnostic {
+export function toDiagnostic(finding: Finding, index: number, version: number): Diagnostic {
   return {
     range: finding.range,
     severity: SEVERITY[finding.severity],
@@ -31,14 +36,20 @@ export function toDiagnostic(finding: Finding): Diagnostic {
     codeDescription: { href: ruleDocUrl(finding.rule) },
     source: 'safemig',
     message: finding.message,
-    data: { fixes: finding.fixes } satisfies DiagnosticData,
+    data: { version, index } satisfies DiagnosticData,
   };
 }
 
-export function toCodeActions(diagnostic: Diagnostic): CodeAction[] {
-  const data = diagnostic.data as DiagnosticData | undefined;
-  if (diagnostic.source !== 'safemig' || !data?.fixes) return [];
-  return data.fixes.map((fix) => ({
+/** The finding a diagnostic of ours shows, from the findings of the document's current version. */
+export function findingOf(diagnostic: Diagnostic, version: number, findings: readonly Finding[]): Finding | undefined {
+  const data = diagnostic.data as Partial<DiagnosticData> | undefined;
+  if (diagnostic.source !== 'safemig' || data?.version !== version || data.index === undefined) return undefined;
+  const finding = findings[data.index];
+  return finding && finding.rule === diagnostic.code && finding.message === diagnostic.message ? finding : undefined;
+}
+
+export function toCodeActions(diagnostic: Diagnostic, finding: Finding): CodeAction[] {
+  return finding.fixes.map((fix) => ({
     title: fix.title,
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],

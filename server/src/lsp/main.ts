@@ -13,7 +13,7 @@ import { Config, ConfigError, validateConfig } from '../config/config';
 import { RULE_IDS } from '../rules';
 import { initParser } from '../sql/pg';
 import type { EditorSettings } from '../protocol';
-import { settingsToOverrides, toCodeActions, toDiagnostic } from './convert';
+import { findingOf, settingsToOverrides, toCodeActions, toDiagnostic } from './convert';
 import { codeLensesOf } from './codelens';
 import { DocumentState, Workspace } from './documents';
 import { hoverAt } from './hover';
@@ -115,7 +115,7 @@ async function validate(uri: string): Promise<void> {
   try {
     const state = settings.enabled ? workspace.stateOf(current, settings.overrides) : undefined;
     if (state?.resolved.error) reportConfigError(state.resolved.error);
-    const diagnostics = state?.result?.findings.map(toDiagnostic) ?? [];
+    const diagnostics = state?.result?.findings.map((finding, index) => toDiagnostic(finding, index, current.version)) ?? [];
     await connection.sendDiagnostics({ uri, version: current.version, diagnostics });
   } catch (error) {
     // A bug on one document must not take the server down: say so and keep serving.
@@ -149,10 +149,16 @@ connection.onDidChangeWatchedFiles((params) => {
   revalidateAll();
 });
 
-connection.onCodeAction((params) => {
-  const actions = params.context.diagnostics.flatMap(toCodeActions);
+connection.onCodeAction(async (params) => {
   if (params.context.only && !params.context.only.some((kind) => kind === CodeActionKind.QuickFix || kind.startsWith(`${CodeActionKind.QuickFix}.`))) return [];
-  return actions;
+  const document = documents.get(params.textDocument.uri);
+  const findings = document && (await stateFor(document))?.result?.findings;
+  if (!document || !findings) return [];
+  // Diagnostics of an older version get no actions: the editor asks again once they are replaced.
+  return params.context.diagnostics.flatMap((diagnostic) => {
+    const finding = findingOf(diagnostic, document.version, findings);
+    return finding ? toCodeActions(diagnostic, finding) : [];
+  });
 });
 
 connection.onCodeLens(async (params) => {
