@@ -41,6 +41,7 @@ const BATCH_SIZE = 16;
 
 export class CheckPool {
   private readonly workers: CheckWorker[] = [];
+  private readonly cores = availableParallelism();
 
   constructor(
     private readonly fixedConfig: string | undefined,
@@ -49,7 +50,7 @@ export class CheckPool {
 
   /** `found` files are known so far: start the worker threads that many files are worth. */
   found(found: number): void {
-    const threads = threadsFor(found);
+    const threads = Math.min(this.cores, MAX_THREADS, Math.floor(found / MIN_FILES_PER_THREAD));
     if (threads >= 2 && this.workers.length === 0) tuneForBatch();
     while (this.workers.length < threads - 1) this.workers.push(new CheckWorker());
   }
@@ -64,10 +65,6 @@ export class CheckPool {
     const batches = [mine, ...(await Promise.all(theirs))].flat();
     return batches.sort((a, b) => a[0] - b[0]).flatMap(([, reports]) => reports);
   }
-}
-
-function threadsFor(files: number): number {
-  return Math.min(availableParallelism(), MAX_THREADS, Math.floor(files / MIN_FILES_PER_THREAD));
 }
 
 /**
