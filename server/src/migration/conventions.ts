@@ -15,12 +15,13 @@ import {
   joinPath,
   parseMigrationName,
   ROLLBACK_FOLDER as ROLLBACK_DIR,
+  rollbackNamedEntries,
   sameVersion,
-  versionKey,
   splitMigrationFileName,
   splitPath,
   swapDirection,
   UNDERSCORE_DIRECTION,
+  versionKey,
 } from './names';
 
 // ---------------------------------------------------------------------------------------------
@@ -753,8 +754,7 @@ function findRollbackOfUp(ctx: Context): TwinResult | undefined {
   if (byVersion) return { twin: joinPath(dir, byVersion), exists: true };
   if (listing.prefixed) return { twin: joinPath(dir, `rollback_${base}`), exists: false };
   if (listing.dotted.size > 0) return { twin: joinPath(dir, dotName), exists: false };
-  const folders = listing.folders;
-  for (const f of folders) {
+  for (const f of rollbackFolderNames(ctx, dir)) {
     const p = joinPath(dir, f);
     if (!ctx.isDir(p)) continue;
     const found = findRollbackIn(ctx, p);
@@ -763,8 +763,8 @@ function findRollbackOfUp(ctx: Context): TwinResult | undefined {
   // A rollback folder beside an ancestor that mirrors the path below it.
   let below: string[] = [];
   for (const a of ctx.ancestors(3)) {
-    for (const s of ctx.list(a.parent) ?? []) {
-      if (s === a.name || !ROLLBACK_DIR.test(s) || s.toLowerCase().endsWith('.sql')) continue;
+    for (const s of rollbackFolderNames(ctx, a.parent)) {
+      if (s === a.name) continue;
       const rb = joinPath(a.parent, s);
       if (below.length > 0 ? !ctx.has(rb, below[0]) : !ctx.isDir(rb)) continue;
       const twinDir = joinPath(rb, ...below);
@@ -775,7 +775,12 @@ function findRollbackOfUp(ctx: Context): TwinResult | undefined {
   return undefined;
 }
 
-/** What a folder holds of rollback files and folders, read once per folder (every file of it asks). */
+/** Entries of `dir` named like a rollback folder (`rollback/`, `down/`, `rollback_dbs/`), in listing order. */
+function rollbackFolderNames(ctx: Context, dir: string): string[] {
+  return rollbackNamedEntries(ctx.fs, dir, () => ctx.list(dir)).filter((e) => !e.toLowerCase().endsWith('.sql'));
+}
+
+/** What a folder holds of rollback files, read once per folder (every file of it asks). */
 interface RollbackListing {
   /** `rollback_NNN_*.sql` files, by version key. */
   prefixedByVersion: Map<string, string[]>;
@@ -783,20 +788,14 @@ interface RollbackListing {
   prefixed: boolean;
   /** `name.rollback.sql` files. */
   dotted: Set<string>;
-  /** Entries named like a rollback folder (`rollback/`, `down/`, `rollback_dbs/`), in listing order. */
-  folders: string[];
 }
 
 function rollbackListing(ctx: Context, dir: string): RollbackListing {
   const read = (): RollbackListing => {
-    const listing: RollbackListing = { prefixedByVersion: new Map(), prefixed: false, dotted: new Set(), folders: [] };
+    const listing: RollbackListing = { prefixedByVersion: new Map(), prefixed: false, dotted: new Set() };
     for (const e of ctx.list(dir) ?? []) {
       const lower = e.toLowerCase();
-      if (lower.startsWith('rollback_') || lower.startsWith('rollback-')) {
-        if (!lower.endsWith('.sql')) {
-          if (ROLLBACK_DIR.test(e)) listing.folders.push(e);
-          continue;
-        }
+      if ((lower.startsWith('rollback_') || lower.startsWith('rollback-')) && lower.endsWith('.sql')) {
         listing.prefixed = true;
         const version = parseMigrationName(e)?.version;
         if (!version) continue;
@@ -806,8 +805,6 @@ function rollbackListing(ctx: Context, dir: string): RollbackListing {
         else listing.prefixedByVersion.set(key, [e]);
       } else if (lower.endsWith('.rollback.sql')) {
         listing.dotted.add(e);
-      } else if (!lower.endsWith('.sql') && ROLLBACK_DIR.test(e)) {
-        listing.folders.push(e);
       }
     }
     return listing;

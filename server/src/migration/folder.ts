@@ -14,6 +14,7 @@ import {
   joinPath,
   parseMigrationName,
   ROLLBACK_FOLDER,
+  rollbackNamedEntries,
   splitMigrationFileName,
   splitPath,
   swapDirection,
@@ -148,7 +149,7 @@ function readFolder(dir: string, fs: FileSystem, sniff: boolean): FolderMigratio
   }
   // `db/rollback/` beside `db/migrations/`.
   if (self && parent !== dir && !selfIsRollback) {
-    for (const e of rollbackNamedEntries(fs, parent)) {
+    for (const e of rollbackNamedEntries(fs, parent, () => listDir(fs, parent))) {
       if (e === self || OTHER_FILE.test(e)) continue;
       const path = joinPath(parent, e);
       if (!isDirectory(fs, path)) continue;
@@ -316,15 +317,6 @@ function readSqitchPlan(dir: string, fs: FileSystem): FolderMigration[] | undefi
     out.push({ version: String(out.length + 1), description: change, versionStyle: 'other', files, convention: 'sqitch' });
   }
   return out;
-}
-
-/**
- * Entries of `dir` named like a rollback folder. Every migration folder of a diesel-style layout
- * asks about the same parent: the names are tested once per file-system state.
- */
-function rollbackNamedEntries(fs: FileSystem, dir: string): string[] {
-  const read = () => (listDir(fs, dir) ?? []).filter((e) => ROLLBACK_FOLDER.test(e));
-  return fs.memo ? fs.memo(`rollback-named:${dir}`, read) : read();
 }
 
 function listDir(fs: FileSystem, dir: string): string[] | undefined {

@@ -18,10 +18,10 @@ export interface Inverse {
 
 const quoteQualified = (parts: string[]) => parts.map(quoteIdent).join('.');
 
-/** The inverses of one statement, in the order they should run; empty when nothing needs undoing. */
 /** Session settings, transaction control, queries and maintenance need no rollback. */
 const NOTHING_TO_UNDO = new Set(['VariableSetStmt', 'TransactionStmt', 'SelectStmt', 'VacuumStmt', 'ExplainStmt', 'DoStmt', 'NotifyStmt', 'LockStmt', 'CheckPointStmt', 'ReindexStmt', 'RefreshMatViewStmt']);
 
+/** The inverses of one statement, in the order they should run; empty when nothing needs undoing. */
 export function inversesOf(statement: SqlStatement, source: string): Inverse[] {
   const node = statement.node;
   if (!node || NOTHING_TO_UNDO.has(statement.kind)) return [];

@@ -2,7 +2,7 @@
  * Migration file and folder names: what a name says about direction, dialect, version and
  * description, and how versions order. Pure string functions (no file system).
  */
-import { MigrationName } from './model';
+import type { FileSystem, MigrationName } from './model';
 
 /** A migration file name taken apart (without reading the file). */
 export interface FileNameParts {
@@ -83,6 +83,17 @@ export const FLYWAY_VERSIONED = /^([VU])\d+(?:[._]\d+)*__/i;
 export const FLYWAY_REPEATABLE = /^R__/i;
 /** Folder names that hold rollback scripts: `rollback/`, `down/`, `rollback_dbs/`, `db_rollbacks/`. */
 export const ROLLBACK_FOLDER = /^(?:rollbacks?|downs?|undo|rollback[_-][\w.-]*|[\w.-]*[_-]rollbacks?)$/i;
+
+/**
+ * Entries of `dir` named like a rollback folder (`rollback_001.sql` files match too: callers keep
+ * what they look for). Every file of a folder, and every migration folder of a diesel-style
+ * layout, asks about the same folder: the names are tested once per file-system state.
+ * `list` reads the folder (a caller's own listing cache, or the file system).
+ */
+export function rollbackNamedEntries(fs: FileSystem, dir: string, list: () => string[] | undefined): string[] {
+  const read = (): string[] => (list() ?? []).filter((e) => ROLLBACK_FOLDER.test(e));
+  return fs.memo ? fs.memo(`rollback-named:${dir}`, read) : read();
+}
 
 const FLYWAY = /^([VU])(\d+(?:[._]\d+)*)__(.*)$/i;
 const FLYWAY_REPEATABLE_NAME = /^R__(.*)$/i;

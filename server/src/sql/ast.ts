@@ -11,7 +11,7 @@ export type NodeOf<K extends NodeKind> = Extract<Node, Record<K, unknown>> exten
 
 /** The body of `node` when it is of `kind` (`nodeOf(stmt.node, 'AlterTableStmt')`). */
 export function nodeOf<K extends NodeKind>(node: Node | undefined, kind: K): NodeOf<K> | undefined {
-  // A property read, not `in`: a node's only key is its kind, and reads are much faster than lookups.
+  // A property read rather than `in`: a node's only key is its kind, and a read is the cheaper test.
   return (node as Record<K, NodeOf<K>> | undefined)?.[kind];
 }
 

@@ -248,8 +248,3 @@ function dollarTagEnd(text: string, i: number): number {
   }
   return 0;
 }
-
-/** Tokens that carry meaning for SQL (no comments, no psql meta-commands). */
-export function significant(tokens: readonly Token[]): Token[] {
-  return tokens.filter((t) => t.kind !== 'comment' && t.kind !== 'meta');
-}
