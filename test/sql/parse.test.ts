@@ -21,7 +21,8 @@ before(async () => {
 
 function theirs(sql: string): unknown {
   try {
-    return parseSync(sql);
+    const { stmts = [] } = parseSync(sql);
+    return { stmts };
   } catch (error) {
     if (!hasSqlDetails(error)) throw error;
     return { message: error.message, characters: error.sqlDetails?.cursorPosition };
@@ -30,7 +31,8 @@ function theirs(sql: string): unknown {
 
 function ours(sql: string): unknown {
   const result = pgParse(sql);
-  if (!(result instanceof PgSyntaxError)) return result;
+  // The JSON's shape: stmt_location and stmt_len are left out when 0.
+  if (!(result instanceof PgSyntaxError)) return { stmts: result.map((s) => ({ stmt: s.node, ...(s.location && { stmt_location: s.location }), ...(s.length && { stmt_len: s.length }) })) };
   // The binding reports UTF-8 bytes; the package reports characters.
   return { message: result.message, characters: [...Buffer.from(sql).subarray(0, result.cursor).toString()].length };
 }

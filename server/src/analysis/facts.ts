@@ -5,7 +5,7 @@
 import type { RangeVar } from 'libpg-query';
 import type { Config } from '../config/config';
 import type { Migration, Statement } from '../migration/migration';
-import { nodeOf, tableKey } from '../sql/ast';
+import { tableKey, treeOf } from '../sql/ast';
 import { readSession, TransactionKind } from './session';
 import { createdFunctionsOf, Volatility } from './volatility';
 
@@ -29,11 +29,10 @@ export interface Facts {
 export function computeFacts(migration: Migration, config: Config): Facts {
   const createdTables = new Set<string>();
   for (const statement of migration.up) {
-    const node = statement.node;
-    const created = nodeOf(node, 'CreateStmt')?.relation ?? nodeOf(node, 'CreateTableAsStmt')?.into?.rel;
+    const created = treeOf(statement, 'CreateStmt')?.relation ?? treeOf(statement, 'CreateTableAsStmt')?.into?.rel;
     if (created) createdTables.add(tableKey(created));
     // A table created here and then renamed is still this migration's own table.
-    const rename = nodeOf(node, 'RenameStmt');
+    const rename = treeOf(statement, 'RenameStmt');
     if (rename?.renameType === 'OBJECT_TABLE' && rename.newname && createdTables.has(tableKey(rename.relation))) {
       createdTables.add(tableKey({ ...rename.relation, relname: rename.newname }));
     }
@@ -42,7 +41,7 @@ export function computeFacts(migration: Migration, config: Config): Facts {
   const session = readSession(migration, config);
   const createdIndexes = new Set<string>();
   for (const statement of migration.up) {
-    const name = nodeOf(statement.node, 'IndexStmt')?.idxname;
+    const name = treeOf(statement, 'IndexStmt')?.idxname;
     if (name) createdIndexes.add(name);
   }
 

@@ -129,6 +129,14 @@ const LOCKING_KINDS = new Set([
 /** Data changes take ROW EXCLUSIVE on their table (see `dmlTarget`), which blocks no reads or writes. */
 const ROW_EXCLUSIVE_ONLY = new Set(['UpdateStmt', 'DeleteStmt', 'InsertStmt', 'MergeStmt']);
 
+/**
+ * The statement may write rows: a data change, or a SELECT with a data-modifying WITH query or an
+ * INTO. Most SELECTs are neither; their text is checked first, so their trees are not decoded.
+ */
+export function mayWriteRows(statement: SqlStatement): boolean {
+  return ROW_EXCLUSIVE_ONLY.has(statement.kind) || (statement.kind === 'SelectStmt' && /\b(?:into|insert|update|delete|merge)\b/i.test(statement.text));
+}
+
 /** The statement may take a lock that blocks writes (SHARE or stronger): worth asking `locksOf`. */
 export function mayBlockWrites(statement: SqlStatement): boolean {
   return LOCKING_KINDS.has(statement.kind) && !ROW_EXCLUSIVE_ONLY.has(statement.kind);
@@ -163,7 +171,7 @@ export function locksOf(statement: SqlStatement, options: LockOptions): TableLoc
 
   const reindex = nodeOf(node, 'ReindexStmt');
   if (reindex?.relation && (reindex.kind === 'REINDEX_OBJECT_TABLE' || reindex.kind === 'REINDEX_OBJECT_INDEX')) {
-    const concurrent = isConcurrentReindex(node);
+    const concurrent = isConcurrentReindex(reindex);
     const isIndex = reindex.kind === 'REINDEX_OBJECT_INDEX';
     return whole([{
       target: tableKey(reindex.relation),

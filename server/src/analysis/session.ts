@@ -3,10 +3,10 @@
  * runs, and whether `lock_timeout` is in force. Read per part, in order, the way the runner sends
  * the part (CONVENTIONS.md).
  */
-import type { Node } from 'libpg-query';
+import type { Node, ReindexStmt } from 'libpg-query';
 import type { Config } from '../config/config';
 import type { Migration, Part, Statement } from '../migration/migration';
-import { names, nodeOf } from '../sql/ast';
+import { names, nodeOf, treeOf } from '../sql/ast';
 
 /**
  * Why a statement runs in a transaction:
@@ -31,7 +31,7 @@ export interface SessionFacts {
  */
 export function runnerWrapping(part: Part, convention: string): 'begin' | 'implicit' | undefined {
   if (!part.runnerTransaction) return undefined;
-  const sql = part.statements.filter((s) => s.node);
+  const sql = part.statements.filter((s) => s.kind !== '');
   // One statement alone in a query string is not in a transaction block.
   if (convention === 'golang-migrate') return sql.length > 1 ? 'implicit' : undefined;
   // The Supabase CLI sends the statements and its history INSERT as one batch.
@@ -66,7 +66,7 @@ function readPart(
   let sessionTimeout = false;
   let localTimeout = false;
   for (const statement of part.statements) {
-    const kind = statement.kind === 'TransactionStmt' ? nodeOf(statement.node, 'TransactionStmt') : undefined;
+    const kind = statement.kind === 'TransactionStmt' ? treeOf(statement, 'TransactionStmt') : undefined;
     const opens = kind?.kind === 'TRANS_STMT_BEGIN' || kind?.kind === 'TRANS_STMT_START';
     const closes = !kind?.chain && (kind?.kind === 'TRANS_STMT_COMMIT' || kind?.kind === 'TRANS_STMT_ROLLBACK' || kind?.kind === 'TRANS_STMT_PREPARE');
     if (opens) explicit = true;
@@ -82,7 +82,7 @@ function readPart(
     transactions.set(statement, transaction);
     lockTimeouts.set(statement, sessionTimeout || localTimeout);
 
-    const setting = statement.kind === 'VariableSetStmt' || statement.kind === 'SelectStmt' ? lockTimeoutSetting(statement.node) : undefined;
+    const setting = lockTimeoutSetting(statement);
     if (setting) {
       // SET LOCAL outside a transaction block only warns and changes nothing.
       if (setting.local) localTimeout = transaction !== undefined && setting.on;
@@ -102,10 +102,9 @@ function readPart(
 
 /** Statements PostgreSQL refuses inside a transaction block. */
 export function cannotRunInTransaction(statement: Statement): boolean {
-  const node = statement.node;
   if (concurrentlyClause(statement)) return true;
-  if (nodeOf(node, 'VacuumStmt')?.is_vacuumcmd) return true;
-  return !!(nodeOf(node, 'CreatedbStmt') || nodeOf(node, 'DropdbStmt') || nodeOf(node, 'AlterSystemStmt') || nodeOf(node, 'CreateTableSpaceStmt') || nodeOf(node, 'DropTableSpaceStmt'));
+  if (treeOf(statement, 'VacuumStmt')?.is_vacuumcmd) return true;
+  return !!(treeOf(statement, 'CreatedbStmt') || treeOf(statement, 'DropdbStmt') || treeOf(statement, 'AlterSystemStmt') || treeOf(statement, 'CreateTableSpaceStmt') || treeOf(statement, 'DropTableSpaceStmt'));
 }
 
 /**
@@ -114,12 +113,11 @@ export function cannotRunInTransaction(statement: Statement): boolean {
  * VIEW CONCURRENTLY may run in a transaction.) Returns what it is, for messages.
  */
 export function concurrentlyClause(statement: Statement): string | undefined {
-  const node = statement.node;
-  if (nodeOf(node, 'IndexStmt')?.concurrent) return 'CREATE INDEX CONCURRENTLY';
-  const drop = nodeOf(node, 'DropStmt');
+  if (treeOf(statement, 'IndexStmt')?.concurrent) return 'CREATE INDEX CONCURRENTLY';
+  const drop = treeOf(statement, 'DropStmt');
   if (drop?.concurrent && drop.removeType === 'OBJECT_INDEX') return 'DROP INDEX CONCURRENTLY';
-  if (isConcurrentReindex(node)) return 'REINDEX CONCURRENTLY';
-  const alter = nodeOf(node, 'AlterTableStmt');
+  if (isConcurrentReindex(treeOf(statement, 'ReindexStmt'))) return 'REINDEX CONCURRENTLY';
+  const alter = treeOf(statement, 'AlterTableStmt');
   for (const cmd of alter?.cmds ?? []) {
     const c = nodeOf(cmd, 'AlterTableCmd');
     if (c?.subtype === 'AT_DetachPartition' && nodeOf(c.def, 'PartitionCmd')?.concurrent) return 'DETACH PARTITION CONCURRENTLY';
@@ -127,8 +125,7 @@ export function concurrentlyClause(statement: Statement): string | undefined {
   return undefined;
 }
 
-export function isConcurrentReindex(node: Node | undefined): boolean {
-  const reindex = nodeOf(node, 'ReindexStmt');
+export function isConcurrentReindex(reindex: ReindexStmt | undefined): boolean {
   return !!reindex?.params?.some((p) => {
     const option = nodeOf(p, 'DefElem');
     return option?.defname === 'concurrently' && !isFalse(option.arg);
@@ -145,8 +142,8 @@ function isFalse(arg: Node | undefined): boolean {
 }
 
 /** A statement that sets `lock_timeout`: `SET [LOCAL]`, `RESET`, `SET … TO DEFAULT`, `set_config(…)`. */
-function lockTimeoutSetting(node: Node | undefined): { local: boolean; on: boolean } | undefined {
-  const set = nodeOf(node, 'VariableSetStmt');
+function lockTimeoutSetting(statement: Statement): { local: boolean; on: boolean } | undefined {
+  const set = treeOf(statement, 'VariableSetStmt');
   if (set) {
     if (set.kind === 'VAR_RESET_ALL') return { local: false, on: false };
     if (set.name?.toLowerCase() !== 'lock_timeout') return undefined;
@@ -155,7 +152,8 @@ function lockTimeoutSetting(node: Node | undefined): { local: boolean; on: boole
     return { local: !!set.is_local, on: !isZeroDuration(set.args?.[0]) };
   }
   // SELECT set_config('lock_timeout', '5s', is_local)
-  const select = nodeOf(node, 'SelectStmt');
+  // Most SELECTs are not this: their trees are decoded only when set_config is in the text.
+  const select = statement.kind === 'SelectStmt' && /set_config/i.test(statement.text) ? treeOf(statement, 'SelectStmt') : undefined;
   const target = select?.targetList?.length === 1 && !select.fromClause ? nodeOf(nodeOf(select.targetList[0], 'ResTarget')?.val, 'FuncCall') : undefined;
   if (!target || names(target.funcname).pop() !== 'set_config' || target.args?.length !== 3) return undefined;
   const [name, value, local] = target.args;

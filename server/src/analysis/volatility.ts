@@ -10,7 +10,7 @@
  */
 import type { ColumnDef, Node } from 'libpg-query';
 import type { Statement } from '../migration/migration';
-import { keyOfNames, names, nodeOf } from '../sql/ast';
+import { keyOfNames, names, nodeOf, treeOf } from '../sql/ast';
 
 export type Volatility = 'immutable' | 'stable' | 'volatile';
 
@@ -86,7 +86,7 @@ const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smalls
 export function createdFunctionsOf(statements: readonly Statement[]): Map<string, Volatility> {
   const out = new Map<string, Volatility>();
   for (const statement of statements) {
-    const fn = nodeOf(statement.node, 'CreateFunctionStmt');
+    const fn = treeOf(statement, 'CreateFunctionStmt');
     if (!fn || fn.is_procedure) continue;
     const declared = (fn.options ?? []).map((o) => nodeOf(o, 'DefElem')).find((o) => o?.defname === 'volatility');
     const value = nodeOf(declared?.arg, 'String')?.sval;

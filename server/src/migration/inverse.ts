@@ -4,7 +4,7 @@
  * rollback-completeness rule.
  */
 import type { AlterTableCmd, Node, RangeVar, TypeName } from 'libpg-query';
-import { keyOfNames, names, nodeOf, qualifiedName, quoteIdent, sqlTokens } from '../sql/ast';
+import { keyOfNames, names, nodeOf, qualifiedName, quoteIdent, sqlTokens, treeOf } from '../sql/ast';
 import type { SqlStatement } from '../sql/parse';
 
 export interface Inverse {
@@ -21,39 +21,40 @@ const quoteQualified = (parts: string[]) => parts.map(quoteIdent).join('.');
 /** Session settings, transaction control, queries and maintenance need no rollback. */
 const NOTHING_TO_UNDO = new Set(['VariableSetStmt', 'TransactionStmt', 'SelectStmt', 'VacuumStmt', 'ExplainStmt', 'DoStmt', 'NotifyStmt', 'LockStmt', 'CheckPointStmt', 'ReindexStmt', 'RefreshMatViewStmt']);
 
+const DATA_CHANGES = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'TruncateStmt']);
+
 /** The inverses of one statement, in the order they should run; empty when nothing needs undoing. */
 export function inversesOf(statement: SqlStatement, source: string): Inverse[] {
-  const node = statement.node;
-  if (!node || NOTHING_TO_UNDO.has(statement.kind)) return [];
+  if (statement.kind === '' || NOTHING_TO_UNDO.has(statement.kind)) return [];
   const summary = summaryOf(source, statement);
 
   // Temporary objects vanish with the session: nothing to undo.
-  const created = nodeOf(node, 'CreateStmt')?.relation ?? nodeOf(node, 'CreateTableAsStmt')?.into?.rel ?? nodeOf(node, 'ViewStmt')?.view ?? nodeOf(node, 'CreateSeqStmt')?.sequence;
+  const created = treeOf(statement, 'CreateStmt')?.relation ?? treeOf(statement, 'CreateTableAsStmt')?.into?.rel ?? treeOf(statement, 'ViewStmt')?.view ?? treeOf(statement, 'CreateSeqStmt')?.sequence;
   if (created?.relpersistence === 't') return [];
 
-  const table = nodeOf(node, 'CreateStmt');
+  const table = treeOf(statement, 'CreateStmt');
   if (table) return [drop('TABLE', qualifiedName(table.relation), `table:${relKey(table.relation)}`)];
-  const tableAs = nodeOf(node, 'CreateTableAsStmt');
+  const tableAs = treeOf(statement, 'CreateTableAsStmt');
   if (tableAs) {
     const kind = tableAs.objtype === 'OBJECT_MATVIEW' ? 'MATERIALIZED VIEW' : 'TABLE';
     return [drop(kind, qualifiedName(tableAs.into?.rel), `${kind === 'TABLE' ? 'table' : 'matview'}:${relKey(tableAs.into?.rel)}`)];
   }
-  const index = nodeOf(node, 'IndexStmt');
+  const index = treeOf(statement, 'IndexStmt');
   if (index) {
     if (!index.idxname) return [{ todo: `drop the unnamed index created by: ${summary}` }];
     const name = index.relation?.schemaname ? `${quoteIdent(index.relation.schemaname)}.${quoteIdent(index.idxname)}` : quoteIdent(index.idxname);
     const concurrently = index.concurrent ? ' CONCURRENTLY' : '';
     return [{ sql: `DROP INDEX${concurrently} IF EXISTS ${name};`, effect: `index:${index.idxname}` }];
   }
-  const sequence = nodeOf(node, 'CreateSeqStmt');
+  const sequence = treeOf(statement, 'CreateSeqStmt');
   if (sequence) return [drop('SEQUENCE', qualifiedName(sequence.sequence), `sequence:${relKey(sequence.sequence)}`)];
-  const schema = nodeOf(node, 'CreateSchemaStmt');
+  const schema = treeOf(statement, 'CreateSchemaStmt');
   if (schema?.schemaname) return [drop('SCHEMA', quoteIdent(schema.schemaname), `schema:${schema.schemaname}`)];
-  const extension = nodeOf(node, 'CreateExtensionStmt');
+  const extension = treeOf(statement, 'CreateExtensionStmt');
   if (extension?.extname) return [drop('EXTENSION', quoteIdent(extension.extname), `extension:${extension.extname}`)];
-  const view = nodeOf(node, 'ViewStmt');
+  const view = treeOf(statement, 'ViewStmt');
   if (view) return [drop('VIEW', qualifiedName(view.view), `view:${relKey(view.view)}`)];
-  const fn = nodeOf(node, 'CreateFunctionStmt');
+  const fn = treeOf(statement, 'CreateFunctionStmt');
   if (fn) {
     const kind = fn.is_procedure ? 'PROCEDURE' : 'FUNCTION';
     const args = (fn.parameters ?? [])
@@ -63,32 +64,32 @@ export function inversesOf(statement: SqlStatement, source: string): Inverse[] {
     const fname = names(fn.funcname);
     return [drop(kind, `${quoteQualified(fname)}(${args.join(', ')})`, `${kind.toLowerCase()}:${keyOfNames(fname)}`)];
   }
-  const trigger = nodeOf(node, 'CreateTrigStmt');
+  const trigger = treeOf(statement, 'CreateTrigStmt');
   if (trigger?.trigname) {
     return [{ sql: `DROP TRIGGER IF EXISTS ${quoteIdent(trigger.trigname)} ON ${qualifiedName(trigger.relation)};`, effect: `trigger:${trigger.trigname}` }];
   }
-  const enumType = nodeOf(node, 'CreateEnumStmt');
-  const composite = nodeOf(node, 'CompositeTypeStmt');
-  const domain = nodeOf(node, 'CreateDomainStmt');
+  const enumType = treeOf(statement, 'CreateEnumStmt');
+  const composite = treeOf(statement, 'CompositeTypeStmt');
+  const domain = treeOf(statement, 'CreateDomainStmt');
   if (enumType || domain) {
     const parts = names(enumType?.typeName ?? domain?.domainname);
     return [drop(domain ? 'DOMAIN' : 'TYPE', quoteQualified(parts), `type:${keyOfNames(parts)}`)];
   }
   if (composite) return [drop('TYPE', qualifiedName(composite.typevar), `type:${relKey(composite.typevar)}`)];
-  const range = nodeOf(node, 'CreateRangeStmt');
+  const range = treeOf(statement, 'CreateRangeStmt');
   if (range) return [drop('TYPE', quoteQualified(names(range.typeName)), `type:${keyOfNames(names(range.typeName))}`)];
-  const policy = nodeOf(node, 'CreatePolicyStmt');
+  const policy = treeOf(statement, 'CreatePolicyStmt');
   if (policy?.policy_name) {
     return [{ sql: `DROP POLICY IF EXISTS ${quoteIdent(policy.policy_name)} ON ${qualifiedName(policy.table)};`, effect: `policy:${relKey(policy.table)}.${policy.policy_name}` }];
   }
 
-  const rename = nodeOf(node, 'RenameStmt');
+  const rename = treeOf(statement, 'RenameStmt');
   if (rename) return renameBack(rename);
-  const alter = nodeOf(node, 'AlterTableStmt');
+  const alter = treeOf(statement, 'AlterTableStmt');
   if (alter && alter.objtype === 'OBJECT_TABLE') {
     return [...(alter.cmds ?? [])].reverse().flatMap((c) => alterInverse(alter.relation, nodeOf(c, 'AlterTableCmd') ?? {}, summary));
   }
-  const comment = nodeOf(node, 'CommentStmt');
+  const comment = treeOf(statement, 'CommentStmt');
   if (comment) {
     // Undo a comment by clearing it: the same statement with IS NULL.
     const tokens = sqlTokens(statement);
@@ -96,12 +97,12 @@ export function inversesOf(statement: SqlStatement, source: string): Inverse[] {
     if (is > 0) return [{ sql: `${source.slice(statement.start, tokens[is].end)} NULL;` }];
     return [];
   }
-  if (nodeOf(node, 'InsertStmt') || nodeOf(node, 'UpdateStmt') || nodeOf(node, 'DeleteStmt') || nodeOf(node, 'TruncateStmt')) {
+  if (DATA_CHANGES.has(statement.kind)) {
     return [{ todo: `undo the data change of: ${summary}` }];
   }
-  if (nodeOf(node, 'DropStmt')) return [{ todo: `recreate what this drops: ${summary}` }];
-  if (nodeOf(node, 'AlterEnumStmt')) return [{ todo: `enum values cannot be removed; undo by hand if needed: ${summary}` }];
-  if (nodeOf(node, 'GrantStmt')) return [{ todo: `revoke what this grants: ${summary}` }];
+  if (statement.kind === 'DropStmt') return [{ todo: `recreate what this drops: ${summary}` }];
+  if (statement.kind === 'AlterEnumStmt') return [{ todo: `enum values cannot be removed; undo by hand if needed: ${summary}` }];
+  if (statement.kind === 'GrantStmt') return [{ todo: `revoke what this grants: ${summary}` }];
   return [{ todo: `undo: ${summary}` }];
 }
 
@@ -223,10 +224,9 @@ export function rollbackFor(statements: SqlStatement[], source: string): string[
  * `replaced:function:f`. `DROP SCHEMA … CASCADE` also yields `dropped-schema:s`.
  */
 export function undoneEffects(statement: SqlStatement): string[] {
-  const node = statement.node;
-  const drop = nodeOf(node, 'DropStmt');
+  const drop = treeOf(statement, 'DropStmt');
   if (drop) return (drop.objects ?? []).flatMap((object) => droppedEffects(drop.removeType ?? '', object, drop.behavior === 'DROP_CASCADE'));
-  const alter = nodeOf(node, 'AlterTableStmt');
+  const alter = treeOf(statement, 'AlterTableStmt');
   if (alter && alter.objtype === 'OBJECT_TABLE') {
     const key = relKey(alter.relation);
     return (alter.cmds ?? []).flatMap((c) => {
@@ -253,7 +253,7 @@ export function undoneEffects(statement: SqlStatement): string[] {
       }
     });
   }
-  const rename = nodeOf(node, 'RenameStmt');
+  const rename = treeOf(statement, 'RenameStmt');
   if (rename) {
     const from = rename.relation?.relname;
     const to = rename.newname;
@@ -280,11 +280,11 @@ export function undoneEffects(statement: SqlStatement): string[] {
         return [];
     }
   }
-  const fn = nodeOf(node, 'CreateFunctionStmt');
+  const fn = treeOf(statement, 'CreateFunctionStmt');
   if (fn?.replace) return [`replaced:${fn.is_procedure ? 'procedure' : 'function'}:${keyOfNames(names(fn.funcname))}`];
-  const view = nodeOf(node, 'ViewStmt');
+  const view = treeOf(statement, 'ViewStmt');
   if (view?.replace) return [`replaced:view:${relKey(view.view)}`];
-  const trigger = nodeOf(node, 'CreateTrigStmt');
+  const trigger = treeOf(statement, 'CreateTrigStmt');
   if (trigger?.replace && trigger.trigname) return [`replaced:trigger:${trigger.trigname}`];
   return [];
 }

@@ -125,7 +125,7 @@ function parseAmongProse(text: string, base: number): SqlStatement[] {
   if (parsed.errors.length === 0) return parsed.statements;
   const out: SqlStatement[] = [];
   for (const statement of parsed.statements) {
-    if (statement.node) {
+    if (statement.kind !== '') {
       out.push(statement);
       continue;
     }

@@ -1,4 +1,4 @@
-import { keyOfNames, names, nodeOf } from '../sql/ast';
+import { keyOfNames, names, nodeOf, treeOf } from '../sql/ast';
 import type { Rule } from './rule';
 
 export const dropTable: Rule = {
@@ -7,7 +7,7 @@ export const dropTable: Rule = {
   description: 'DROP TABLE of an existing table breaks running code that uses it, and the data is gone.',
   check({ migration, facts, report }) {
     for (const statement of migration.up) {
-      const drop = nodeOf(statement.node, 'DropStmt');
+      const drop = treeOf(statement, 'DropStmt');
       if (drop?.removeType !== 'OBJECT_TABLE') continue;
       for (const object of drop.objects ?? []) {
         const key = keyOfNames(names(nodeOf(object, 'List')?.items));

@@ -2,7 +2,7 @@ import type { Node, RangeVar } from 'libpg-query';
 import type { Migration, Statement } from '../migration/migration';
 import { Inverse, inversesOf, undoneEffects } from '../migration/inverse';
 import { splitPath } from '../migration/names';
-import { alterActions, names, nodeOf, tableKey } from '../sql/ast';
+import { alterActions, names, nodeOf, tableKey, treeOf } from '../sql/ast';
 import { LineIndex } from '../sql/positions';
 import type { Fix, Rule } from './rule';
 
@@ -51,7 +51,7 @@ export const incompleteRollback: Rule = {
     if (role !== 'migration' && role !== 'up') return;
     const down = downPartOf(migration);
     // A DOWN statement PostgreSQL cannot parse may be the very inverse: no verdict then.
-    if (!down || down.statements.some((s) => !s.node)) return;
+    if (!down || down.statements.some((s) => s.kind === '')) return;
     const missing = missingInverses(migration, down.statements, facts.createdTables);
     if (missing.length === 0) return;
 
@@ -104,7 +104,7 @@ function downPartOf(migration: Migration): DownPart | undefined {
 /** Before a closing `COMMIT` (so the new statements stay in the transaction), else at the end of the part. */
 function insertionPoint(statements: Statement[], partEnd: number, text: string): number {
   const last = statements[statements.length - 1];
-  const kind = nodeOf(last?.node, 'TransactionStmt')?.kind;
+  const kind = treeOf(last, 'TransactionStmt')?.kind;
   return last && kind === 'TRANS_STMT_COMMIT' ? lineInsertionPoint(text, last.start) : partEnd;
 }
 
@@ -114,7 +114,7 @@ function missingInverses(migration: Migration, downStatements: Statement[], crea
   const droppedSchemas = [...undone].filter((e) => e.startsWith('dropped-schema:')).map((e) => e.slice('dropped-schema:'.length));
   const inDroppedSchema = (key: string) => droppedSchemas.some((s) => key.startsWith(`${s}.`));
   // DROP … CASCADE also drops the views and foreign keys that depend on what it drops: which ones is not in the SQL.
-  const cascades = downStatements.some((d) => nodeOf(d.node, 'DropStmt')?.behavior === 'DROP_CASCADE');
+  const cascades = downStatements.some((d) => treeOf(d, 'DropStmt')?.behavior === 'DROP_CASCADE');
   // A table this migration creates and the rollback never drops: its DROP TABLE is the finding,
   // and it takes the table's indexes, columns and constraints with it.
   const tableDropMissing = (table: string) => createdTables.has(table) && !undone.has(`table:${table}`);
@@ -163,9 +163,9 @@ function missingInverses(migration: Migration, downStatements: Statement[], crea
 
 /** The columns an index (or the constraint of an ALTER TABLE action) involves: keys, expressions, predicate. */
 function columnsOf(statement: Statement, effect: string): string[] {
-  const alter = nodeOf(statement.node, 'AlterTableStmt');
+  const alter = treeOf(statement, 'AlterTableStmt');
   const constraint = alter?.cmds?.map((c) => nodeOf(nodeOf(c, 'AlterTableCmd')?.def, 'Constraint')).find((c) => c && effect === `constraint:${c.conname}`);
-  const root: unknown = alter ? constraint : nodeOf(statement.node, 'IndexStmt');
+  const root: unknown = alter ? constraint : treeOf(statement, 'IndexStmt');
   const out = new Set<string>();
   const visit = (value: unknown): void => {
     if (value === null || typeof value !== 'object') return;
@@ -184,19 +184,17 @@ function columnsOf(statement: Statement, effect: string): string[] {
 
 /** The table an index, trigger or ALTER TABLE statement works on. */
 function tableOf(statement: Statement): string | undefined {
-  const node = statement.node;
-  const relation: RangeVar | undefined = nodeOf(node, 'IndexStmt')?.relation ?? nodeOf(node, 'CreateTrigStmt')?.relation ?? nodeOf(node, 'AlterTableStmt')?.relation;
+  const relation: RangeVar | undefined = treeOf(statement, 'IndexStmt')?.relation ?? treeOf(statement, 'CreateTrigStmt')?.relation ?? treeOf(statement, 'AlterTableStmt')?.relation;
   return relation ? tableKey(relation) : undefined;
 }
 
 function isOrReplace(statement: Statement): boolean {
-  const node = statement.node;
-  return !!(nodeOf(node, 'CreateFunctionStmt')?.replace || nodeOf(node, 'ViewStmt')?.replace || nodeOf(node, 'CreateTrigStmt')?.replace);
+  return !!(treeOf(statement, 'CreateFunctionStmt')?.replace || treeOf(statement, 'ViewStmt')?.replace || treeOf(statement, 'CreateTrigStmt')?.replace);
 }
 
 /** The ALTER TABLE clause that has the effect (ADD COLUMN c, ADD CONSTRAINT n), else the statement. */
 function clauseOf(statement: Statement, effect: string): { start: number; end: number } {
-  const alter = nodeOf(statement.node, 'AlterTableStmt');
+  const alter = treeOf(statement, 'AlterTableStmt');
   if (alter) {
     const cmds = (alter.cmds ?? []).map((c) => nodeOf(c, 'AlterTableCmd') ?? {});
     for (const action of alterActions(statement, cmds, alter.relation?.location)) {

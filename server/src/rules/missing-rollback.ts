@@ -24,7 +24,7 @@ export const missingRollback: Rule = {
     if (config.requireRollback === false) return;
     if (!convention.expectsRollback && config.requireRollback !== true) return;
     if (convention.role !== 'migration' && convention.role !== 'up') return;
-    if (!migration.up.some((s) => s.node)) return;
+    if (!migration.up.some((s) => s.kind !== '')) return;
     if (hasRollback(migration)) return;
     // Settings, queries and maintenance alone leave nothing to undo.
     if (!migration.up.some((s) => inversesOf(s, migration.text).length > 0)) return;

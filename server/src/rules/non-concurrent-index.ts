@@ -1,5 +1,5 @@
 import type { Statement } from '../migration/migration';
-import { findWords, keyOfNames, names, nodeOf, sqlTokens, tableKey } from '../sql/ast';
+import { findWords, keyOfNames, names, nodeOf, sqlTokens, tableKey, treeOf } from '../sql/ast';
 import { insertFix } from './helpers/fix';
 import type { Fix, Rule, RuleContext } from './rule';
 import { isConcurrentReindex } from '../analysis/session';
@@ -16,8 +16,7 @@ export const nonConcurrentIndex: Rule = {
   description: 'CREATE INDEX on an existing table, DROP INDEX or REINDEX without CONCURRENTLY: writes (or all queries) wait for the whole operation.',
   check(context) {
     for (const statement of context.migration.up) {
-      const node = statement.node;
-      const index = nodeOf(node, 'IndexStmt');
+      const index = treeOf(statement, 'IndexStmt');
       // ON ONLY a partitioned table builds nothing (the partitions' indexes are attached later).
       if (index && !index.concurrent && !!index.relation?.inh && context.facts.isExisting(index.relation)) {
         context.report({
@@ -26,10 +25,10 @@ export const nonConcurrentIndex: Rule = {
           fixes: () => concurrentlyFix(context, statement, ['INDEX']),
         });
       }
-      const drop = nodeOf(node, 'DropStmt');
+      const drop = treeOf(statement, 'DropStmt');
       if (drop?.removeType === 'OBJECT_INDEX' && !drop.concurrent) checkDrop(context, statement, drop);
-      const reindex = nodeOf(node, 'ReindexStmt');
-      if (reindex && !isConcurrentReindex(node)) checkReindex(context, statement, reindex);
+      const reindex = treeOf(statement, 'ReindexStmt');
+      if (reindex && !isConcurrentReindex(reindex)) checkReindex(context, statement, reindex);
     }
   },
 };

@@ -1,5 +1,7 @@
 import type { Node, RangeVar } from 'libpg-query';
-import { keyOfNames, names, nodeOf, normaliseTableName, tableKey } from '../sql/ast';
+import { keyOfNames, names, nodeOf, normaliseTableName, tableKey, treeOf } from '../sql/ast';
+import { mayWriteRows } from '../analysis/locks';
+import type { Statement } from '../migration/migration';
 import type { Rule } from './rule';
 
 /** A table a statement changes, and how (for the message). */
@@ -22,7 +24,7 @@ export const protectedTable: Rule = {
     const patterns = config.protectedTables.map((p) => ({ written: p, test: globTest(normaliseTableName(p)) }));
     for (const statement of migration.statements) {
       const hits = new Map<string, { verb: string; pattern: string }>();
-      for (const touch of touchesOf(statement.node)) {
+      for (const touch of touchesOf(statement)) {
         const pattern = patterns.find((p) => p.test(touch.table));
         if (pattern && !hits.has(touch.table)) hits.set(touch.table, { verb: touch.verb, pattern: pattern.written });
       }
@@ -49,17 +51,16 @@ const rel = (relation: RangeVar | undefined, verb: string): Touch[] => (relation
 const rangeVars = (list: Node[] | undefined, verb: string): Touch[] => (list ?? []).flatMap((n) => rel(nodeOf(n, 'RangeVar'), verb));
 
 /** Every table a statement changes, in every form a migration can write it. */
-function touchesOf(node: Node | undefined): Touch[] {
-  if (!node) return [];
-  const alter = nodeOf(node, 'AlterTableStmt');
+function touchesOf(statement: Statement): Touch[] {
+  const alter = treeOf(statement, 'AlterTableStmt');
   if (alter) {
     // ATTACH / DETACH PARTITION changes the partition too.
     const partitions = (alter.cmds ?? []).map((c) => nodeOf(nodeOf(c, 'AlterTableCmd')?.def, 'PartitionCmd')?.name);
     return [...rel(alter.relation, 'alters'), ...partitions.flatMap((p) => rel(p, 'attaches or detaches'))];
   }
-  const rename = nodeOf(node, 'RenameStmt');
+  const rename = treeOf(statement, 'RenameStmt');
   if (rename?.relation) return rel(rename.relation, rename.renameType === 'OBJECT_TABLE' ? 'renames' : 'alters');
-  const drop = nodeOf(node, 'DropStmt');
+  const drop = treeOf(statement, 'DropStmt');
   if (drop) {
     const objects = (drop.objects ?? []).map((o) => names(nodeOf(o, 'List')?.items));
     if (drop.removeType === 'OBJECT_TABLE') return objects.map((parts) => ({ table: keyOfNames(parts), verb: 'drops' }));
@@ -69,19 +70,19 @@ function touchesOf(node: Node | undefined): Touch[] {
     }
     return [];
   }
-  const truncate = nodeOf(node, 'TruncateStmt');
+  const truncate = treeOf(statement, 'TruncateStmt');
   if (truncate) return rangeVars(truncate.relations, 'truncates');
-  const index = nodeOf(node, 'IndexStmt');
+  const index = treeOf(statement, 'IndexStmt');
   if (index) return rel(index.relation, 'creates an index on');
-  const trigger = nodeOf(node, 'CreateTrigStmt');
+  const trigger = treeOf(statement, 'CreateTrigStmt');
   if (trigger) return rel(trigger.relation, 'creates a trigger on');
-  const policy = nodeOf(node, 'CreatePolicyStmt') ?? nodeOf(node, 'AlterPolicyStmt');
+  const policy = treeOf(statement, 'CreatePolicyStmt') ?? treeOf(statement, 'AlterPolicyStmt');
   if (policy) return rel(policy.table, 'changes a policy of');
-  const rule = nodeOf(node, 'RuleStmt');
+  const rule = treeOf(statement, 'RuleStmt');
   if (rule) return rel(rule.relation, 'creates a rule on');
-  const move = nodeOf(node, 'AlterObjectSchemaStmt');
+  const move = treeOf(statement, 'AlterObjectSchemaStmt');
   if (move?.relation && move.objectType === 'OBJECT_TABLE') return rel(move.relation, 'moves');
-  const comment = nodeOf(node, 'CommentStmt');
+  const comment = treeOf(statement, 'CommentStmt');
   if (comment) {
     const parts = names(nodeOf(comment.object, 'List')?.items);
     if (comment.objtype === 'OBJECT_TABLE') return [{ table: keyOfNames(parts), verb: 'comments on' }];
@@ -90,15 +91,15 @@ function touchesOf(node: Node | undefined): Touch[] {
     }
     return [];
   }
-  const grant = nodeOf(node, 'GrantStmt');
+  const grant = treeOf(statement, 'GrantStmt');
   if (grant?.targtype === 'ACL_TARGET_OBJECT' && grant.objtype === 'OBJECT_TABLE') return rangeVars(grant.objects, grant.is_grant ? 'grants on' : 'revokes on');
-  const copy = nodeOf(node, 'CopyStmt');
+  const copy = treeOf(statement, 'CopyStmt');
   if (copy?.is_from) return rel(copy.relation, 'writes to');
-  const create = nodeOf(node, 'CreateStmt');
+  const create = treeOf(statement, 'CreateStmt');
   if (create) return [...rel(create.relation, 'creates'), ...rangeVars(create.inhRelations, 'alters')];
-  const createAs = nodeOf(node, 'CreateTableAsStmt');
+  const createAs = treeOf(statement, 'CreateTableAsStmt');
   if (createAs) return rel(createAs.into?.rel, 'creates');
-  return writesOf(node);
+  return mayWriteRows(statement) ? writesOf(statement.node) : [];
 }
 
 /** INSERT / UPDATE / DELETE / MERGE targets, also inside WITH queries; SELECT … INTO creates. */

@@ -1,4 +1,4 @@
-import { nodeOf, tableKey } from '../sql/ast';
+import { tableKey, treeOf } from '../sql/ast';
 import type { Rule } from './rule';
 
 export const renameColumn: Rule = {
@@ -7,7 +7,7 @@ export const renameColumn: Rule = {
   description: 'ALTER TABLE … RENAME COLUMN breaks running code that uses the old name.',
   check({ migration, facts, report }) {
     for (const statement of migration.up) {
-      const rename = nodeOf(statement.node, 'RenameStmt');
+      const rename = treeOf(statement, 'RenameStmt');
       if (rename?.renameType !== 'OBJECT_COLUMN' || rename.relationType !== 'OBJECT_TABLE') continue;
       if (!facts.isExisting(rename.relation)) continue;
       report({

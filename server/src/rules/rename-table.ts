@@ -1,4 +1,4 @@
-import { nodeOf, tableKey } from '../sql/ast';
+import { tableKey, treeOf } from '../sql/ast';
 import type { Rule } from './rule';
 
 export const renameTable: Rule = {
@@ -7,7 +7,7 @@ export const renameTable: Rule = {
   description: 'ALTER TABLE … RENAME TO breaks running code that uses the old name.',
   check({ migration, facts, report }) {
     for (const statement of migration.up) {
-      const rename = nodeOf(statement.node, 'RenameStmt');
+      const rename = treeOf(statement, 'RenameStmt');
       if (rename?.renameType !== 'OBJECT_TABLE' || !facts.isExisting(rename.relation)) continue;
       report({
         statement,

@@ -1,4 +1,4 @@
-import { alterActions, findWords, nodeOf, sqlTokens } from '../sql/ast';
+import { alterActions, findWords, nodeOf, sqlTokens, treeOf } from '../sql/ast';
 import { insertFix } from './helpers/fix';
 import type { Rule } from './rule';
 
@@ -24,7 +24,7 @@ export const requireIfExists: Rule = {
   description: 'DROP and ALTER TABLE … DROP COLUMN / CONSTRAINT without IF EXISTS fail when re-run.',
   check({ migration, report }) {
     for (const statement of migration.statements) {
-      const drop = nodeOf(statement.node, 'DropStmt');
+      const drop = treeOf(statement, 'DropStmt');
       if (drop && !drop.missing_ok && drop.removeType && DROP_WORDS[drop.removeType]) {
         const tokens = sqlTokens(statement);
         const words = DROP_WORDS[drop.removeType];
@@ -39,7 +39,7 @@ export const requireIfExists: Rule = {
         });
         continue;
       }
-      const alter = nodeOf(statement.node, 'AlterTableStmt');
+      const alter = treeOf(statement, 'AlterTableStmt');
       if (!alter || alter.objtype !== 'OBJECT_TABLE') continue;
       const cmds = (alter.cmds ?? []).map((c) => nodeOf(c, 'AlterTableCmd')!);
       for (const action of alterActions(statement, cmds, alter.relation?.location)) {

@@ -1,5 +1,5 @@
 import type { Statement } from '../migration/migration';
-import { nodeOf } from '../sql/ast';
+import { treeOf } from '../sql/ast';
 import type { Rule } from './rule';
 import { runnerWrapping } from '../analysis/session';
 
@@ -24,8 +24,8 @@ export const unbalancedTransaction: Rule = {
       // A statement PostgreSQL could not parse may hold a BEGIN or COMMIT: from there on the state is unknown.
       let unknown = false;
       for (const statement of part.statements) {
-        if (!statement.node) unknown = true;
-        const tx = nodeOf(statement.node, 'TransactionStmt');
+        if (statement.kind === '') unknown = true;
+        const tx = treeOf(statement, 'TransactionStmt');
         if (!tx || unknown) continue;
         const { kind } = tx;
         if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') {

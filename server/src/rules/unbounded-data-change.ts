@@ -1,7 +1,8 @@
 import type { Node, RangeVar } from 'libpg-query';
-import { nodeOf, tableKey } from '../sql/ast';
-import { dmlTarget } from '../analysis/locks';
+import { nodeOf, tableKey, treeOf } from '../sql/ast';
+import { dmlTarget, mayWriteRows } from '../analysis/locks';
 import type { Rule } from './rule';
+import type { Statement } from '../migration/migration';
 
 /**
  * An UPDATE or DELETE without WHERE, or a TRUNCATE, changes every row of a live table in one
@@ -14,7 +15,7 @@ export const unboundedDataChange: Rule = {
   description: 'UPDATE or DELETE without WHERE, or TRUNCATE, on an existing table in the UP part.',
   check({ migration, facts, report }) {
     for (const statement of migration.up) {
-      const truncate = nodeOf(statement.node, 'TruncateStmt');
+      const truncate = treeOf(statement, 'TruncateStmt');
       if (truncate) {
         const tables = (truncate.relations ?? []).map((r) => nodeOf(r, 'RangeVar')).filter((r): r is RangeVar => !!r && facts.isExisting(r));
         if (tables.length === 0) continue;
@@ -25,7 +26,7 @@ export const unboundedDataChange: Rule = {
         });
         continue;
       }
-      for (const change of dataChanges(statement.node)) {
+      for (const change of mayUpdateOrDelete(statement) ? dataChanges(statement.node) : []) {
         if (!change.whereless || (change.command !== 'UPDATE' && change.command !== 'DELETE') || !facts.isExisting(change.relation)) continue;
         const verb = change.command === 'UPDATE' ? 'updates' : 'deletes';
         report({
@@ -36,6 +37,11 @@ export const unboundedDataChange: Rule = {
     }
   },
 };
+
+/** Only UPDATE and DELETE are judged: other statements are read only when their text holds one. */
+function mayUpdateOrDelete(statement: Statement): boolean {
+  return statement.kind === 'UpdateStmt' || statement.kind === 'DeleteStmt' || (mayWriteRows(statement) && /\b(?:update|delete)\b/i.test(statement.text));
+}
 
 /** The UPDATE / DELETE / INSERT / MERGE of a statement and of the data-changing WITH queries it holds. */
 function dataChanges(node: Node | undefined): NonNullable<ReturnType<typeof dmlTarget>>[] {

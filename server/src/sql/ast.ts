@@ -9,10 +9,18 @@ export type NodeOf<K extends NodeKind> = Extract<Node, Record<K, unknown>> exten
   ? N extends Record<K, infer B> ? B : never
   : never;
 
-/** The body of `node` when it is of `kind` (`nodeOf(stmt.node, 'AlterTableStmt')`). */
+/** The body of `node` when it is of `kind` (`nodeOf(cmd, 'AlterTableCmd')`). */
 export function nodeOf<K extends NodeKind>(node: Node | undefined, kind: K): NodeOf<K> | undefined {
   // A property read rather than `in`: a node's only key is its kind, and a read is the cheaper test.
   return (node as Record<K, NodeOf<K>> | undefined)?.[kind];
+}
+
+/**
+ * The body of a statement's tree when the statement is of `kind` (`treeOf(statement, 'DropStmt')`).
+ * The kind is checked first, so the trees of other statements are never decoded.
+ */
+export function treeOf<K extends NodeKind>(statement: Pick<SqlStatement, 'kind' | 'node'> | undefined, kind: K): NodeOf<K> | undefined {
+  return statement?.kind === kind ? nodeOf(statement.node, kind) : undefined;
 }
 
 /** A table's identity: `schema.name`, with `public` left out, as the parser folded the case. */

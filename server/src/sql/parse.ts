@@ -4,19 +4,24 @@
  * lexer and each statement is parsed on its own, so one bad statement yields one syntax error
  * and every other statement is still analysed.
  */
-import type { Node, ParseResult } from 'libpg-query';
+import type { Node } from 'libpg-query';
 import { lex, Scanner, significantSpan, Token } from './lexer';
-import { pgParse, PgSyntaxError } from './pg';
+import { pgParse, PgStatement, PgSyntaxError } from './pg';
 import { byteOffsetMapper } from './positions';
 
 export interface SqlStatement {
   /** Offsets of the statement in the file, without the terminating `;`. */
   start: number;
   end: number;
-  /** PostgreSQL's parse tree, or undefined when the statement is not valid SQL. */
-  node?: Node;
-  /** The node's kind (`AlterTableStmt`), or '' when unparsed. */
-  kind: string;
+  /**
+   * PostgreSQL's parse tree, or undefined when the statement is not valid SQL. Decoded on first
+   * read: check `kind` first where only some kinds matter.
+   */
+  readonly node?: Node;
+  /** The node's kind (`AlterTableStmt`), or '' when the statement is not valid SQL. */
+  readonly kind: string;
+  /** The statement's text, from `start` to `end`. */
+  readonly text: string;
   /** Tokens of the statement, comments included, with file offsets. */
   tokens: Token[];
   /** File offset of a parse-tree `location` (a UTF-8 byte offset into what was parsed). */
@@ -42,9 +47,11 @@ export function parseSql(text: string, base = 0): ParsedSql {
   // Most files: no psql meta-command can be in them and PostgreSQL accepts them whole. Its
   // statement locations are then enough, and a statement's tokens are read when a rule asks.
   const maybeMeta = MAYBE_META_COMMAND.test(text);
+  let rejected: PgSyntaxError | undefined;
   if (!maybeMeta) {
     const result = pgParse(text);
     if (!(result instanceof PgSyntaxError)) return { statements: statementsOf(result, text, base), errors: [] };
+    rejected = result;
   }
 
   const split = splitStatements(text);
@@ -58,46 +65,100 @@ export function parseSql(text: string, base = 0): ParsedSql {
   if (maybeMeta) {
     const result = pgParse(masked);
     if (!(result instanceof PgSyntaxError)) return { statements: statementsOf(result, masked, base), errors: [] };
+    rejected = result;
+  }
+  const parsed = new ChunkParser(masked, base, split.chunks).parse(byteOffsetMapper(masked)(rejected!.cursor));
+  return { statements: parsed.statements, errors: [...parsed.errors, ...openComment] };
+}
+
+/**
+ * The statements of a text PostgreSQL rejected, split into chunks by the scanner. PostgreSQL stops
+ * at the first error, so everything before the chunk it stopped in is parsed again as one text,
+ * that chunk on its own (for its error), and the rest as one text again: a few calls per error,
+ * not one per statement.
+ */
+class ChunkParser {
+  readonly statements: SqlStatement[] = [];
+  readonly errors: SqlSyntaxError[] = [];
+
+  constructor(
+    /** The whole text, psql meta-commands masked; it sits at offset `base` of the file. */
+    private readonly text: string,
+    private readonly base: number,
+    private readonly chunks: Span[],
+  ) {}
+
+  /** Parses every chunk, knowing that PostgreSQL rejected the whole text at `rejectedAt` (a text offset). */
+  parse(rejectedAt: number): this {
+    const { chunks } = this;
+    let from = 0;
+    let failedAt: number | undefined = rejectedAt;
+    while (from < chunks.length) {
+      const k = this.chunkAt(failedAt, from);
+      // The chunks before the failing one normally parse as one; if not, one by one.
+      if (k > from && this.parseRange(from, k)) for (let c = from; c < k; c++) this.parseChunk(c);
+      this.parseChunk(k);
+      from = k + 1;
+      if (from < chunks.length) failedAt = this.parseRange(from, chunks.length)?.at;
+      if (failedAt === undefined) break;
+    }
+    return this;
   }
 
-  const statements: SqlStatement[] = [];
-  const errors: SqlSyntaxError[] = [];
-  for (const chunk of split.chunks) {
-    const start = base + chunk.start;
-    const end = base + chunk.end;
-    const source = masked.slice(chunk.start, chunk.end);
-    const toUtf16 = byteOffsetMapper(source);
-    const offsetOf = (location: number | undefined) => start + toUtf16(location ?? 0);
-    const result = pgParse(source);
-    if (result instanceof PgSyntaxError) {
-      const tokens = lex(source, start);
-      errors.push({ ...errorSpan(tokens, offsetOf(result.cursor), end), message: result.message });
-      statements.push(new ParsedStatement(start, end, undefined, offsetOf, masked, base, tokens));
-      continue;
-    }
-    for (const raw of result.stmts ?? []) {
-      const rawEnd = raw.stmt_len ? offsetOf((raw.stmt_location ?? 0) + raw.stmt_len) : end;
-      statements.push(makeStatement(raw.stmt, offsetOf(raw.stmt_location), rawEnd, offsetOf, masked, base));
-    }
+  /** The last chunk from `from` on that starts at or before text offset `at`. */
+  private chunkAt(at: number, from: number): number {
+    let k = from;
+    while (k + 1 < this.chunks.length && this.chunks[k + 1].start <= at) k++;
+    return k;
   }
-  return { statements, errors: [...errors, ...openComment] };
+
+  /** Parses chunks [from, to) as one text and adds their statements; on rejection adds nothing and returns the error (`at`: a text offset). */
+  private parseRange(from: number, to: number): { at: number; message: string } | undefined {
+    const start = this.chunks[from].start;
+    const end = this.chunks[to - 1].end;
+    const source = this.text.slice(start, end);
+    const toUtf16 = byteOffsetMapper(source);
+    const result = pgParse(source);
+    if (result instanceof PgSyntaxError) return { at: start + toUtf16(result.cursor), message: result.message };
+    const offsetOf = (location: number | undefined) => this.base + start + toUtf16(location ?? 0);
+    for (const raw of result) {
+      const rawEnd = raw.length ? offsetOf(raw.location + raw.length) : this.base + end;
+      this.statements.push(makeStatement(raw, offsetOf(raw.location), rawEnd, offsetOf, this.text, this.base));
+    }
+    return undefined;
+  }
+
+  /** Parses one chunk; a rejected chunk becomes a statement without a tree and a syntax error. */
+  private parseChunk(index: number): void {
+    const error = this.parseRange(index, index + 1);
+    if (!error) return;
+    const chunk = this.chunks[index];
+    const start = this.base + chunk.start;
+    const end = this.base + chunk.end;
+    const source = this.text.slice(chunk.start, chunk.end);
+    const toUtf16 = byteOffsetMapper(source);
+    const tokens = lex(source, start);
+    this.errors.push({ ...errorSpan(tokens, this.base + error.at, end), message: error.message });
+    // A statement without a tree: only its tokens are read.
+    this.statements.push(new ParsedStatement(start, end, undefined, (location) => start + toUtf16(location ?? 0), this.text, this.base, tokens));
+  }
 }
 
 /** A line that starts with a backslash, which may be a psql meta-command (or sit in a string). */
 const MAYBE_META_COMMAND = /(?:^|\n)[ \t\r\f\v]*\\/;
 
 /** The statements of a text PostgreSQL accepted whole (psql meta-commands masked). */
-function statementsOf(result: ParseResult, text: string, base: number): SqlStatement[] {
+function statementsOf(result: PgStatement[], text: string, base: number): SqlStatement[] {
   const toUtf16 = byteOffsetMapper(text);
   const offsetOf = (location: number | undefined) => base + toUtf16(location ?? 0);
-  return (result.stmts ?? []).map((raw) => {
-    const start = offsetOf(raw.stmt_location);
-    const end = raw.stmt_len ? offsetOf((raw.stmt_location ?? 0) + raw.stmt_len) : base + text.length;
-    return makeStatement(raw.stmt, start, end, offsetOf, text, base);
+  return result.map((raw) => {
+    const start = offsetOf(raw.location);
+    const end = raw.length ? offsetOf(raw.location + raw.length) : base + text.length;
+    return makeStatement(raw, start, end, offsetOf, text, base);
   });
 }
 
-/** A statement of the file; its tokens are read from the text on first use unless given. */
+/** A statement of the file; its tree and tokens are read on first use (tokens: unless given). */
 class ParsedStatement implements SqlStatement {
   readonly kind: string;
   private lexed: Token[] | undefined;
@@ -105,26 +166,34 @@ class ParsedStatement implements SqlStatement {
   constructor(
     readonly start: number,
     readonly end: number,
-    readonly node: Node | undefined,
+    private readonly parsed: PgStatement | undefined,
     readonly offsetOf: (location: number | undefined) => number,
     /** The text parsed, which sits at offset `base` of the file. */
     private readonly source: string,
     private readonly base: number,
     tokens?: Token[],
   ) {
-    this.kind = node ? Object.keys(node)[0] : '';
+    this.kind = parsed?.kind ?? '';
     this.lexed = tokens;
   }
 
+  get node(): Node | undefined {
+    return this.parsed?.node;
+  }
+
+  get text(): string {
+    return this.source.slice(this.start - this.base, this.end - this.base);
+  }
+
   get tokens(): Token[] {
-    this.lexed ??= lex(this.source.slice(this.start - this.base, this.end - this.base), this.start);
+    this.lexed ??= lex(this.text, this.start);
     return this.lexed;
   }
 }
 
 /** The statement between raw offsets (file offsets into `source`, which sits at `base`), trimmed to its first and last significant tokens. */
 function makeStatement(
-  node: Node | undefined,
+  parsed: PgStatement,
   rawStart: number,
   rawEnd: number,
   offsetOf: (l: number | undefined) => number,
@@ -132,7 +201,7 @@ function makeStatement(
   base: number,
 ): SqlStatement {
   const span = significantSpan(source, rawStart - base, rawEnd - base);
-  return span ? new ParsedStatement(base + span.start, base + span.end, node, offsetOf, source, base) : new ParsedStatement(rawStart, rawStart, node, offsetOf, source, base);
+  return span ? new ParsedStatement(base + span.start, base + span.end, parsed, offsetOf, source, base) : new ParsedStatement(rawStart, rawStart, parsed, offsetOf, source, base);
 }
 
 const isTrivia = (t: Token) => t.kind === 'comment' || t.kind === 'meta';

@@ -5,7 +5,7 @@
  * makes parsing the corpus faster. `test/sql/parse.test.ts` holds the
  * binding to the package's own `parseSync`, so an upgrade that changes the exports is caught.
  */
-import type { ParseResult } from 'libpg-query';
+import type { Node } from 'libpg-query';
 import createPgQueryModule from 'libpg-query/wasm/libpg-query.js';
 
 /** The WASM exports used here (see libpg-query's wasm/index.js for their contract). */
@@ -38,12 +38,38 @@ export class PgSyntaxError {
   ) {}
 }
 
+/**
+ * A top-level statement of PostgreSQL's parse result. Its tree is decoded from the parser's JSON
+ * when first read: most rules look at a few kinds of statements, and the trees of the others
+ * (SELECTs, INSERTs, view and function bodies) are the bulk of the JSON.
+ */
+export class PgStatement {
+  private tree: Node | undefined;
+
+  constructor(
+    /** The node's kind (`AlterTableStmt`). */
+    readonly kind: string,
+    /** UTF-8 byte offset of the statement in the parsed text. */
+    readonly location: number,
+    /** Its length in bytes, or 0 for "to the end of the text". */
+    readonly length: number,
+    private readonly json: Buffer,
+    private readonly from: number,
+    private readonly to: number,
+  ) {}
+
+  get node(): Node {
+    this.tree ??= JSON.parse(this.json.toString('utf8', this.from, this.to)) as Node;
+    return this.tree;
+  }
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-export function pgParse(sql: string): ParseResult | PgSyntaxError {
+export function pgParse(sql: string): PgStatement[] | PgSyntaxError {
   if (!pg) throw new Error('safemig: the SQL parser is not loaded yet (call initParser first)');
-  if (sql.trim() === '') return { stmts: [] } as ParseResult;
+  if (sql.trim() === '') return [];
   // UTF-8 takes at most three bytes per UTF-16 unit; one more for the terminating NUL.
   const capacity = sql.length * 3 + 1;
   const query = pg._malloc(capacity);
@@ -61,7 +87,9 @@ export function pgParse(sql: string): ParseResult | PgSyntaxError {
         const cursor = pg.getValue(error + 16, 'i32');
         return new PgSyntaxError(message, characterToByteOffset(sql, cursor > 0 ? cursor - 1 : 0));
       }
-      return JSON.parse(readString(tree)) as ParseResult;
+      // A copy outside the JavaScript heap, sliced per statement when a tree is read.
+      const heap = pg.HEAPU8;
+      return statementsOf(Buffer.from(heap.subarray(tree, heap.indexOf(0, tree))));
     } finally {
       pg._wasm_free_parse_result(result);
     }
@@ -75,6 +103,32 @@ function readString(pointer: number): string {
   if (!pointer || !pg) return '';
   const heap = pg.HEAPU8;
   return decoder.decode(heap.subarray(pointer, heap.indexOf(0, pointer)));
+}
+
+const ELEMENT = '{"stmt":';
+/** After a statement's node: its location and length, each left out when 0. */
+const ELEMENT_TAIL = /(?:,"stmt_location":(\d+))?(?:,"stmt_len":(\d+))?$/;
+
+/**
+ * Splits the parser's JSON, `{"version":…,"stmts":[{"stmt":{"Kind":{…}},"stmt_location":…,"stmt_len":…},…]}`,
+ * into its statements without parsing it. `{"stmt":` starts each element: `stmt` is a field of
+ * RawStmt alone, and inside a JSON string its quotes would be escaped.
+ */
+function statementsOf(json: Buffer): PgStatement[] {
+  const statements: PgStatement[] = [];
+  let at = json.indexOf(ELEMENT);
+  while (at >= 0) {
+    const next = json.indexOf(ELEMENT, at + ELEMENT.length);
+    // The element ends before `,` and the next element, or before `]}` and the end.
+    const close = (next >= 0 ? next - 1 : json.length - 2) - 1;
+    const tail = json.toString('latin1', Math.max(at, close - 48), close);
+    const [matched, location, length] = ELEMENT_TAIL.exec(tail)!;
+    const from = at + ELEMENT.length;
+    const kind = json.toString('latin1', from + 2, json.indexOf(34 /* " */, from + 2));
+    statements.push(new PgStatement(kind, Number(location ?? 0), Number(length ?? 0), json, from, close - matched.length));
+    at = next;
+  }
+  return statements;
 }
 
 /** The error cursor comes in characters (code points), unlike parse-tree locations (UTF-8 bytes). */

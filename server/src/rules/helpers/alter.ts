@@ -1,7 +1,7 @@
 /** Walking `ALTER TABLE` actions of the UP part, shared by the rules that judge them. */
 import type { AlterTableCmd, AlterTableStmt } from 'libpg-query';
 import type { Statement } from '../../migration/migration';
-import { AlterAction, alterActions, nodeOf } from '../../sql/ast';
+import { AlterAction, alterActions, nodeOf, treeOf } from '../../sql/ast';
 import type { RuleContext } from '../rule';
 
 export interface UpAlterAction extends AlterAction<AlterTableCmd> {
@@ -24,7 +24,7 @@ export function upAlterActions(context: RuleContext, existingOnly = true): UpAlt
 function allUpAlterActions(context: RuleContext): UpAlterAction[] {
   const out: UpAlterAction[] = [];
   for (const statement of context.migration.up) {
-    const alter = nodeOf(statement.node, 'AlterTableStmt');
+    const alter = treeOf(statement, 'AlterTableStmt');
     if (!alter || alter.objtype !== 'OBJECT_TABLE') continue;
     const cmds = (alter.cmds ?? []).map((c) => nodeOf(c, 'AlterTableCmd') ?? {});
     for (const action of alterActions(statement, cmds, alter.relation?.location)) out.push({ ...action, statement, alter });
