@@ -31,6 +31,9 @@ ruleTests('protected-table', {
     statement('UPDATE document_chunks SET text = NULL WHERE chunk_id = 1;'),
     statement('DELETE FROM systems WHERE asset_uid = 1;'),
     statement('WITH moved AS (DELETE FROM documents WHERE id = 1 RETURNING *) INSERT INTO archive SELECT * FROM moved;'),
+    // SELECTs are read only when their text may write: a data-modifying WITH query, or INTO.
+    statement('WITH moved AS (UPDATE systems SET x = 1 WHERE id = 2 RETURNING *) SELECT count(*) FROM moved;'),
+    statement('SELECT * INTO documents FROM staging;'),
     statement("COMMENT ON TABLE documents IS 'shared';"),
     statement("COMMENT ON COLUMN public.documents.title IS 'shared';"),
     statement('GRANT SELECT ON documents TO agent;'),

@@ -41,6 +41,8 @@ const CASES = [
   'CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL);',
   "ALTER TABLE café ADD COLUMN \"日本語\" text DEFAULT '😀';\nDROP INDEX IF EXISTS x;",
   'SELECT 1; SELECT 2',
+  // The JSON is split into statements without parsing it: text that looks like its keys must not cut it.
+  `SELECT '{"stmt":{"A":1}},"stmt_len":3', "{""stmt"":" FROM t; COMMENT ON TABLE t IS '},"stmt_location":9}'`,
   "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;",
   'ALTER TABLE t ADD COLUMN;',
   "SELECT '😀' FROM",
