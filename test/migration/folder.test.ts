@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { FolderMigration, isMigrationFolderFile, readMigrationFolder } from '../../server/src/migration/folder';
+import { DiskFileSystem as NodeDiskFileSystem } from '../../server/src/workspace/node-fs';
 import { DiskFileSystem, MemoryFileSystem } from './helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'safemig-folder-'));
@@ -213,4 +214,20 @@ test('reading a rollback folder itself: its files are rollbacks', () => {
     readMigrationFolder('/m', mem).map((m) => `${m.version} ${m.convention} ${m.files.up} ${m.files.down}`),
     ['001 rollback-files /m/001_a.sql /m/rollback/001_a.sql'],
   );
+});
+
+test("folders listed by check's search are not read again", () => {
+  const dir = tree('known', { '2024-01-01-000000_users/up.sql': '', '2024-01-01-000000_users/down.sql': '', '2024-02-01-000000_posts/up.sql': '' });
+  const disk = new NodeDiskFileSystem();
+  disk.know([
+    { dir, names: ['2024-01-01-000000_users', '2024-02-01-000000_posts'], folders: ['2024-01-01-000000_users', '2024-02-01-000000_posts'], files: [] },
+    { dir: join(dir, '2024-01-01-000000_users'), names: ['down.sql', 'up.sql'], folders: [], files: ['down.sql', 'up.sql'] },
+    { dir: join(dir, '2024-02-01-000000_posts'), names: ['up.sql'], folders: [], files: ['up.sql'] },
+  ]);
+  // Gone from the disk: what is read now comes from the listings.
+  rmSync(dir, { recursive: true });
+  assert.deepEqual(show(dir, readMigrationFolder(dir, disk)), [
+    '2024-01-01-000000 diesel up=2024-01-01-000000_users/up.sql down=2024-01-01-000000_users/down.sql',
+    '2024-02-01-000000 diesel up=2024-02-01-000000_posts/up.sql down=-',
+  ]);
 });

@@ -12,7 +12,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import type { Config } from '../config/config';
 import { initParser } from '../sql/pg';
 import { ConfigResolver } from '../workspace/settings';
-import { DiskFileSystem } from '../workspace/node-fs';
+import { DiskFileSystem, Listing } from '../workspace/node-fs';
 import { checkFile } from './check-file';
 import type { FileReport } from './output';
 
@@ -24,6 +24,8 @@ export interface CheckJob {
 /** What a worker is sent once the file list is complete. */
 interface WorkerTask {
   jobs: CheckJob[];
+  /** Folders the search already listed. */
+  listings: Listing[];
   /** One Int32: the index of the next batch to take. */
   nextBatch: SharedArrayBuffer;
   fixedConfig?: string;
@@ -56,9 +58,9 @@ export class CheckPool {
   }
 
   /** Lints every job, in this thread and the started workers; reports in the order of `jobs`. */
-  async run(jobs: CheckJob[]): Promise<FileReport[]> {
+  async run(jobs: CheckJob[], listings: Listing[] = []): Promise<FileReport[]> {
     this.found(jobs.length);
-    const task: WorkerTask = { jobs, nextBatch: new SharedArrayBuffer(4), fixedConfig: this.fixedConfig, overrides: this.overrides };
+    const task: WorkerTask = { jobs, listings, nextBatch: new SharedArrayBuffer(4), fixedConfig: this.fixedConfig, overrides: this.overrides };
     const theirs = this.workers.map((worker) => worker.run(task));
     // This thread takes batches too (from the first, while the workers may still be starting).
     const mine = checkBatches(task, this.workers.length > 0 ? new Int32Array(task.nextBatch) : undefined);
@@ -82,6 +84,7 @@ function tuneForBatch(): void {
 function checkBatches(task: WorkerTask, next?: Int32Array): BatchReports {
   const { jobs } = task;
   const fs = new DiskFileSystem();
+  fs.know(task.listings);
   const resolver = new ConfigResolver(fs, task.overrides, task.fixedConfig);
   const done: BatchReports = [];
   for (let batch = next ? Atomics.add(next, 0, 1) : 0; batch * BATCH_SIZE < jobs.length; batch = next ? Atomics.add(next, 0, 1) : batch + 1) {

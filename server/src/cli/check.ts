@@ -2,7 +2,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { configBase, ConfigResolver, isMigrationFile } from '../workspace/settings';
-import { DiskFileSystem } from '../workspace/node-fs';
+import { DiskFileSystem, Listing } from '../workspace/node-fs';
 import { initParser } from '../sql/pg';
 import { CheckJob, CheckPool } from './check-pool';
 import { parseArgs, UsageError } from './args';
@@ -28,11 +28,13 @@ export async function check(argv: string[], io: Io): Promise<number> {
 
   const targets = args.positionals.length > 0 ? args.positionals : ['.'];
   const jobs: CheckJob[] = [];
+  // The folders the search lists are the ones the rules read (neighbours, twins): listed once.
+  const listings: Listing[] = [];
   const pool = new CheckPool(fixedConfig);
   for (const target of targets) {
     const absolute = resolve(io.cwd, target);
     if (isDirectory(absolute)) {
-      for (const found of walk(absolute)) {
+      for (const found of walk(absolute, listings)) {
         const resolved = resolver.resolve(found);
         if (resolved.error) throw resolved.error;
         const base = configBase(resolved, absolute);
@@ -48,7 +50,7 @@ export async function check(argv: string[], io: Io): Promise<number> {
     }
   }
   await initParser();
-  const reports = await pool.run(jobs);
+  const reports = await pool.run(jobs, listings);
 
   io.stdout(formatter(reports));
   const all = reports.flatMap((r) => r.findings);
@@ -70,17 +72,24 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function* walk(dir: string): Generator<string> {
+/** The `.sql` files under `dir`, in name order; each folder listed is added to `listings`. */
+function* walk(dir: string, listings: Listing[]): Generator<string> {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch {
     return;
   }
+  listings.push({
+    dir,
+    names: entries.map((e) => e.name),
+    folders: entries.filter((e) => e.isDirectory()).map((e) => e.name),
+    files: entries.filter((e) => e.isFile()).map((e) => e.name),
+  });
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name)) yield* walk(path);
+      if (!SKIPPED_DIRS.has(entry.name)) yield* walk(path, listings);
     } else if (entry.isFile() && /\.sql$/i.test(entry.name)) {
       yield path;
     }

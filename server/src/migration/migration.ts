@@ -70,15 +70,17 @@ export function readMigration(path: string, text: string, fs: FileSystem, option
 
 /**
  * A file read and parsed, or the same file read moments ago: an up file's rule reads its down
- * twin, and the down file is linted next (or the other way round). The few most recent parses are
- * kept on the file system's memo, which forgets them when files change; the text must match too.
+ * twin, and the down file is linted next (or the other way round). The few most recent parses of
+ * files that have a twin are kept on the file system's memo, which forgets them when files
+ * change; the text must match too. Other files are not kept: their trees would outlive their
+ * lint for nothing, which costs the garbage collector.
  */
 function parsedFile(path: string, text: string, fs: FileSystem, forced: ConventionName | undefined): MigrationFile {
   const recent = fs.memo?.('recent-parses', () => new Map<string, { text: string; forced?: ConventionName; file: MigrationFile }>());
   const hit = recent?.get(path);
   if (hit && hit.text === text && hit.forced === forced) return hit.file;
   const file = readFile(path, text, detectConvention(path, text, fs, forced));
-  if (recent) {
+  if (recent && file.convention.twinExists) {
     recent.delete(path);
     recent.set(path, { text, forced, file });
     if (recent.size > RECENT_PARSES) recent.delete(recent.keys().next().value!);

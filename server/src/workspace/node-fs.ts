@@ -1,6 +1,15 @@
 /** The FileSystem the engine reads neighbours through, backed by the disk, with a read cache. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { joinPath } from '../migration/names';
 import type { FileSystem } from '../migration/model';
+
+/** A folder as a search saw it: its entries sorted by name, and which are folders and which files (other kinds left out). */
+export interface Listing {
+  dir: string;
+  names: string[];
+  folders: string[];
+  files: string[];
+}
 
 export class DiskFileSystem implements FileSystem {
   private readonly files = new Map<string, string | undefined>();
@@ -50,6 +59,15 @@ export class DiskFileSystem implements FileSystem {
       this.directories.set(path, known);
     }
     return known;
+  }
+
+  /** Takes folders already listed (by `check`'s search), so that they are not read again. */
+  know(listings: Listing[]): void {
+    for (const { dir, names, folders, files } of listings) {
+      this.dirs.set(dir, names);
+      for (const name of folders) this.directories.set(joinPath(dir, name), true);
+      for (const name of files) this.directories.set(joinPath(dir, name), false);
+    }
   }
 
   memo<T>(key: string, compute: () => T): T {
