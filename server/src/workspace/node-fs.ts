@@ -1,7 +1,8 @@
 /** The FileSystem the engine reads neighbours through, backed by the disk, with a read cache. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { joinPath } from '../migration/names';
 import type { FileSystem } from '../migration/model';
+import { decodeText, readBytes, TextRead } from './read-text';
 
 /** A folder as a search saw it: its entries sorted by name, and which are folders and which files (other kinds left out). */
 export interface Listing {
@@ -12,7 +13,7 @@ export interface Listing {
 }
 
 export class DiskFileSystem implements FileSystem {
-  private readonly files = new Map<string, string | undefined>();
+  private readonly files = new Map<string, { read: TextRead; lenient: string | undefined }>();
   private readonly dirs = new Map<string, string[] | undefined>();
   private readonly directories = new Map<string, boolean>();
   private readonly memos = new Map<string, unknown>();
@@ -23,16 +24,25 @@ export class DiskFileSystem implements FileSystem {
   readFile(path: string): string | undefined {
     const open = this.overlay(path);
     if (open !== undefined) return open;
-    if (!this.files.has(path)) {
-      let text: string | undefined;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch {
-        text = undefined;
-      }
-      this.files.set(path, text);
+    this.readText(path);
+    return this.files.get(path)!.lenient;
+  }
+
+  /**
+   * A file on disk as text, or why it is not (see read-text.ts); read once. A twin read for a
+   * rule and then linted itself (or the other way round) is read from the disk once.
+   */
+  readText(path: string): TextRead {
+    let file = this.files.get(path);
+    if (!file) {
+      const bytes = readBytes(path);
+      const read = bytes instanceof Uint8Array ? decodeText(bytes) : bytes;
+      // A neighbour that is not clean text is still read by the rules, leniently.
+      const lenient = 'text' in read ? read.text : bytes instanceof Uint8Array ? bytes.toString('utf8') : undefined;
+      file = { read, lenient };
+      this.files.set(path, file);
     }
-    return this.files.get(path);
+    return file.read;
   }
 
   readDir(path: string): string[] | undefined {

@@ -6,14 +6,17 @@ export type TextRead = { text: string } | { problem: string };
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 export function readText(path: string): TextRead {
-  let bytes: Buffer;
+  const bytes = readBytes(path);
+  return bytes instanceof Uint8Array ? decodeText(bytes) : bytes;
+}
+
+export function readBytes(path: string): Buffer | { problem: string } {
   try {
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { problem: code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (error as Error).message})` };
   }
-  return decodeText(bytes);
 }
 
 export function decodeText(bytes: Uint8Array): TextRead {
