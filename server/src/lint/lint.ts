@@ -78,7 +78,8 @@ export function lintMigration(migration: Migration, config: Config, { rules = RU
     findings.push(toFinding(migration, report.rule.id, severityOf(report.rule.id, config) as Severity, report, fixes));
   }
   findings.push(...suppressionFindings(migration, config, suppressions, used));
-  return findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
+  // Rule IDs are ASCII: plain comparison orders them as localeCompare would, without the collator's cost.
+  return findings.sort((a, b) => a.start - b.start || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
 
 function severityOf(id: string, config: Config): Severity | 'off' {
