@@ -11,7 +11,7 @@ import type { Fix, Rule, RuleContext } from './rule';
 export const constraintWithoutNotValid: Rule = {
   id: 'constraint-without-not-valid',
   defaultSeverity: 'warning',
-  description: 'ADD CONSTRAINT … FOREIGN KEY or CHECK on an existing table without NOT VALID: a full scan under a lock that blocks writes.',
+  description: 'A FOREIGN KEY or CHECK added to an existing table without NOT VALID (by ADD CONSTRAINT, or on the column of ADD COLUMN): a full scan under a lock that blocks writes.',
   check(context) {
     for (const action of upAlterActions(context)) {
       if (action.cmd.subtype === 'AT_AddColumn') checkColumnConstraints(context, action);
