@@ -101,3 +101,20 @@ test('a statement\'s tokens are the file\'s tokens in its span, at file offsets'
   const [shifted] = parseSql('DROP TABLE t;', base).statements;
   assert.deepEqual([shifted.start, shifted.end, shifted.tokens[0].start], [base, base + 12, base]);
 });
+
+test('psql meta-commands after a query: \\gexec and \\gset send it, as ; would', () => {
+  const text = "SELECT 'CREATE DATABASE app' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'app')\\gexec\r\nSELECT 1 AS one \\gset\nCREATE TABLE IF NOT EXISTS t (id int);\n\\echo :one\nSELECT 2\n\\g out.txt\n";
+  const parsed = parseSql(text);
+  assert.deepEqual(parsed.errors, []);
+  assert.deepEqual(parsed.statements.map((s) => [s.kind, s.text]), [
+    ['SelectStmt', "SELECT 'CREATE DATABASE app' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'app')"],
+    ['SelectStmt', 'SELECT 1 AS one'],
+    ['CreateStmt', 'CREATE TABLE IF NOT EXISTS t (id int)'],
+    ['SelectStmt', 'SELECT 2'],
+  ]);
+  // A backslash in a string is no meta-command; in a broken query, \gset still ends it.
+  assert.deepEqual(spans("SELECT E'a\\\\gexec', '\\gset';").map((s) => s.text), ["SELECT E'a\\\\gexec', '\\gset'"]);
+  const broken = parseSql('SELECT (1 \\gset\nDROP TABLE IF EXISTS t;');
+  assert.deepEqual(broken.statements.map((s) => [s.kind, s.text]), [['', 'SELECT (1'], ['DropStmt', 'DROP TABLE IF EXISTS t']]);
+  assert.equal(broken.errors.length, 1);
+});

@@ -14,7 +14,7 @@ export type TokenKind =
   | 'op' // operators
   | 'punct' // ( ) , ; [ ] . :
   | 'comment' // -- … or /* … */
-  | 'meta'; // a psql meta-command line (\set, \i, …)
+  | 'meta'; // a psql meta-command, from its backslash to the end of the line (\set, \i, … \gexec)
 
 export interface Token {
   kind: TokenKind;
@@ -91,7 +91,6 @@ export class Scanner {
   end = 0;
   unterminated = false;
   private i: number;
-  private lineStart = true; // only whitespace since the last line break
 
   constructor(private readonly text: string, from: number, private readonly to: number) {
     this.i = from;
@@ -102,20 +101,16 @@ export class Scanner {
     const text = this.text;
     const n = text.length;
     let i = this.i;
-    while (i < this.to && isSpace(text.charCodeAt(i))) {
-      if (text.charCodeAt(i) === 10) this.lineStart = true;
-      i++;
-    }
+    while (i < this.to && isSpace(text.charCodeAt(i))) i++;
     if (i >= this.to) {
       this.i = i;
       return false;
     }
     const c = text.charCodeAt(i);
     const start = i;
-    const atLineStart = this.lineStart;
-    this.lineStart = false;
-    // psql meta-command: a backslash as the first thing on a line, up to the end of the line.
-    if (c === 92 /* \ */ && atLineStart) {
+    // psql meta-command: a backslash outside quotes (no SQL token has one), up to the end of the
+    // line; on a line of its own (`\set x 1`) or after a query it sends (`SELECT … \gexec`).
+    if (c === 92 /* \ */) {
       while (i < n && text.charCodeAt(i) !== 10) i++;
       return this.found('meta', start, i, false);
     }

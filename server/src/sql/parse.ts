@@ -44,9 +44,9 @@ export interface ParsedSql {
  * not SQL and are left out.
  */
 export function parseSql(text: string, base = 0): ParsedSql {
-  // Most files: no psql meta-command can be in them and PostgreSQL accepts them whole. Its
+  // Most files: no psql meta-command can be in them (no backslash) and PostgreSQL accepts them whole. Its
   // statement locations are then enough, and a statement's tokens are read when a rule asks.
-  const maybeMeta = MAYBE_META_COMMAND.test(text);
+  const maybeMeta = text.includes('\\');
   let rejected: PgSyntaxError | undefined;
   if (!maybeMeta) {
     const result = pgParse(text);
@@ -144,9 +144,6 @@ class ChunkParser {
   }
 }
 
-/** A line that starts with a backslash, which may be a psql meta-command (or sit in a string). */
-const MAYBE_META_COMMAND = /(?:^|\n)[ \t\r\f\v]*\\/;
-
 /** The statements of a text PostgreSQL accepted whole (psql meta-commands masked). */
 function statementsOf(result: PgStatement[], text: string, base: number): SqlStatement[] {
   const toUtf16 = byteOffsetMapper(text);
@@ -219,12 +216,23 @@ interface Span {
   end: number;
 }
 
-/** Replaces psql meta-command lines with spaces so the parser sees SQL only; offsets keep. */
-function maskMetaCommands(text: string, metaCommands: Span[]): string {
+interface MetaCommand extends Span {
+  /** It sends the query before it, as `;` would (`\g`, `\gset`, `\gexec` …). */
+  sends: boolean;
+}
+
+/** psql meta-commands that send the query buffer: they end a statement. */
+const SENDS_QUERY = /^\\(?:g|gx|gset|gexec|gdesc|crosstabview|watch)(?![A-Za-z])/;
+
+/**
+ * Replaces psql meta-commands with spaces so the parser sees SQL only, and one that sends the
+ * query with `;` and spaces; offsets keep.
+ */
+function maskMetaCommands(text: string, metaCommands: MetaCommand[]): string {
   let out = '';
   let at = 0;
   for (const m of metaCommands) {
-    out += text.slice(at, m.start) + ' '.repeat(m.end - m.start);
+    out += text.slice(at, m.start) + (m.sends ? ';' : ' ') + ' '.repeat(m.end - m.start - 1);
     at = m.end;
   }
   return out + text.slice(at);
@@ -233,7 +241,7 @@ function maskMetaCommands(text: string, metaCommands: Span[]): string {
 interface Split {
   /** Each statement from its first significant token to the end of the token before its `;`. */
   chunks: Span[];
-  metaCommands: Span[];
+  metaCommands: MetaCommand[];
   /** Where a block comment that is never closed opens, or -1. */
   openComment: number;
 }
@@ -254,8 +262,20 @@ function splitStatements(text: string): Split {
   while (scanner.next()) {
     const { kind, start, end } = scanner;
     split.openComment = kind === 'comment' && scanner.unterminated ? start : -1;
-    if (kind === 'comment' || kind === 'meta') {
-      if (kind === 'meta') split.metaCommands.push({ start, end });
+    if (kind === 'meta') {
+      const sends = SENDS_QUERY.test(text.slice(start, Math.min(end, start + 14)));
+      split.metaCommands.push({ start, end, sends });
+      // `SELECT … \gexec` sends what comes before it, as `;` would, whatever is still open.
+      if (sends) {
+        if (first >= 0) split.chunks.push({ start: first, end: previousEnd });
+        first = -1;
+        depth = 0;
+        atomic = 0;
+      }
+      previousEnd = end;
+      continue;
+    }
+    if (kind === 'comment') {
       previousEnd = end;
       continue;
     }
