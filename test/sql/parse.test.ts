@@ -118,3 +118,18 @@ test('psql meta-commands after a query: \\gexec and \\gset send it, as ; would',
   assert.deepEqual(broken.statements.map((s) => [s.kind, s.text]), [['', 'SELECT (1'], ['DropStmt', 'DROP TABLE IF EXISTS t']]);
   assert.equal(broken.errors.length, 1);
 });
+
+test('psql variables :\'name\' and :"name" are read as the literal and identifier they become', () => {
+  const text = "\\set role 'app'\nGRANT SELECT ON t TO :\"role\";\nSELECT openreplay_version() = :'previous_version' AS valid;\n";
+  const parsed = parseSql(text);
+  assert.deepEqual(parsed.errors, []);
+  assert.deepEqual(parsed.statements.map((s) => s.kind), ['GrantStmt', 'SelectStmt']);
+  // Also without a meta-command (`psql -v role=app -f file.sql`).
+  assert.deepEqual(parseSql('CREATE SCHEMA IF NOT EXISTS :"schema";').errors, []);
+  // SQL that looks alike stays SQL: casts, slices, JSON in strings.
+  for (const sql of ["SELECT x::\"char\", ('{\"a\": 1}'::jsonb)['a':'b'], '{\"k\":\"v\"}' FROM t;", "SELECT a[1:'2'] FROM t;"]) {
+    assert.deepEqual(parseSql(sql).errors, [], sql);
+  }
+  // A colon that is SQL nowhere is still an error.
+  assert.equal(parseSql("SELECT 1 :'x' :;").errors.length, 1);
+});

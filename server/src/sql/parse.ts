@@ -40,13 +40,14 @@ export interface ParsedSql {
 }
 
 /**
- * Parses `text`, which sits at offset `base` of its file. Lines that are psql meta-commands are
- * not SQL and are left out.
+ * Parses `text`, which sits at offset `base` of its file. psql meta-commands are not SQL and are
+ * left out; psql variables (`:'name'`, `:"name"`) are read as the literal or identifier they
+ * become.
  */
 export function parseSql(text: string, base = 0): ParsedSql {
-  // Most files: no psql meta-command can be in them (no backslash) and PostgreSQL accepts them whole. Its
-  // statement locations are then enough, and a statement's tokens are read when a rule asks.
-  const maybeMeta = text.includes('\\');
+  // Most files: no psql syntax can be in them (no backslash, no `:'`) and PostgreSQL accepts them
+  // whole. Its statement locations are then enough, and a statement's tokens are read when a rule asks.
+  const maybeMeta = text.includes('\\') || MAYBE_PSQL_VARIABLE.test(text);
   let rejected: PgSyntaxError | undefined;
   if (!maybeMeta) {
     const result = pgParse(text);
@@ -55,7 +56,7 @@ export function parseSql(text: string, base = 0): ParsedSql {
   }
 
   const split = splitStatements(text);
-  const masked = split.metaCommands.length > 0 ? maskMetaCommands(text, split.metaCommands) : text;
+  const masked = split.psql.length > 0 ? maskPsql(text, split.psql) : text;
   // An unclosed `/* …` swallows the rest of the file: the statements before it still parse, so
   // report it on its own (marking the opening `/*`).
   const openComment: SqlSyntaxError[] = split.openComment >= 0
@@ -216,22 +217,26 @@ interface Span {
   end: number;
 }
 
-interface MetaCommand extends Span {
+/** psql syntax in SQL text: a meta-command, or the colon of a variable (`:'name'`). */
+interface PsqlSpan extends Span {
   /** It sends the query before it, as `;` would (`\g`, `\gset`, `\gexec` …). */
   sends: boolean;
 }
+
+/** `:'` or `:"` that is not part of `::`, which may be a psql variable (or sit in a string). */
+const MAYBE_PSQL_VARIABLE = /(?<!:):['"]/;
 
 /** psql meta-commands that send the query buffer: they end a statement. */
 const SENDS_QUERY = /^\\(?:g|gx|gset|gexec|gdesc|crosstabview|watch)(?![A-Za-z])/;
 
 /**
- * Replaces psql meta-commands with spaces so the parser sees SQL only, and one that sends the
- * query with `;` and spaces; offsets keep.
+ * Replaces psql syntax with spaces so the parser sees SQL only: a meta-command that sends the
+ * query becomes `;` and spaces, a variable `:'name'` the literal `'name'`. Offsets keep.
  */
-function maskMetaCommands(text: string, metaCommands: MetaCommand[]): string {
+function maskPsql(text: string, spans: PsqlSpan[]): string {
   let out = '';
   let at = 0;
-  for (const m of metaCommands) {
+  for (const m of spans) {
     out += text.slice(at, m.start) + (m.sends ? ';' : ' ') + ' '.repeat(m.end - m.start - 1);
     at = m.end;
   }
@@ -241,7 +246,7 @@ function maskMetaCommands(text: string, metaCommands: MetaCommand[]): string {
 interface Split {
   /** Each statement from its first significant token to the end of the token before its `;`. */
   chunks: Span[];
-  metaCommands: MetaCommand[];
+  psql: PsqlSpan[];
   /** Where a block comment that is never closed opens, or -1. */
   openComment: number;
 }
@@ -252,19 +257,20 @@ interface Split {
  * text's. Chunks with no SQL token are dropped.
  */
 function splitStatements(text: string): Split {
-  const split: Split = { chunks: [], metaCommands: [], openComment: -1 };
+  const split: Split = { chunks: [], psql: [], openComment: -1 };
   const scanner = new Scanner(text, 0, text.length);
   let first = -1;
   let depth = 0;
   let atomic = 0;
   let afterBegin = false;
+  let brackets = 0;
   let previousEnd = 0;
   while (scanner.next()) {
     const { kind, start, end } = scanner;
     split.openComment = kind === 'comment' && scanner.unterminated ? start : -1;
     if (kind === 'meta') {
       const sends = SENDS_QUERY.test(text.slice(start, Math.min(end, start + 14)));
-      split.metaCommands.push({ start, end, sends });
+      split.psql.push({ start, end, sends });
       // `SELECT … \gexec` sends what comes before it, as `;` would, whatever is still open.
       if (sends) {
         if (first >= 0) split.chunks.push({ start: first, end: previousEnd });
@@ -286,6 +292,14 @@ function splitStatements(text: string): Split {
         continue;
       }
       first = start;
+    }
+    // psql puts a variable's value in place of `:'name'` (a literal) and `:"name"` (an identifier).
+    // In brackets it is an array or jsonb slice (`x['a':'b']`), which is SQL.
+    if (c === 91 /* [ */) brackets++;
+    else if (c === 93 /* ] */) brackets = Math.max(0, brackets - 1);
+    else if (c === 58 /* : */ && brackets === 0 && text.charCodeAt(start - 1) !== 58) {
+      const next = text.charCodeAt(start + 1);
+      if (next === 39 /* ' */ || next === 34 /* " */) split.psql.push({ start, end: start + 1, sends: false });
     }
     const word = kind === 'word' && end - start <= 6 ? text.slice(start, end).toUpperCase() : '';
     if (c === 40 /* ( */) depth++;
