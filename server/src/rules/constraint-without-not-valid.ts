@@ -110,54 +110,50 @@ function defaultName(table: string, column: string, foreign: boolean): string {
  * `ALTER TABLE t ADD CONSTRAINT n FOREIGN KEY (b) REFERENCES u (id) NOT VALID;` and `… VALIDATE CONSTRAINT n;`.
  */
 function moveOutFix(context: RuleContext, action: UpAlterAction, column: ColumnDef, constraint: Constraint, clause: ColumnConstraintClause): Fix {
-  const { migration } = context;
-  const { text, lines, path } = migration;
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const statement = action.statement;
-  const line = lines.positionAt(statement.start).line;
-  const indent = /^[ \t]*/.exec(text.slice(lines.lineStart(line), statement.start))?.[0] ?? '';
+  const { text, lines, path } = context.migration;
   const foreign = constraint.contype === 'CONSTR_FOREIGN';
-  const name = constraint.conname ?? defaultName(action.alter.relation?.relname ?? '', column.colname ?? '', foreign);
+  const name = quoteIdent(constraint.conname ?? defaultName(action.alter.relation?.relname ?? '', column.colname ?? '', foreign));
   const table = qualifiedName(action.alter.relation);
   const definition = foreign ? `FOREIGN KEY (${quoteIdent(column.colname ?? '')}) ${clause.body}` : clause.body;
-  const added = `${indent}ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(name)} ${definition} NOT VALID;${eol}${indent}ALTER TABLE ${table} VALIDATE CONSTRAINT ${quoteIdent(name)};`;
+  const appended = appendAfter(context, action, [`ALTER TABLE ${table} ADD CONSTRAINT ${name} ${definition} NOT VALID;`, `ALTER TABLE ${table} VALIDATE CONSTRAINT ${name};`]);
   // The clause goes with the blanks before it.
   let from = clause.start;
   while (from > 0 && /[ \t]/.test(text[from - 1])) from--;
-  const semicolon = /^\s*;/.exec(text.slice(statement.end));
-  const after = semicolon ? statement.end + semicolon[0].length : statement.end;
   const edits =
-    after === clause.end
-      ? [{ path, range: lines.rangeOf(from, clause.end), newText: `;${eol}${added}` }]
+    appended.at === clause.end
+      ? [{ path, range: lines.rangeOf(from, clause.end), newText: appended.text }]
       : [
           { path, range: lines.rangeOf(from, clause.end), newText: '' },
-          { path, range: lines.rangeOf(after, after), newText: `${semicolon ? '' : ';'}${eol}${added}` },
+          { path, range: lines.rangeOf(appended.at, appended.at), newText: appended.text },
         ];
   return { title: `Add column ${column.colname} first, then the ${foreign ? 'foreign key' : 'CHECK constraint'} NOT VALID and VALIDATE CONSTRAINT (run that in its own transaction)`, preferred: true, edits };
 }
 
 /** `… NOT VALID` on the clause, and `ALTER TABLE … VALIDATE CONSTRAINT name;` after the statement. */
 function notValidFix(context: RuleContext, action: UpAlterAction, name: string): Fix {
-  const { migration } = context;
-  const { text, lines, path } = migration;
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const statement = action.statement;
-  const line = lines.positionAt(statement.start).line;
-  const indent = /^[ \t]*/.exec(text.slice(lines.lineStart(line), statement.start))?.[0] ?? '';
-  const validate = `${indent}ALTER TABLE ${qualifiedName(action.alter.relation)} VALIDATE CONSTRAINT ${quoteIdent(name)};`;
-  // After the statement's `;` when it has one; otherwise end the statement first.
-  const semicolon = /^\s*;/.exec(text.slice(statement.end));
-  const after = semicolon ? statement.end + semicolon[0].length : statement.end;
-  const at = lines.positionAt(after);
-  const clauseEnd = lines.positionAt(action.end);
-  const next = `${semicolon ? '' : ';'}${eol}${validate}`;
+  const { lines, path } = context.migration;
+  const appended = appendAfter(context, action, [`ALTER TABLE ${qualifiedName(action.alter.relation)} VALIDATE CONSTRAINT ${quoteIdent(name)};`]);
   // Two inserts at one offset would apply in an order editors do not agree on: make them one.
   const edits =
-    after === action.end
-      ? [{ path, range: { start: at, end: at }, newText: ` NOT VALID${next}` }]
+    appended.at === action.end
+      ? [{ path, range: lines.rangeOf(appended.at, appended.at), newText: ` NOT VALID${appended.text}` }]
       : [
-          { path, range: { start: clauseEnd, end: clauseEnd }, newText: ' NOT VALID' },
-          { path, range: { start: at, end: at }, newText: next },
+          { path, range: lines.rangeOf(action.end, action.end), newText: ' NOT VALID' },
+          { path, range: lines.rangeOf(appended.at, appended.at), newText: appended.text },
         ];
   return { title: 'Add NOT VALID, and VALIDATE CONSTRAINT in a separate statement (run it in its own transaction)', preferred: true, edits };
+}
+
+/**
+ * Statements to add after the ALTER TABLE: where they go (past its `;`) and the text, each on a
+ * line of its own, indented like it, ending the ALTER TABLE first when it has no `;`.
+ */
+function appendAfter(context: RuleContext, action: UpAlterAction, statements: string[]): { at: number; text: string } {
+  const { text, lines } = context.migration;
+  const { statement } = action;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const indent = /^[ \t]*/.exec(text.slice(lines.lineStart(lines.positionAt(statement.start).line), statement.start))?.[0] ?? '';
+  const semicolon = /^\s*;/.exec(text.slice(statement.end));
+  const at = semicolon ? statement.end + semicolon[0].length : statement.end;
+  return { at, text: `${semicolon ? '' : ';'}${statements.map((sql) => `${eol}${indent}${sql}`).join('')}` };
 }
