@@ -61,5 +61,49 @@ test('the message says "can" when the old type is unknown, and names types as th
   const [unknown] = lintSql('ALTER TABLE t ALTER COLUMN a TYPE bigint;').findings.filter((f) => f.rule === 'change-column-type');
   assert.match(unknown.message, /^Changing the type of t\.a to bigint can rewrite the table under an ACCESS EXCLUSIVE lock/);
   const [known] = lintSql(`${ADDED('int')}ALTER TABLE t ALTER COLUMN a TYPE double precision;`).findings.filter((f) => f.rule === 'change-column-type');
-  assert.match(known.message, /^Changing the type of t\.a to double precision rewrites the table/);
+  assert.match(known.message, /^Changing the type of t\.a from integer to double precision rewrites the table/);
+});
+
+/** Earlier migrations of the linted file's folder (lintSql lints /project/db/migrations/20250101_test.sql). */
+const DIR = '/project/db/migrations';
+const CREATE_USERS = { [`${DIR}/20240101_create_users.sql`]: 'CREATE TABLE users (id int, name varchar(50), amount numeric(10,2));' };
+
+ruleTests('change-column-type', {
+  valid: [
+    // The folder's earlier migrations say what the type was: these are widenings.
+    { sql: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(100), ALTER COLUMN amount TYPE numeric(12,2);', files: CREATE_USERS },
+    // The latest earlier change wins; a rename of the column or of the table is followed.
+    { sql: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(200);', files: { ...CREATE_USERS, [`${DIR}/20240301_widen.sql`]: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(200);' } },
+    {
+      sql: 'ALTER TABLE members ALTER COLUMN full_name TYPE text;',
+      files: {
+        [`${DIR}/20240101_create.sql`]: 'CREATE TABLE people (id int, name varchar(50));',
+        [`${DIR}/20240201_rename.sql`]: 'ALTER TABLE people RENAME COLUMN name TO full_name;\nALTER TABLE public.people RENAME TO members;',
+      },
+    },
+  ],
+  invalid: [
+    // Known from history and not a widening: the message says from what.
+    { sql: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(20);', files: CREATE_USERS, ranges: [[0, 18, 0, 52]] },
+    // Only earlier migrations count: not a later one, not another folder, not a DOWN part.
+    { sql: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(100);', files: { [`${DIR}/20260101_create_users.sql`]: CREATE_USERS[`${DIR}/20240101_create_users.sql`] }, ranges: [[0, 18, 0, 53]] },
+    { sql: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(100);', files: { [`/project/other/20240101_create_users.sql`]: CREATE_USERS[`${DIR}/20240101_create_users.sql`] }, ranges: [[0, 18, 0, 53]] },
+    {
+      sql: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(100);',
+      files: { [`${DIR}/20240101_x.sql`]: '-- UP Migration\nSELECT 1;\n-- DOWN Migration (Rollback)\nCREATE TABLE users (name varchar(50));\n' },
+      ranges: [[0, 18, 0, 53]],
+    },
+    // Dropped and not added again: unknown.
+    { sql: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(100);', files: { ...CREATE_USERS, [`${DIR}/20240301_drop.sql`]: 'ALTER TABLE users DROP COLUMN name;' }, ranges: [[0, 18, 0, 53]] },
+  ],
+});
+
+test('the message names the earlier migration that gave the column its type', () => {
+  const [finding] = lintSql('ALTER TABLE users ALTER COLUMN name TYPE varchar(20);', { files: CREATE_USERS }).findings.filter((f) => f.rule === 'change-column-type');
+  assert.match(finding.message, /^Changing the type of users\.name from varchar\(50\) \(as 20240101_create_users\.sql left it\) to varchar\(20\) rewrites the table/);
+  // A migration folder is named by its folder; arrays say so.
+  const diesel = '/project/migrations/2024-02-01-000000_features/up.sql';
+  const files = { '/project/migrations/2024-01-01-000000_create/up.sql': 'CREATE TABLE deps (features varchar);', '/project/migrations/2024-01-01-000000_create/down.sql': 'DROP TABLE deps;' };
+  const [folder] = lintSql("ALTER TABLE deps ALTER COLUMN features TYPE text[] USING string_to_array(features, ',');", { path: diesel, files }).findings.filter((f) => f.rule === 'change-column-type');
+  assert.match(folder.message, /from varchar \(as 2024-01-01-000000_create\/up\.sql left it\) to text\[\] rewrites/);
 });

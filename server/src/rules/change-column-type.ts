@@ -1,6 +1,7 @@
 import type { TypeName } from 'libpg-query';
 import { names, nodeOf, tableKey } from '../sql/ast';
 import { upAlterActions } from './helpers/alter';
+import { typeBefore } from './helpers/history';
 import type { Rule } from './rule';
 
 export const changeColumnType: Rule = {
@@ -11,20 +12,25 @@ export const changeColumnType: Rule = {
     // Types the columns had earlier in this migration, to recognise safe widenings.
     const known = new Map<string, TypeName>();
     for (const action of upAlterActions(context, false)) {
-      const column = `${tableKey(action.alter.relation)}.${action.cmd.name ?? nodeOf(action.cmd.def, 'ColumnDef')?.colname}`;
+      const table = tableKey(action.alter.relation);
       const def = nodeOf(action.cmd.def, 'ColumnDef');
-      if (action.cmd.subtype === 'AT_AddColumn' && def?.typeName) known.set(column, def.typeName);
+      const name = action.cmd.name ?? def?.colname ?? '';
+      if (action.cmd.subtype === 'AT_AddColumn' && def?.typeName) known.set(`${table}.${name}`, def.typeName);
       if (action.cmd.subtype !== 'AT_AlterColumnType' || !def?.typeName) continue;
-      const before = known.get(column);
-      known.set(column, def.typeName);
+      const inThisMigration = known.get(`${table}.${name}`);
+      known.set(`${table}.${name}`, def.typeName);
       if (!context.facts.isExisting(action.alter.relation)) continue;
+      // Else the type the folder's earlier migrations gave it.
+      const earlier = inThisMigration ? undefined : typeBefore(context.migration, context.fs, context.config, table, name);
+      const before = inThisMigration ?? earlier?.type;
       // A USING expression or a new collation rewrites (or reindexes) whatever the types are.
       if (before && !def.raw_default && !def.collClause && isSafeChange(before, def.typeName)) continue;
+      const was = before ? ` from ${typeText(before)}${earlier ? ` (as ${earlier.file} left it)` : ''}` : '';
       context.report({
         statement: action.statement,
         start: action.start,
         end: action.end,
-        message: `Changing the type of ${tableKey(action.alter.relation)}.${action.cmd.name} to ${typeText(def.typeName)} ${before ? 'rewrites' : 'can rewrite'} the table under an ACCESS EXCLUSIVE lock and can break code that reads the old type. Only varchar(n) → varchar(m ≥ n), varchar → text, numeric(p,s) → numeric(q ≥ p,s) and dropping a length limit are free; otherwise add a new column, backfill, and switch readers.`,
+        message: `Changing the type of ${table}.${name}${was} to ${typeText(def.typeName)} ${before ? 'rewrites' : 'can rewrite'} the table under an ACCESS EXCLUSIVE lock and can break code that reads the old type. Only varchar(n) → varchar(m ≥ n), varchar → text, numeric(p,s) → numeric(q ≥ p,s) and dropping a length limit are free; otherwise add a new column, backfill, and switch readers.`,
       });
     }
   },
@@ -65,5 +71,5 @@ const SQL_NAMES: Record<string, string> = {
 function typeText(type: TypeName): string {
   const base = SQL_NAMES[baseName(type)] ?? baseName(type);
   const m = mods(type);
-  return m.length > 0 ? `${base}(${m.join(',')})` : base;
+  return `${m.length > 0 ? `${base}(${m.join(',')})` : base}${'[]'.repeat(type.arrayBounds?.length ?? 0)}`;
 }
