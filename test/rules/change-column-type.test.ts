@@ -81,6 +81,7 @@ ruleTests('change-column-type', {
         [`${DIR}/20240201_rename.sql`]: 'ALTER TABLE people RENAME COLUMN name TO full_name;\nALTER TABLE public.people RENAME TO members;',
       },
     },
+    { sql: 'ALTER TABLE members ALTER COLUMN full_name TYPE varchar(60);', files: { [`${DIR}/20240101_all.sql`]: 'CREATE TABLE people (name varchar(50));\nALTER TABLE people RENAME COLUMN name TO full_name;\nALTER TABLE people RENAME TO members;' } },
   ],
   invalid: [
     // Known from history and not a widening: the message says from what.

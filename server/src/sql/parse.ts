@@ -72,6 +72,28 @@ export function parseSql(text: string, base = 0): ParsedSql {
   return { statements: parsed.statements, errors: [...parsed.errors, ...openComment] };
 }
 
+/** A statement's text as the scanner splits it (psql syntax masked), not parsed yet. */
+export interface SqlChunk {
+  /** Its offset in the file. */
+  start: number;
+  text: string;
+}
+
+/**
+ * The statements of `text` (at offset `base`) split by the scanner, without parsing them: for
+ * reading a few statements of a file (an earlier migration's CREATE TABLE) with `parseChunk`.
+ */
+export function splitSql(text: string, base = 0): SqlChunk[] {
+  const split = splitStatements(text);
+  const masked = split.psql.length > 0 ? maskPsql(text, split.psql) : text;
+  return split.chunks.map((chunk) => ({ start: base + chunk.start, text: masked.slice(chunk.start, chunk.end) }));
+}
+
+/** The statements PostgreSQL reads in a chunk of `splitSql`; none when it rejects it. */
+export function parseChunk(chunk: SqlChunk): SqlStatement[] {
+  return new ChunkParser(chunk.text, chunk.start, [{ start: 0, end: chunk.text.length }]).parse(0).statements.filter((s) => s.kind !== '');
+}
+
 /**
  * The statements of a text PostgreSQL rejected, split into chunks by the scanner. PostgreSQL stops
  * at the first error, so everything before the chunk it stopped in is parsed again as one text,

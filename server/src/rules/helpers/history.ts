@@ -5,10 +5,12 @@
  */
 import type { TypeName } from 'libpg-query';
 import type { Config } from '../../config/config';
-import { Migration, readMigration, Statement } from '../../migration/migration';
+import { Migration, readMigration } from '../../migration/migration';
 import type { FileSystem } from '../../migration/model';
 import { splitPath } from '../../migration/names';
 import { nodeOf, tableKey, treeOf } from '../../sql/ast';
+import { parseChunk, splitSql, SqlChunk, SqlStatement } from '../../sql/parse';
+import type { FolderMigration } from '../../migration/folder';
 import { ownFolderMigration } from '../duplicate-migration-version';
 
 export interface EarlierType {
@@ -25,18 +27,24 @@ export interface EarlierType {
 export function typeBefore(migration: Migration, fs: FileSystem, config: Config, table: string, column: string): EarlierType | undefined {
   const found = ownFolderMigration(migration, fs);
   if (!found) return undefined;
-  const earlier = found.all.slice(0, found.all.indexOf(found.own)).filter((m) => !m.repeatable);
+  const folder = historyOf(found.all, fs, config);
   let wanted = { table, column };
-  for (let i = earlier.length - 1; i >= 0; i--) {
-    const path = earlier[i].files.single ?? earlier[i].files.up;
-    if (!path) continue;
-    const statements = upStatementsNaming(path, wanted, fs, config);
-    for (let k = statements.length - 1; k >= 0; k--) {
-      const said = whatStatementSays(statements[k], wanted);
-      if (said === undefined) continue;
-      if (said === 'gone') return undefined;
-      if ('type' in said) return { type: said.type, file: migrationName(path) };
-      wanted = said;
+  for (let i = found.all.indexOf(found.own) - 1; i >= 0; i--) {
+    if (found.all[i].repeatable || !folder.naming(wanted.table)[i]) continue;
+    // After a rename the file is read again, before the rename, for the old name.
+    let before = Infinity;
+    rename: for (;;) {
+      const statements = folder.statementsNaming(i, wanted).filter((s) => s.start < before);
+      for (let k = statements.length - 1; k >= 0; k--) {
+        const said = whatStatementSays(statements[k], wanted);
+        if (said === undefined) continue;
+        if (said === 'gone') return undefined;
+        if ('type' in said) return { type: said.type, file: migrationName(folder.paths[i] ?? '') };
+        wanted = said;
+        before = statements[k].start;
+        continue rename;
+      }
+      break;
     }
   }
   return undefined;
@@ -45,7 +53,7 @@ export function typeBefore(migration: Migration, fs: FileSystem, config: Config,
 type Said = { type: TypeName } | { table: string; column: string } | 'gone';
 
 /** What one statement says of the column, read backwards: its type, its name before a rename, or that it did not exist. */
-function whatStatementSays(statement: Statement, wanted: { table: string; column: string }): Said | undefined {
+function whatStatementSays(statement: SqlStatement, wanted: { table: string; column: string }): Said | undefined {
   const create = treeOf(statement, 'CreateStmt');
   if (create && tableKey(create.relation) === wanted.table) {
     for (const element of create.tableElts ?? []) {
@@ -90,13 +98,74 @@ function relationName(key: string): string {
 }
 
 /**
- * The UP statements of a file that may say something of the column: its text names the table,
- * and the column or a rename (of the table: `ALTER TABLE a RENAME TO users`). None otherwise.
+ * A folder's migrations as history reads them, built as lookups need it and kept for the
+ * folder's listing (a new listing, after a change, starts afresh): each file lower-cased once;
+ * which files name a table, once per table; a file's UP part split once, and a statement parsed
+ * only when it names a column looked up.
  */
-function upStatementsNaming(path: string, wanted: { table: string; column: string }, fs: FileSystem, config: Config): Statement[] {
-  const text = fs.readFile(path)?.toLowerCase();
-  if (text === undefined || !text.includes(relationName(wanted.table).toLowerCase())) return [];
-  if (!text.includes(wanted.column.toLowerCase()) && !text.includes('rename')) return [];
-  const read = () => readMigration(path, fs.readFile(path) ?? '', fs, { convention: config.convention }).up;
-  return fs.memo ? fs.memo(`up-statements:${path}`, read) : read();
+class FolderHistory {
+  readonly paths: (string | undefined)[];
+  private readonly lower: (string | undefined | null)[];
+  private readonly chunks: ({ chunk: SqlChunk; lower: string; statements?: SqlStatement[] }[] | undefined)[] = [];
+  private readonly byTable = new Map<string, boolean[]>();
+
+  constructor(
+    all: FolderMigration[],
+    private readonly fs: FileSystem,
+    private readonly config: Config,
+  ) {
+    this.paths = all.map((m) => m.files.single ?? m.files.up);
+    this.lower = this.paths.map(() => null);
+  }
+
+  /** Which migrations' files name the table (its name without schema, any case). */
+  naming(table: string): boolean[] {
+    let found = this.byTable.get(table);
+    if (!found) {
+      const name = relationName(table).toLowerCase();
+      found = this.paths.map((_, i) => !!this.lowerText(i)?.includes(name));
+      this.byTable.set(table, found);
+    }
+    return found;
+  }
+
+  /**
+   * The UP statements of migration `i` that may say something of the column: their text names the
+   * table, and the column or a rename (of the table: `ALTER TABLE a RENAME TO users`).
+   */
+  statementsNaming(i: number, wanted: { table: string; column: string }): SqlStatement[] {
+    const table = relationName(wanted.table).toLowerCase();
+    const column = wanted.column.toLowerCase();
+    const names = (lower: string) => lower.includes(table) && (lower.includes(column) || lower.includes('rename'));
+    const lower = this.lowerText(i);
+    const path = this.paths[i];
+    if (!lower || !path || !names(lower)) return [];
+    this.chunks[i] ??= this.splitUp(path);
+    return this.chunks[i]!.filter((c) => names(c.lower)).flatMap((c) => (c.statements ??= parseChunk(c.chunk)));
+  }
+
+  private lowerText(i: number): string | undefined {
+    if (this.lower[i] === null) {
+      const path = this.paths[i];
+      this.lower[i] = path === undefined ? undefined : this.fs.readFile(path)?.toLowerCase();
+    }
+    return this.lower[i] ?? undefined;
+  }
+
+  private splitUp(path: string): { chunk: SqlChunk; lower: string }[] {
+    const text = this.fs.readFile(path) ?? '';
+    const { parts } = readMigration(path, text, this.fs, { convention: this.config.convention, skipSql: true });
+    return parts
+      .filter((p) => p.kind === 'up' && !p.commentedOut)
+      .flatMap((p) => splitSql(text.slice(p.start, p.end), p.start))
+      .map((chunk) => ({ chunk, lower: chunk.text.toLowerCase() }));
+  }
+}
+
+const histories = new WeakMap<FolderMigration[], FolderHistory>();
+
+function historyOf(all: FolderMigration[], fs: FileSystem, config: Config): FolderHistory {
+  let history = histories.get(all);
+  if (!history) histories.set(all, (history = new FolderHistory(all, fs, config)));
+  return history;
 }
