@@ -11,7 +11,7 @@ import { splitPath } from '../../migration/names';
 import { nodeOf, tableKey, treeOf } from '../../sql/ast';
 import { parseChunk, splitSql, SqlChunk, SqlStatement } from '../../sql/parse';
 import type { FolderMigration } from '../../migration/folder';
-import { ownFolderMigration } from '../duplicate-migration-version';
+import { ownFolderMigration } from './folder-index';
 
 export interface EarlierType {
   type: TypeName;
