@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { loadModule, parseSync, hasSqlDetails } from 'libpg-query';
 import { initParser, pgParse, PgSyntaxError } from '../../server/src/sql/pg';
 import { parseSql } from '../../server/src/sql/parse';
+import { Utf8Offsets } from '../../server/src/sql/positions';
 import { lex } from '../../server/src/sql/lexer';
 
 const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus', 'files');
@@ -132,4 +133,35 @@ test('psql variables :\'name\' and :"name" are read as the literal and identifie
   }
   // A colon that is SQL nowhere is still an error.
   assert.equal(parseSql("SELECT 1 :'x' :;").errors.length, 1);
+});
+
+test('UTF-8 and UTF-16 offsets map both ways, emoji and CRLF included', () => {
+  const text = "a é\r\n日本 😀 b 😀😀 'ü'";
+  const offsets = new Utf8Offsets(text);
+  const bytes = Buffer.from(text);
+  for (let i = 0; i <= text.length; i++) {
+    if (i > 0 && text.charCodeAt(i) >= 0xdc00 && text.charCodeAt(i) <= 0xdfff) continue; // inside a surrogate pair
+    const b = offsets.byte(i);
+    assert.equal(b, Buffer.byteLength(text.slice(0, i)), `byte of ${i}`);
+    assert.equal(offsets.utf16(b), i, `UTF-16 of byte ${b}`);
+  }
+  assert.equal(offsets.byte(text.length), bytes.length);
+  assert.equal(new Utf8Offsets('plain').byte(3), 3);
+});
+
+test('a rejected file with multi-byte text: every error and statement at its place', () => {
+  const lines = ["SELECT '😀';", 'SELEC 1;', "COMMENT ON TABLE t IS 'é';", 'DROP TABLE;', "SELECT '日本';", 'ALTER TABLE t ADD COLUMN;', 'SELECT 2;'];
+  const text = lines.join('\n');
+  const parsed = parseSql(text);
+  assert.deepEqual(parsed.statements.map((s) => [s.kind, s.text]), lines.map((l) => [/^(SELEC 1|DROP TABLE|ALTER TABLE t ADD COLUMN);$/.test(l) ? '' : l.startsWith('COMMENT') ? 'CommentStmt' : 'SelectStmt', l.slice(0, -1)]));
+  assert.deepEqual(parsed.errors.map((e) => [text.slice(e.start, e.end), e.message]), [
+    ['SELEC', 'syntax error at or near "SELEC"'],
+    ['TABLE', 'syntax error at end of input'],
+    ['COLUMN', 'syntax error at end of input'],
+  ]);
+  // Each error lies on its statement's line.
+  for (const [i, line] of [1, 3, 5].entries()) {
+    const lineStart = lines.slice(0, line).join('\n').length + 1;
+    assert.ok(parsed.errors[i].start >= lineStart && parsed.errors[i].end <= lineStart + lines[line].length, `error ${i}`);
+  }
 });

@@ -7,7 +7,7 @@
 import type { Node } from 'libpg-query';
 import { lex, Scanner, significantSpan, Token } from './lexer';
 import { pgParse, PgStatement, PgSyntaxError } from './pg';
-import { byteOffsetMapper } from './positions';
+import { byteOffsetMapper, Utf8Offsets } from './positions';
 
 export interface SqlStatement {
   /** Offsets of the statement in the file, without the terminating `;`. */
@@ -68,7 +68,8 @@ export function parseSql(text: string, base = 0): ParsedSql {
     if (!(result instanceof PgSyntaxError)) return { statements: statementsOf(result, masked, base), errors: [] };
     rejected = result;
   }
-  const parsed = new ChunkParser(masked, base, split.chunks).parse(byteOffsetMapper(masked)(rejected!.cursor));
+  const offsets = new Utf8Offsets(masked);
+  const parsed = new ChunkParser(masked, base, split.chunks, offsets).parse(offsets.utf16(rejected!.cursor));
   return { statements: parsed.statements, errors: [...parsed.errors, ...openComment] };
 }
 
@@ -109,6 +110,8 @@ class ChunkParser {
     private readonly text: string,
     private readonly base: number,
     private readonly chunks: Span[],
+    /** Offsets of `text`: a piece's locations count bytes from the piece's start. */
+    private readonly offsets = new Utf8Offsets(text),
   ) {}
 
   /** Parses every chunk, knowing that PostgreSQL rejected the whole text at `rejectedAt` (a text offset). */
@@ -139,11 +142,11 @@ class ChunkParser {
   private parseRange(from: number, to: number): { at: number; message: string } | undefined {
     const start = this.chunks[from].start;
     const end = this.chunks[to - 1].end;
-    const source = this.text.slice(start, end);
-    const toUtf16 = byteOffsetMapper(source);
-    const result = pgParse(source);
-    if (result instanceof PgSyntaxError) return { at: start + toUtf16(result.cursor), message: result.message };
-    const offsetOf = (location: number | undefined) => this.base + start + toUtf16(location ?? 0);
+    const { offsets } = this;
+    const startByte = offsets.byte(start);
+    const result = pgParse(this.text.slice(start, end));
+    if (result instanceof PgSyntaxError) return { at: offsets.utf16(startByte + result.cursor), message: result.message };
+    const offsetOf = (location: number | undefined) => this.base + offsets.utf16(startByte + (location ?? 0));
     for (const raw of result) {
       const rawEnd = raw.length ? offsetOf(raw.location + raw.length) : this.base + end;
       this.statements.push(makeStatement(raw, offsetOf(raw.location), rawEnd, offsetOf, this.text, this.base));
@@ -158,12 +161,12 @@ class ChunkParser {
     const chunk = this.chunks[index];
     const start = this.base + chunk.start;
     const end = this.base + chunk.end;
-    const source = this.text.slice(chunk.start, chunk.end);
-    const toUtf16 = byteOffsetMapper(source);
-    const tokens = lex(source, start);
+    const tokens = lex(this.text.slice(chunk.start, chunk.end), start);
     this.errors.push({ ...errorSpan(tokens, this.base + error.at, end), message: error.message });
     // A statement without a tree: only its tokens are read.
-    this.statements.push(new ParsedStatement(start, end, undefined, (location) => start + toUtf16(location ?? 0), this.text, this.base, tokens));
+    const startByte = this.offsets.byte(chunk.start);
+    const offsetOf = (location: number | undefined) => this.base + this.offsets.utf16(startByte + (location ?? 0));
+    this.statements.push(new ParsedStatement(start, end, undefined, offsetOf, this.text, this.base, tokens));
   }
 }
 

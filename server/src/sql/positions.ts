@@ -69,6 +69,43 @@ export class LineIndex {
 }
 
 /**
+ * UTF-8 byte offsets of a text and its UTF-16 offsets, both ways: for a text parsed in pieces,
+ * whose parse-tree locations count bytes from the start of each piece. Built once per text.
+ */
+export class Utf8Offsets {
+  /** Byte offset of each UTF-16 offset; undefined for ASCII text, where they are the same. */
+  private readonly bytes: Int32Array | undefined;
+  readonly utf16: (byteOffset: number) => number;
+
+  constructor(text: string) {
+    this.utf16 = byteOffsetMapper(text);
+    // eslint-disable-next-line no-control-regex
+    if (!/[^\x00-\x7f]/.test(text)) return;
+    const bytes = new Int32Array(text.length + 1);
+    let b = 0;
+    for (let i = 0; i < text.length; i++) {
+      bytes[i] = b;
+      const c = text.charCodeAt(i);
+      const next = text.charCodeAt(i + 1);
+      if (c < 0x80) b += 1;
+      else if (c < 0x800) b += 2;
+      else if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        // One 4-byte code point over two UTF-16 units.
+        bytes[++i] = b;
+        b += 4;
+      } else b += 3;
+    }
+    bytes[text.length] = b;
+    this.bytes = bytes;
+  }
+
+  /** The UTF-8 byte offset of a UTF-16 offset. */
+  byte(utf16: number): number {
+    return this.bytes ? this.bytes[Math.max(0, Math.min(utf16, this.bytes.length - 1))] : utf16;
+  }
+}
+
+/**
  * Maps UTF-8 byte offsets of `text` to UTF-16 offsets. ASCII text maps to itself; otherwise a
  * table is built once per text.
  */
