@@ -84,7 +84,7 @@ function skipComments(text: string, from: number, to: number): number {
   return i;
 }
 
-/** Reads the tokens of `text` that start between `from` (a line start) and `to`, one per `next()`, without allocating. */
+/** Reads the tokens of `text` that start between `from` and `to`, one per `next()`, without allocating. */
 export class Scanner {
   kind: TokenKind = 'punct';
   start = 0;

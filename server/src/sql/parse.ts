@@ -47,9 +47,9 @@ export interface ParsedSql {
 export function parseSql(text: string, base = 0): ParsedSql {
   // Most files: no psql syntax can be in them (no backslash, no `:'`) and PostgreSQL accepts them
   // whole. Its statement locations are then enough, and a statement's tokens are read when a rule asks.
-  const maybeMeta = text.includes('\\') || MAYBE_PSQL_VARIABLE.test(text);
+  const maybePsql = text.includes('\\') || MAYBE_PSQL_VARIABLE.test(text);
   let rejected: PgSyntaxError | undefined;
-  if (!maybeMeta) {
+  if (!maybePsql) {
     const result = pgParse(text);
     if (!(result instanceof PgSyntaxError)) return { statements: statementsOf(result, text, base), errors: [] };
     rejected = result;
@@ -63,7 +63,7 @@ export function parseSql(text: string, base = 0): ParsedSql {
     ? [{ start: base + split.openComment, end: base + split.openComment + 2, message: 'unterminated /* comment' }]
     : [];
   if (split.chunks.length === 0) return { statements: [], errors: openComment };
-  if (maybeMeta) {
+  if (maybePsql) {
     const result = pgParse(masked);
     if (!(result instanceof PgSyntaxError)) return { statements: statementsOf(result, masked, base), errors: [] };
     rejected = result;

@@ -1,14 +1,12 @@
-/** Reading a file as text, refusing what is not: binary files, invalid UTF-8, unreadable paths. */
+/**
+ * Reading a file as text, refusing what is not: binary files, invalid UTF-8, unreadable paths.
+ * `DiskFileSystem.readText` reads through these, once per file.
+ */
 import { readFileSync } from 'node:fs';
 
 export type TextRead = { text: string } | { problem: string };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
-
-export function readText(path: string): TextRead {
-  const bytes = readBytes(path);
-  return bytes instanceof Uint8Array ? decodeText(bytes) : bytes;
-}
 
 export function readBytes(path: string): Buffer | { problem: string } {
   try {

@@ -1,7 +1,7 @@
 /**
  * What the earlier migrations of a folder say about the schema: the type a column was given
- * before this migration. Read newest first, and only the files that name the table, so a lookup
- * parses a few files, once per file-system state.
+ * before this migration. Read newest first, and only the statements that name the table and the
+ * column, so a lookup parses a few statements (see FolderHistory).
  */
 import type { TypeName } from 'libpg-query';
 import type { Config } from '../../config/config';
