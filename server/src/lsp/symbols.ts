@@ -7,7 +7,7 @@
 import type { AlterTableCmd, Node, RangeVar } from 'libpg-query';
 import { DocumentSymbol, FoldingRange, FoldingRangeKind, Range, SymbolKind } from 'vscode-languageserver';
 import type { Migration, Part, Statement } from '../migration/migration';
-import { alterActions, names, nodeOf, qualifiedName, quoteIdent, sqlTokens } from '../sql/ast';
+import { alterActions, names, nodeOf, qualifiedName, quoteIdent } from '../sql/ast';
 import { lex, Token } from '../sql/lexer';
 
 /** UP and DOWN parts (those with a marker or statements), each with its statements. */
@@ -245,12 +245,12 @@ function ident(name: string | undefined): string {
 
 /** The tokens of an ALTER TABLE clause (`ENABLE ROW LEVEL SECURITY`). */
 function clauseTokens(statement: Statement, start: number, end: number): Token[] {
-  return sqlTokens(statement).filter((t) => t.start >= start && t.end <= end);
+  return statement.sqlTokens.filter((t) => t.start >= start && t.end <= end);
 }
 
 /** The statement's first words as written, up to a parenthesis. */
 function leadingWords(statement: Statement, text: string, max = 8): string {
-  const tokens = sqlTokens(statement);
+  const tokens = statement.sqlTokens;
   const stop = tokens.findIndex((t) => t.value === '(' || t.value === ';');
   return render(stop < 0 ? tokens : tokens.slice(0, stop), text, max) || text.slice(statement.start, statement.end).split('\n')[0].trim();
 }

@@ -4,7 +4,7 @@
  * rollback-completeness rule.
  */
 import type { AlterTableCmd, Node, RangeVar, TypeName } from 'libpg-query';
-import { keyOfNames, names, nodeOf, qualifiedName, quoteIdent, sqlTokens, treeOf } from '../sql/ast';
+import { keyOfNames, names, nodeOf, qualifiedName, quoteIdent, treeOf } from '../sql/ast';
 import type { SqlStatement } from '../sql/parse';
 
 export interface Inverse {
@@ -92,7 +92,7 @@ export function inversesOf(statement: SqlStatement, source: string): Inverse[] {
   const comment = treeOf(statement, 'CommentStmt');
   if (comment) {
     // Undo a comment by clearing it: the same statement with IS NULL.
-    const tokens = sqlTokens(statement);
+    const tokens = statement.sqlTokens;
     const is = tokens.map((t) => t.value).lastIndexOf('IS');
     if (is > 0) return [{ sql: `${source.slice(statement.start, tokens[is].end)} NULL;` }];
     return [];

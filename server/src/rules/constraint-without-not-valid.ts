@@ -1,5 +1,5 @@
 import type { ColumnDef, Constraint } from 'libpg-query';
-import { nodeOf, qualifiedName, quoteIdent, sqlTokens, tableKey } from '../sql/ast';
+import { nodeOf, qualifiedName, quoteIdent, tableKey } from '../sql/ast';
 import { upAlterActions, UpAlterAction } from './helpers/alter';
 import type { Fix, Rule, RuleContext } from './rule';
 
@@ -82,7 +82,7 @@ function columnConstraintClause(action: UpAlterAction, column: ColumnDef, constr
   let limit = action.end;
   if (next?.location !== undefined) limit = Math.min(limit, statement.offsetOf(next.location));
   if (collate !== undefined && statement.offsetOf(collate) > start) limit = Math.min(limit, statement.offsetOf(collate));
-  const tokens = sqlTokens(statement).filter((t) => t.start >= start && t.end <= limit);
+  const tokens = statement.sqlTokens.filter((t) => t.start >= start && t.end <= limit);
   const end = tokens.length > 0 ? tokens[tokens.length - 1].end : limit;
   const named = tokens[0]?.value === 'CONSTRAINT' && tokens.length > 2;
   const text = statement.text;

@@ -1,5 +1,5 @@
 import type { Statement } from '../migration/migration';
-import { findWords, keyOfNames, names, nodeOf, sqlTokens, tableKey, treeOf } from '../sql/ast';
+import { findWords, keyOfNames, names, nodeOf, tableKey, treeOf } from '../sql/ast';
 import { insertFix } from './helpers/fix';
 import type { Fix, Rule, RuleContext } from './rule';
 import { isConcurrentReindex } from '../analysis/session';
@@ -70,7 +70,7 @@ function checkReindex(context: RuleContext, statement: Statement, reindex: NonNu
 
 /** Inserts ` CONCURRENTLY` after the first of `words` (`CREATE UNIQUE INDEX`, `DROP INDEX`, `REINDEX (…) TABLE`). */
 function concurrentlyFix(context: RuleContext, statement: Statement, words: string[]): Fix[] {
-  const tokens = sqlTokens(statement);
+  const tokens = statement.sqlTokens;
   const at = words.map((w) => findWords(tokens, [w])).filter((i) => i >= 0).sort((a, b) => a - b)[0];
   if (at === undefined) return [];
   return [insertFix(context.migration, FIX_TITLE, tokens[at].end, ' CONCURRENTLY')];

@@ -1,4 +1,4 @@
-import { alterActions, findWords, nodeOf, sqlTokens, treeOf } from '../sql/ast';
+import { alterActions, findWords, nodeOf, treeOf } from '../sql/ast';
 import { insertFix } from './helpers/fix';
 import type { Rule } from './rule';
 
@@ -26,7 +26,7 @@ export const requireIfExists: Rule = {
     for (const statement of migration.statements) {
       const drop = treeOf(statement, 'DropStmt');
       if (drop && !drop.missing_ok && drop.removeType && DROP_WORDS[drop.removeType]) {
-        const tokens = sqlTokens(statement);
+        const tokens = statement.sqlTokens;
         const words = DROP_WORDS[drop.removeType];
         let at = findWords(tokens, ['DROP', ...words]);
         if (at < 0) continue;
@@ -45,7 +45,7 @@ export const requireIfExists: Rule = {
       for (const action of alterActions(statement, cmds, alter.relation?.location)) {
         const { subtype, missing_ok, name } = action.cmd ?? {};
         if (missing_ok || (subtype !== 'AT_DropColumn' && subtype !== 'AT_DropConstraint')) continue;
-        const clause = sqlTokens(statement).filter((t) => t.start >= action.start && t.end <= action.end);
+        const clause = statement.sqlTokens.filter((t) => t.start >= action.start && t.end <= action.end);
         const words = clause[1]?.value === 'COLUMN' || clause[1]?.value === 'CONSTRAINT' ? 2 : 1;
         const what = subtype === 'AT_DropColumn' ? 'DROP COLUMN' : 'DROP CONSTRAINT';
         report({

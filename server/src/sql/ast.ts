@@ -60,11 +60,6 @@ const RESERVED = new Set(
   'ALL ANALYSE ANALYZE AND ANY ARRAY AS ASC ASYMMETRIC BOTH CASE CAST CHECK COLLATE COLUMN CONSTRAINT CREATE CURRENT_CATALOG CURRENT_DATE CURRENT_ROLE CURRENT_TIME CURRENT_TIMESTAMP CURRENT_USER DEFAULT DEFERRABLE DESC DISTINCT DO ELSE END EXCEPT FALSE FETCH FOR FOREIGN FROM GRANT GROUP HAVING IN INITIALLY INTERSECT INTO LATERAL LEADING LIMIT LOCALTIME LOCALTIMESTAMP NOT NULL OFFSET ON ONLY OR ORDER PLACING PRIMARY REFERENCES RETURNING SELECT SESSION_USER SOME SYMMETRIC TABLE THEN TO TRAILING TRUE UNION UNIQUE USER USING VARIADIC WHEN WHERE WINDOW WITH'.split(' '),
 );
 
-/** SQL tokens of a statement (no comments). */
-export function sqlTokens(statement: SqlStatement): Token[] {
-  return statement.tokens.filter((t) => t.kind !== 'comment' && t.kind !== 'meta');
-}
-
 /**
  * Finds a run of words in a statement (`['DROP', 'COLUMN']`), starting the search at token index
  * `from`; returns the token index of the first word or -1. Words match upper-cased keywords.
@@ -114,7 +109,7 @@ export interface AlterAction<Cmd> {
  * commands but no positions for them; the tokens after the table name are the same list.
  */
 export function alterActions<Cmd>(statement: SqlStatement, cmds: Cmd[], relationLocation: number | undefined): AlterAction<Cmd>[] {
-  const tokens = sqlTokens(statement);
+  const tokens = statement.sqlTokens;
   const at = statement.offsetOf(relationLocation);
   let i = tokens.findIndex((t) => t.start >= at);
   if (i < 0) return cmds.map((cmd) => ({ cmd, start: statement.start, end: statement.end }));
@@ -131,7 +126,7 @@ export function alterActions<Cmd>(statement: SqlStatement, cmds: Cmd[], relation
 
 /** End offset of the (qualified) name that starts at parse-tree `location`. */
 export function nameEnd(statement: SqlStatement, location: number | undefined): number {
-  const tokens = sqlTokens(statement);
+  const tokens = statement.sqlTokens;
   const at = statement.offsetOf(location);
   let i = tokens.findIndex((t) => t.start >= at);
   if (i < 0) return statement.end;

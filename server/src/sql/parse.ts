@@ -24,6 +24,8 @@ export interface SqlStatement {
   readonly text: string;
   /** Tokens of the statement, comments included, with file offsets. */
   tokens: Token[];
+  /** Its SQL tokens: `tokens` without comments and psql meta-commands. */
+  readonly sqlTokens: Token[];
   /** File offset of a parse-tree `location` (a UTF-8 byte offset into what was parsed). */
   offsetOf(location: number | undefined): number;
 }
@@ -185,6 +187,7 @@ function statementsOf(result: PgStatement[], text: string, base: number): SqlSta
 class ParsedStatement implements SqlStatement {
   readonly kind: string;
   private lexed: Token[] | undefined;
+  private significant: Token[] | undefined;
 
   constructor(
     readonly start: number,
@@ -211,6 +214,11 @@ class ParsedStatement implements SqlStatement {
   get tokens(): Token[] {
     this.lexed ??= lex(this.text, this.start);
     return this.lexed;
+  }
+
+  get sqlTokens(): Token[] {
+    this.significant ??= this.tokens.filter((t) => !isTrivia(t));
+    return this.significant;
   }
 }
 
