@@ -9,7 +9,7 @@ import type { FileSystem } from '../migration/model';
 import type { Range } from '../sql/positions';
 import { computeFacts } from '../analysis/facts';
 import { RULES, ruleById } from '../rules';
-import type { Fix, Report, Rule } from '../rules/rule';
+import type { Fix, Report, Rule, RuleContext } from '../rules/rule';
 import { readSuppressions, Suppression } from './suppressions';
 
 export interface Finding {
@@ -61,10 +61,10 @@ const NO_FILES: FileSystem = { readFile: () => undefined, readDir: () => undefin
 export function lintMigration(migration: Migration, config: Config, { rules = RULES, fixes = true }: LintOptions = {}, fs: FileSystem = NO_FILES): Finding[] {
   const facts = computeFacts(migration, config);
   const raw: Raw[] = [];
-  for (const rule of rules) {
-    if (severityOf(rule.id, config) === 'off') continue;
-    rule.check({ migration, config, facts, fs, report: (report) => raw.push({ ...report, rule }) });
-  }
+  // One context for every rule of the file: the rule running is the one that reports.
+  let rule: Rule = rules[0];
+  const context: RuleContext = { migration, config, facts, fs, report: (report) => raw.push({ ...report, rule }) };
+  for (rule of rules) if (severityOf(rule.id, config) !== 'off') rule.check(context);
 
   const suppressions = readSuppressions(migration.text, migration.statements);
   const used = new Set<string>();

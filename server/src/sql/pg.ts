@@ -106,8 +106,8 @@ function readString(pointer: number): string {
 }
 
 const ELEMENT = '{"stmt":';
-/** After a statement's node: its location and length, each left out when 0. */
-const ELEMENT_TAIL = /(?:,"stmt_location":(\d+))?(?:,"stmt_len":(\d+))?$/;
+const LOCATION = Buffer.from(',"stmt_location":');
+const LENGTH = Buffer.from(',"stmt_len":');
 
 /**
  * Splits the parser's JSON, `{"version":…,"stmts":[{"stmt":{"Kind":{…}},"stmt_location":…,"stmt_len":…},…]}`,
@@ -119,16 +119,30 @@ function statementsOf(json: Buffer): PgStatement[] {
   let at = json.indexOf(ELEMENT);
   while (at >= 0) {
     const next = json.indexOf(ELEMENT, at + ELEMENT.length);
-    // The element ends before `,` and the next element, or before `]}` and the end.
-    const close = (next >= 0 ? next - 1 : json.length - 2) - 1;
-    const tail = json.toString('latin1', Math.max(at, close - 48), close);
-    const [matched, location, length] = ELEMENT_TAIL.exec(tail)!;
+    // The element ends before `,` and the next element, or before `]}` and the end; its location
+    // and length come last, each left out when 0.
+    let close = (next >= 0 ? next - 1 : json.length - 2) - 1;
+    const length = numberField(json, close, LENGTH);
+    if (length) close = length.start;
+    const location = numberField(json, close, LOCATION);
+    if (location) close = location.start;
     const from = at + ELEMENT.length;
     const kind = json.toString('latin1', from + 2, json.indexOf(34 /* " */, from + 2));
-    statements.push(new PgStatement(kind, Number(location ?? 0), Number(length ?? 0), json, from, close - matched.length));
+    statements.push(new PgStatement(kind, location?.value ?? 0, length?.value ?? 0, json, from, close));
     at = next;
   }
   return statements;
+}
+
+/** The field `,"name":123` that ends at `end`, if it is there: its value and where it starts. */
+function numberField(json: Buffer, end: number, name: Buffer): { value: number; start: number } | undefined {
+  let digits = end;
+  while (digits > 0 && json[digits - 1] >= 48 && json[digits - 1] <= 57) digits--;
+  const start = digits - name.length;
+  if (digits === end || start < 0 || json.compare(name, 0, name.length, start, digits) !== 0) return undefined;
+  let value = 0;
+  for (let i = digits; i < end; i++) value = value * 10 + json[i] - 48;
+  return { value, start };
 }
 
 /** The error cursor comes in characters (code points), unlike parse-tree locations (UTF-8 bytes). */
