@@ -141,7 +141,7 @@ test('a big folder is linted on every core: one report per file, in order, each 
   for (let i = 1; i <= 420; i++) write(`big/migrations/${String(i).padStart(4, '0')}_t.sql`, `-- UP Migration\nDROP TABLE IF EXISTS t${i};\n`);
   const run = runCli(['check', 'big', '--format', 'json'], root);
   assert.equal(run.code, 0, run.stderr);
-  const files: { path: string; diagnostics: { rule: string; message: string }[] }[] = JSON.parse(run.stdout).files;
+  const files: { path: string; diagnostics: { rule: string; severity: string; message: string }[] }[] = JSON.parse(run.stdout).files;
   assert.equal(files.length, 420);
   files.forEach((file, k) => {
     const i = k + 1;
@@ -149,6 +149,12 @@ test('a big folder is linted on every core: one report per file, in order, each 
     const drop = file.diagnostics.find((d) => d.rule === 'drop-table');
     assert.match(drop?.message ?? '', new RegExp(`\\bt${i}\\b`), `${file.path}: ${JSON.stringify(file.diagnostics)}`);
   });
+  // Each thread counts the findings of the files it linted; the summary adds them up.
+  const all = files.flatMap((file) => file.diagnostics);
+  const count = (severity: string) => all.filter((d) => d.severity === severity).length;
+  const text = runCli(['check', 'big'], root).stdout.split('\n');
+  assert.equal(text.length, all.length + 2);
+  assert.equal(text.at(-2), `420 files checked: ${count('error')} errors, ${count('warning')} warnings, ${count('info')} info`);
 });
 
 test('an invalid config met while searching a big folder exits 2 at once (workers already started)', () => {

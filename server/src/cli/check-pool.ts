@@ -1,20 +1,21 @@
 /**
  * Lints many files on all cores. The file list is cut into small contiguous batches; this thread
  * and worker threads (each loading the parser once) take the next batch from a shared counter
- * until none is left, so a core that drew heavy files does not hold the others up. Reports come
- * back in the order of the list. Workers start while the files are still being found, so their
- * start-up overlaps the search; small runs stay in this thread, where starting workers would
- * cost more than it saves.
+ * until none is left, so a core that drew heavy files does not hold the others up. Each thread
+ * formats the batches it lints, and this thread writes them in the order of the list as they
+ * come in, while the rest is still being linted. Workers start while the files are still being
+ * found, so their start-up overlaps the search; small runs stay in this thread, where starting
+ * workers would cost more than it saves.
  */
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../config/config';
 import { initParser } from '../sql/pg';
 import { ConfigResolver } from '../workspace/settings';
 import { DiskFileSystem, Listing } from '../workspace/node-fs';
 import { checkFile } from './check-file';
-import type { FileReport } from './output';
+import { addTotals, Format, FORMATS, noTotals, Totals } from './output';
 
 export interface CheckJob {
   path: string;
@@ -28,12 +29,22 @@ interface WorkerTask {
   listings: Listing[];
   /** One Int32: the index of the next batch to take. */
   nextBatch: SharedArrayBuffer;
+  /** The output format, a key of FORMATS. */
+  format: string;
   fixedConfig?: string;
   overrides: Partial<Config>;
 }
 
-/** Reports of the batches one thread took, by batch index. */
-type BatchReports = [number, FileReport[]][];
+/** A batch linted and formatted: its items joined by the format's separator, its findings counted. */
+interface BatchOutput {
+  batch: number;
+  text: string;
+  items: number;
+  totals: Totals;
+}
+
+/** What a worker posts on its port: each batch when it is done, then the end or why it failed. */
+type WorkerMessage = { output: BatchOutput } | { done: true } | { error: string };
 
 /** A thread is worth starting for each this many files. */
 const MIN_FILES_PER_THREAD = 150;
@@ -57,15 +68,57 @@ export class CheckPool {
     while (this.workers.length < threads - 1) this.workers.push(new CheckWorker());
   }
 
-  /** Lints every job, in this thread and the started workers; reports in the order of `jobs`. */
-  async run(jobs: CheckJob[], listings: Listing[] = []): Promise<FileReport[]> {
+  /**
+   * Lints every job, in this thread and the started workers, and writes the report in `format`
+   * (a key of FORMATS) through `write`, in the order of `jobs`. Returns the findings counted.
+   */
+  async run(jobs: CheckJob[], format: string, write: (text: string) => void, listings: Listing[] = []): Promise<Totals> {
     this.found(jobs.length);
-    const task: WorkerTask = { jobs, listings, nextBatch: new SharedArrayBuffer(4), fixedConfig: this.fixedConfig, overrides: this.overrides };
-    const theirs = this.workers.map((worker) => worker.run(task));
-    // This thread takes batches too (from the first, while the workers may still be starting).
-    const mine = checkBatches(task, this.workers.length > 0 ? new Int32Array(task.nextBatch) : undefined);
-    const batches = [mine, ...(await Promise.all(theirs))].flat();
-    return batches.sort((a, b) => a[0] - b[0]).flatMap(([, reports]) => reports);
+    const task: WorkerTask = { jobs, listings, nextBatch: new SharedArrayBuffer(4), format, fixedConfig: this.fixedConfig, overrides: this.overrides };
+    const writer = new OrderedWriter(FORMATS[format], write);
+    const add = (output: BatchOutput) => writer.add(output);
+    const finished = this.workers.map((worker) => worker.run(task, add));
+    // This thread takes batches too (from the first, while the workers may still be starting),
+    // and writes what the workers finished meanwhile after each of its own.
+    checkBatches(task, this.workers.length > 0 ? new Int32Array(task.nextBatch) : undefined, (output) => {
+      writer.add(output);
+      for (const worker of this.workers) worker.collect();
+    });
+    await Promise.all(finished);
+    return writer.finish(Math.ceil(jobs.length / BATCH_SIZE));
+  }
+}
+
+/** Writes batches in batch order as they come in: the format's head, the items with separators, the tail. */
+class OrderedWriter {
+  private readonly totals = noTotals();
+  private readonly waiting = new Map<number, BatchOutput>();
+  private next = 0;
+  private items = 0;
+
+  constructor(
+    private readonly format: Format,
+    private readonly write: (text: string) => void,
+  ) {}
+
+  add(output: BatchOutput): void {
+    this.waiting.set(output.batch, output);
+    let text = '';
+    for (let ready = this.waiting.get(this.next); ready; ready = this.waiting.get(this.next)) {
+      this.waiting.delete(this.next);
+      if (this.next++ === 0) text += this.format.head;
+      if (ready.items > 0) text += (this.items > 0 ? this.format.separator : '') + ready.text;
+      this.items += ready.items;
+      for (const key of ['files', 'errors', 'warnings', 'infos'] as const) this.totals[key] += ready.totals[key];
+    }
+    if (text) this.write(text);
+  }
+
+  /** Writes the tail once all `batches` are written. */
+  finish(batches: number): Totals {
+    if (this.next !== batches) throw new Error(`safemig: ${batches - this.next} of ${batches} batches of files were not checked`);
+    this.write((batches === 0 ? this.format.head : '') + this.format.tail(this.totals, this.items === 0));
+    return this.totals;
   }
 }
 
@@ -80,18 +133,23 @@ function tuneForBatch(): void {
   setFlagsFromString('--max-inlined-bytecode-size-cumulative=200');
 }
 
-/** Lints batches until none is left: the next one from `next` when shared, else all in order. */
-function checkBatches(task: WorkerTask, next?: Int32Array): BatchReports {
+/** Lints and formats batches until none is left: the next one from `next` when shared, else all in order. */
+function checkBatches(task: WorkerTask, next: Int32Array | undefined, done: (output: BatchOutput) => void): void {
   const { jobs } = task;
+  const format = FORMATS[task.format];
   const fs = new DiskFileSystem();
   fs.know(task.listings);
   const resolver = new ConfigResolver(fs, task.overrides, task.fixedConfig);
-  const done: BatchReports = [];
   for (let batch = next ? Atomics.add(next, 0, 1) : 0; batch * BATCH_SIZE < jobs.length; batch = next ? Atomics.add(next, 0, 1) : batch + 1) {
-    const slice = jobs.slice(batch * BATCH_SIZE, (batch + 1) * BATCH_SIZE);
-    done.push([batch, slice.map((job) => checkFile(job.path, job.shown, fs, resolver))]);
+    const items: string[] = [];
+    const totals = noTotals();
+    for (const job of jobs.slice(batch * BATCH_SIZE, (batch + 1) * BATCH_SIZE)) {
+      const report = checkFile(job.path, job.shown, fs, resolver);
+      addTotals(totals, report);
+      for (const item of format.items(report)) items.push(item);
+    }
+    done({ batch, text: items.join(format.separator), items: items.length, totals });
   }
-  return done;
 }
 
 /** A worker thread that loads the parser at once and lints when it is sent its task. */
@@ -99,28 +157,43 @@ class CheckWorker {
   // A larger young generation than the default: each file's parse tree is garbage once the next
   // file is read, and fewer scavenges copy it around before that.
   private readonly worker = new Worker(__filename, { workerData: { safemigCheckWorker: true }, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
-  private readonly result: Promise<BatchReports>;
+  private readonly channel = new MessageChannel();
+  private add: (output: BatchOutput) => void = () => undefined;
+  private settle: { resolve(): void; reject(error: Error): void } | undefined;
+  private readonly ended: Promise<void>;
 
   constructor() {
-    this.result = new Promise((resolve, reject) => {
-      this.worker.once('message', (message: { batches?: BatchReports; error?: string }) => {
-        if (message.error) reject(new Error(message.error));
-        else resolve(message.batches ?? []);
-      });
+    this.ended = new Promise((resolve, reject) => {
+      this.settle = { resolve, reject };
       this.worker.once('error', reject);
       this.worker.once('exit', (code) => {
-        if (code !== 0) reject(new Error(`a check worker stopped with exit code ${code}`));
+        // Its last messages may not have been delivered yet: the end it posted wins.
+        this.collect();
+        reject(new Error(`a check worker stopped (exit code ${code}) before it was done`));
       });
     });
-    // Until it is sent its task, the worker must not keep the process alive (the search may
-    // fail). After the listeners: adding a message listener holds the process again.
+    // Until it is sent its task, the worker must not keep the process alive (the search may fail).
     this.worker.unref();
   }
 
-  run(task: WorkerTask): Promise<BatchReports> {
+  /** Sends the task; batch outputs go to `add` as they come. Settles when the worker is done. */
+  run(task: WorkerTask, add: (output: BatchOutput) => void): Promise<void> {
+    this.add = add;
     this.worker.ref();
-    this.worker.postMessage(task);
-    return this.result;
+    this.channel.port1.on('message', (message: WorkerMessage) => this.take(message));
+    this.worker.postMessage({ task, port: this.channel.port2 }, [this.channel.port2]);
+    return this.ended.finally(() => this.channel.port1.close());
+  }
+
+  /** Takes what the worker posted so far, while this thread is busy and its messages wait. */
+  collect(): void {
+    for (let m = receiveMessageOnPort(this.channel.port1); m; m = receiveMessageOnPort(this.channel.port1)) this.take(m.message as WorkerMessage);
+  }
+
+  private take(message: WorkerMessage): void {
+    if ('output' in message) this.add(message.output);
+    else if ('done' in message) this.settle?.resolve();
+    else this.settle?.reject(new Error(message.error));
   }
 }
 
@@ -128,10 +201,14 @@ class CheckWorker {
 export function runCheckWorkerIfAny(): boolean {
   if (isMainThread || !(workerData as { safemigCheckWorker?: boolean } | undefined)?.safemigCheckWorker) return false;
   const parser = initParser();
-  parentPort!.once('message', (task: WorkerTask) => {
+  parentPort!.once('message', ({ task, port }: { task: WorkerTask; port: MessagePort }) => {
+    const post = (message: WorkerMessage) => port.postMessage(message);
     parser
-      .then(() => parentPort!.postMessage({ batches: checkBatches(task, new Int32Array(task.nextBatch)) }))
-      .catch((error: Error) => parentPort!.postMessage({ error: error.stack ?? error.message }));
+      .then(() => {
+        checkBatches(task, new Int32Array(task.nextBatch), (output) => post({ output }));
+        post({ done: true });
+      })
+      .catch((error: Error) => post({ error: error.stack ?? error.message }));
   });
   return true;
 }

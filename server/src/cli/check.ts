@@ -6,18 +6,17 @@ import { DiskFileSystem, Listing } from '../workspace/node-fs';
 import { initParser } from '../sql/pg';
 import { CheckJob, CheckPool } from './check-pool';
 import { parseArgs, UsageError } from './args';
-import { FORMATTERS } from './output';
+import { FORMATS } from './output';
 import type { Io } from './io';
 
-export const CHECK_USAGE = `usage: safemig check [paths…] [--format ${Object.keys(FORMATTERS).join('|')}] [--config FILE] [--max-warnings N]`;
+export const CHECK_USAGE = `usage: safemig check [paths…] [--format ${Object.keys(FORMATS).join('|')}] [--config FILE] [--max-warnings N]`;
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test']);
 
 export async function check(argv: string[], io: Io): Promise<number> {
   const args = parseArgs(argv, { values: ['format', 'config', 'max-warnings'] });
   const format = args.values.format ?? 'text';
-  const formatter = FORMATTERS[format];
-  if (!formatter) throw new UsageError(`unknown --format ${format} (use ${Object.keys(FORMATTERS).join(', ')})`);
+  if (!Object.hasOwn(FORMATS, format)) throw new UsageError(`unknown --format ${format} (use ${Object.keys(FORMATS).join(', ')})`);
   const maxWarnings = args.values['max-warnings'];
   if (maxWarnings !== undefined && !/^\d+$/.test(maxWarnings)) throw new UsageError('--max-warnings takes a whole number');
 
@@ -50,12 +49,7 @@ export async function check(argv: string[], io: Io): Promise<number> {
     }
   }
   await initParser();
-  const reports = await pool.run(jobs, listings);
-
-  io.stdout(formatter(reports));
-  const all = reports.flatMap((r) => r.findings);
-  const errors = all.filter((f) => f.severity === 'error').length;
-  const warnings = all.filter((f) => f.severity === 'warning').length;
+  const { errors, warnings } = await pool.run(jobs, format, (text) => io.stdout(text), listings);
   if (errors > 0) return 1;
   if (maxWarnings !== undefined && warnings > Number(maxWarnings)) {
     io.stderr(`safemig: ${warnings} warnings (more than --max-warnings ${maxWarnings})\n`);

@@ -1,6 +1,10 @@
-/** Output formats of `safemig check`. */
+/**
+ * Output formats of `safemig check`. A format is written item by item as files are linted: each
+ * thread formats the files it linted, and the report is written in the order of the file list
+ * while the rest is still being linted, rather than gathered and formatted at the end.
+ */
 import type { Finding } from '../lint/lint';
-import { formatGithub, formatSarif } from './sarif';
+import { githubFormat, sarifFormat } from './sarif';
 
 export interface FileReport {
   path: string;
@@ -8,35 +12,66 @@ export interface FileReport {
   findings: Finding[];
 }
 
-export type Formatter = (reports: FileReport[]) => string;
+/** Findings counted by severity, for the summary and the exit code. */
+export interface Totals {
+  files: number;
+  errors: number;
+  warnings: number;
+  infos: number;
+}
+
+export interface Format {
+  /** Text before the first item. */
+  head: string;
+  /** Text between two items. */
+  separator: string;
+  /** The items one file's report adds (a JSON object, a line per finding …). */
+  items(report: FileReport): string[];
+  /** Text after the last item; `empty` when there was none. */
+  tail(totals: Totals, empty: boolean): string;
+}
+
+export const noTotals = (): Totals => ({ files: 0, errors: 0, warnings: 0, infos: 0 });
+
+export function addTotals(into: Totals, report: FileReport): void {
+  into.files++;
+  for (const f of report.findings) {
+    if (f.severity === 'error') into.errors++;
+    else if (f.severity === 'warning') into.warnings++;
+    else into.infos++;
+  }
+}
+
+/** A whole report in one string (for a few files; `safemig check` writes it as it goes). */
+export function formatReports(format: Format, reports: FileReport[]): string {
+  const totals = noTotals();
+  for (const report of reports) addTotals(totals, report);
+  const items = reports.flatMap((report) => format.items(report));
+  return format.head + items.join(format.separator) + format.tail(totals, items.length === 0);
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Compiler style: `path:line:col severity rule message`, 1-based line and column. */
-export const formatText: Formatter = (reports) => {
-  const lines: string[] = [];
-  let errors = 0;
-  let warnings = 0;
-  let infos = 0;
-  for (const report of reports) {
-    for (const f of report.findings) {
-      lines.push(`${report.path}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.rule} ${f.message}`);
-      if (f.severity === 'error') errors++;
-      else if (f.severity === 'warning') warnings++;
-      else infos++;
-    }
-  }
-  const files = `${reports.length} file${reports.length === 1 ? '' : 's'}`;
-  lines.push(`${files} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${infos} info`);
-  return lines.join('\n') + '\n';
+export const textFormat: Format = {
+  head: '',
+  separator: '',
+  items: (report) => report.findings.map((f) => `${report.path}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.rule} ${f.message}\n`),
+  tail: (t) => `${plural(t.files, 'file')} checked: ${plural(t.errors, 'error')}, ${plural(t.warnings, 'warning')}, ${t.infos} info\n`,
 };
 
 /** The LSP-shaped JSON document: 0-based lines, UTF-16 characters. */
-export const formatJson: Formatter = (reports) =>
-  JSON.stringify({
-    files: reports.map((r) => ({
+export const jsonFormat: Format = {
+  head: '{"files":[',
+  separator: ',',
+  items: (r) => [
+    JSON.stringify({
       path: r.path,
       convention: r.convention,
       diagnostics: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, range: f.range })),
-    })),
-  }) + '\n';
+    }),
+  ],
+  tail: () => ']}\n',
+};
 
-export const FORMATTERS: Record<string, Formatter> = { text: formatText, json: formatJson, sarif: formatSarif, github: formatGithub };
+export const FORMATS: Record<string, Format> = { text: textFormat, json: jsonFormat, sarif: sarifFormat, github: githubFormat };

@@ -6,7 +6,8 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Severity } from '../config/config';
 import { ENGINE_RULES, RULES, ruleDocUrl } from '../rules';
-import type { Formatter } from './output';
+import type { Finding } from '../lint/lint';
+import type { Format } from './output';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
@@ -14,31 +15,24 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', 
 /**
  * One SARIF run: every rule (with its doc as helpUri), every finding with a 1-based region.
  * Columns count UTF-16 code units, as the engine does; endColumn is the column after the region.
+ * Written as `JSON.stringify(sarif, null, 2)` would: the run around its results, then each result.
  */
-export const formatSarif: Formatter = (reports) => {
+export const sarifFormat: Format = {
+  get head() {
+    return sarifAround().head;
+  },
+  separator: ',',
+  items: (report) => report.findings.map((f) => `\n${RESULT_INDENT}${JSON.stringify(resultOf(report.path, f), null, 2).replace(/\n/g, `\n${RESULT_INDENT}`)}`),
+  tail: (_totals, empty) => `${empty ? '' : `\n${RESULT_INDENT.slice(2)}`}${sarifAround().tail}`,
+};
+
+/** Results sit in `runs[0].results`, four levels deep. */
+const RESULT_INDENT = ' '.repeat(8);
+const RESULTS_MARK = '"results": []';
+
+/** The SARIF document without results, split where they go. */
+function sarifAround(): { head: string; tail: string } {
   const rules = [...RULES, ...ENGINE_RULES];
-  const index = new Map(rules.map((r, i) => [r.id, i]));
-  const results = reports.flatMap((report) =>
-    report.findings.map((f) => ({
-      ruleId: f.rule,
-      ...(index.has(f.rule) && { ruleIndex: index.get(f.rule) }),
-      level: LEVEL[f.severity],
-      message: { text: f.message },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: artifactOf(report.path),
-            region: {
-              startLine: f.range.start.line + 1,
-              startColumn: f.range.start.character + 1,
-              endLine: f.range.end.line + 1,
-              endColumn: f.range.end.character + 1,
-            },
-          },
-        },
-      ],
-    })),
-  );
   const sarif = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -58,12 +52,39 @@ export const formatSarif: Formatter = (reports) => {
         },
         columnKind: 'utf16CodeUnits',
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(process.cwd() + '/').toString() } },
-        results,
+        results: [],
       },
     ],
   };
-  return JSON.stringify(sarif, null, 2) + '\n';
-};
+  const text = JSON.stringify(sarif, null, 2) + '\n';
+  const at = text.lastIndexOf(RESULTS_MARK) + RESULTS_MARK.length - 1;
+  return { head: text.slice(0, at), tail: text.slice(at) };
+}
+
+let ruleIndex: Map<string, number> | undefined;
+
+function resultOf(path: string, f: Finding) {
+  ruleIndex ??= new Map([...RULES, ...ENGINE_RULES].map((r, i) => [r.id, i]));
+  return {
+    ruleId: f.rule,
+    ...(ruleIndex.has(f.rule) && { ruleIndex: ruleIndex.get(f.rule) }),
+    level: LEVEL[f.severity],
+    message: { text: f.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: artifactOf(path),
+          region: {
+            startLine: f.range.start.line + 1,
+            startColumn: f.range.start.character + 1,
+            endLine: f.range.end.line + 1,
+            endColumn: f.range.end.character + 1,
+          },
+        },
+      },
+    ],
+  };
+}
 
 /** A path as SARIF wants it: relative to the checkout (`%SRCROOT%`), or a file URI. */
 function artifactOf(path: string): { uri: string; uriBaseId?: string } {
@@ -75,10 +96,11 @@ function artifactOf(path: string): { uri: string; uriBaseId?: string } {
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
 /** GitHub Actions workflow commands: `::warning file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`. */
-export const formatGithub: Formatter = (reports) => {
-  const lines: string[] = [];
-  for (const report of reports) {
-    for (const f of report.findings) {
+export const githubFormat: Format = {
+  head: '',
+  separator: '',
+  items: (report) =>
+    report.findings.map((f) => {
       const properties = [
         `file=${escapeProperty(report.path)}`,
         `line=${f.range.start.line + 1}`,
@@ -87,10 +109,9 @@ export const formatGithub: Formatter = (reports) => {
         `endColumn=${f.range.end.character + 1}`,
         `title=${escapeProperty(`safemig ${f.rule}`)}`,
       ];
-      lines.push(`::${COMMAND[f.severity]} ${properties.join(',')}::${escapeData(f.message)}`);
-    }
-  }
-  return lines.length > 0 ? lines.join('\n') + '\n' : '';
+      return `::${COMMAND[f.severity]} ${properties.join(',')}::${escapeData(f.message)}\n`;
+    }),
+  tail: () => '',
 };
 
 /** Escaping of the runner's command parser (actions/toolkit `command.ts`). */
