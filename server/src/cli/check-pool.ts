@@ -126,14 +126,11 @@ class OrderedWriter {
  * A batch run is short, and every thread compiles the engine anew. By default V8 optimises hot
  * functions so early that it keeps throwing the code away as new kinds of statements show up,
  * and recompiling took about as much CPU as linting. Optimising a little later, with less
- * inlining, cut the corpus run by a quarter (bench/). The parser's WASM stays on V8's baseline
- * compiler: optimising it costs each thread more CPU than the run gets back (about a tenth of
- * the corpus run). Workers started afterwards share the flags; the parser is compiled later.
+ * inlining, cut the corpus run by a quarter (bench/). Workers started afterwards share the flags.
  */
 function tuneForBatch(): void {
   setFlagsFromString('--interrupt-budget=1000000');
   setFlagsFromString('--max-inlined-bytecode-size-cumulative=200');
-  setFlagsFromString('--liftoff-only');
 }
 
 /** Lints and formats batches until none is left: the next one from `next` when shared, else all in order. */
