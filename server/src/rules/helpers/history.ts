@@ -30,7 +30,7 @@ export function typeBefore(migration: Migration, fs: FileSystem, config: Config,
   const folder = historyOf(found.all, fs, config);
   let wanted = { table, column };
   for (let i = found.all.indexOf(found.own) - 1; i >= 0; i--) {
-    if (found.all[i].repeatable || !folder.naming(wanted.table)[i]) continue;
+    if (found.all[i].repeatable || !folder.names(i, wanted.table)) continue;
     // After a rename the file is read again, before the rename, for the old name.
     let before = Infinity;
     rename: for (;;) {
@@ -99,15 +99,15 @@ function relationName(key: string): string {
 
 /**
  * A folder's migrations as history reads them, built as lookups need it and kept for the
- * folder's listing (a new listing, after a change, starts afresh): each file lower-cased once;
- * which files name a table, once per table; a file's UP part split once, and a statement parsed
- * only when it names a column looked up.
+ * folder's listing (a new listing, after a change, starts afresh): a file read and lower-cased
+ * when a lookup first reaches it; whether it names a table, once per table; its UP part split
+ * once, and a statement parsed only when it names a column looked up.
  */
 class FolderHistory {
   readonly paths: (string | undefined)[];
   private readonly lower: (string | undefined | null)[];
   private readonly chunks: ({ chunk: SqlChunk; lower: string; statements?: SqlStatement[] }[] | undefined)[] = [];
-  private readonly byTable = new Map<string, boolean[]>();
+  private readonly byTable = new Map<string, (boolean | undefined)[]>();
 
   constructor(
     all: FolderMigration[],
@@ -118,15 +118,12 @@ class FolderHistory {
     this.lower = this.paths.map(() => null);
   }
 
-  /** Which migrations' files name the table (its name without schema, any case). */
-  naming(table: string): boolean[] {
+  /** Whether migration `i`'s file names the table (its name without schema, any case). A lookup reads files newest first and stops at the answer: a file is read when first asked about. */
+  names(i: number, table: string): boolean {
     let found = this.byTable.get(table);
-    if (!found) {
-      const name = relationName(table).toLowerCase();
-      found = this.paths.map((_, i) => !!this.lowerText(i)?.includes(name));
-      this.byTable.set(table, found);
-    }
-    return found;
+    if (!found) this.byTable.set(table, (found = []));
+    found[i] ??= !!this.lowerText(i)?.includes(relationName(table).toLowerCase());
+    return found[i];
   }
 
   /**
