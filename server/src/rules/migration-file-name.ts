@@ -48,11 +48,10 @@ export const migrationFileName: Rule = {
     const neighbours = listed ? listedEntry.names : [...listedEntry.names, name];
     const shapes = listed ? listedEntry.shapes : [...listedEntry.shapes, shapeOf(name, inFolder)];
     // The folder's majority shape, computed once per listing for the files it lists.
-    const [dominantKey, dominant] = listed ? (listedEntry.dominant ??= dominantShape(shapes)) : dominantShape(shapes);
+    const { key: dominantKey, shapes: dominant, width } = listed ? (listedEntry.dominant ??= dominantShape(shapes)) : dominantShape(shapes);
     // A convention is what most names follow; two names or a tie say nothing.
     if (dominant.length < 2 || dominant.length * 2 <= neighbours.length || !dominant[0].versioned) return;
     const own = shapeOf(name, inFolder);
-    const width = paddedWidth(dominant);
     const example = neighbours.find((n, i) => shapes[i].key === dominantKey && n !== name) ?? '';
     const like = `like ${example}${inFolder ? '/' : ''}: ${dominant[0].pattern.replace('N…', width ? 'N'.repeat(width) : '<number>')}`;
     if (own.key !== dominantKey) {
@@ -68,18 +67,26 @@ interface FolderShapes {
   names: string[];
   nameSet: Set<string>;
   shapes: Shape[];
-  dominant?: [string, Shape[]];
+  dominant?: Dominant;
+}
+
+/** The shape most names of a folder have, and the width it pads sequential versions to, if it pads. */
+interface Dominant {
+  key: string;
+  shapes: Shape[];
+  width: number | undefined;
 }
 
 
-function dominantShape(shapes: Shape[]): [string, Shape[]] {
+function dominantShape(shapes: Shape[]): Dominant {
   const counts = new Map<string, Shape[]>();
   for (const s of shapes) {
     const list = counts.get(s.key);
     if (list) list.push(s);
     else counts.set(s.key, [s]);
   }
-  return [...counts.entries()].sort((a, b) => b[1].length - a[1].length)[0];
+  const [key, most] = [...counts.entries()].sort((a, b) => b[1].length - a[1].length)[0] ?? ['', []];
+  return { key, shapes: most, width: paddedWidth(most) };
 }
 
 /**
