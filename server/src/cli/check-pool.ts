@@ -15,7 +15,7 @@ import { initParser } from '../sql/pg';
 import { ConfigResolver } from '../workspace/settings';
 import { DiskFileSystem, Listing } from '../workspace/node-fs';
 import { checkFile } from './check-file';
-import { addTotals, Format, FORMATS, noTotals, Totals } from './output';
+import { addTotals, countReport, Format, FORMATS, noTotals, Totals } from './output';
 
 export interface CheckJob {
   path: string;
@@ -109,7 +109,7 @@ class OrderedWriter {
       if (this.next++ === 0) text += this.format.head;
       if (ready.items > 0) text += (this.items > 0 ? this.format.separator : '') + ready.text;
       this.items += ready.items;
-      for (const key of ['files', 'errors', 'warnings', 'infos'] as const) this.totals[key] += ready.totals[key];
+      addTotals(this.totals, ready.totals);
     }
     if (text) this.write(text);
   }
@@ -145,7 +145,7 @@ function checkBatches(task: WorkerTask, next: Int32Array | undefined, done: (out
     const totals = noTotals();
     for (const job of jobs.slice(batch * BATCH_SIZE, (batch + 1) * BATCH_SIZE)) {
       const report = checkFile(job.path, job.shown, fs, resolver);
-      addTotals(totals, report);
+      countReport(totals, report);
       for (const item of format.items(report)) items.push(item);
     }
     done({ batch, text: items.join(format.separator), items: items.length, totals });
@@ -172,6 +172,8 @@ class CheckWorker {
         reject(new Error(`a check worker stopped (exit code ${code}) before it was done`));
       });
     });
+    // A worker that fails before it is sent its task is reported when its task is awaited.
+    this.ended.catch(() => undefined);
     // Until it is sent its task, the worker must not keep the process alive (the search may fail).
     this.worker.unref();
   }

@@ -33,7 +33,8 @@ export interface Format {
 
 export const noTotals = (): Totals => ({ files: 0, errors: 0, warnings: 0, infos: 0 });
 
-export function addTotals(into: Totals, report: FileReport): void {
+/** Counts one file and its findings into `into`. */
+export function countReport(into: Totals, report: FileReport): void {
   into.files++;
   for (const f of report.findings) {
     if (f.severity === 'error') into.errors++;
@@ -42,12 +43,11 @@ export function addTotals(into: Totals, report: FileReport): void {
   }
 }
 
-/** A whole report in one string (for a few files; `safemig check` writes it as it goes). */
-export function formatReports(format: Format, reports: FileReport[]): string {
-  const totals = noTotals();
-  for (const report of reports) addTotals(totals, report);
-  const items = reports.flatMap((report) => format.items(report));
-  return format.head + items.join(format.separator) + format.tail(totals, items.length === 0);
+export function addTotals(into: Totals, more: Totals): void {
+  into.files += more.files;
+  into.errors += more.errors;
+  into.warnings += more.warnings;
+  into.infos += more.infos;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

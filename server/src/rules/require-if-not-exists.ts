@@ -1,5 +1,4 @@
 import type { AlterTableCmd, RangeVar } from 'libpg-query';
-import type { Token } from '../sql/lexer';
 import { alterActions, findWords, nameEnd, nodeOf } from '../sql/ast';
 import type { Statement } from '../migration/migration';
 import { insertFix } from './helpers/fix';
@@ -26,11 +25,10 @@ const CREATING_KINDS = new Set([
 function checkStatement(context: RuleContext, statement: Statement): void {
   if (!CREATING_KINDS.has(statement.kind)) return;
   const node = statement.node;
-  // Lexed only for a statement that is reported: most already say IF NOT EXISTS or OR REPLACE.
-  let lexed: Token[] | undefined;
-  const sql = () => (lexed ??= statement.sqlTokens);
+  // Tokens are read (and the statement lexed) only for a statement that is reported: most
+  // already say IF NOT EXISTS or OR REPLACE.
   const ifNotExists = (objectWords: string[], object: string, nameLocation?: number, fixable = true) => {
-    const tokens = sql();
+    const tokens = statement.sqlTokens;
     const at = findWords(tokens, objectWords);
     if (at < 0) return;
     const after = tokens[at + objectWords.length - 1].end;
@@ -45,7 +43,7 @@ function checkStatement(context: RuleContext, statement: Statement): void {
   };
   // The head `CREATE … VIEW s.name`: the object's word, then its (qualified) name.
   const orReplace = (object: string) => {
-    const tokens = sql();
+    const tokens = statement.sqlTokens;
     const createAt = findWords(tokens, ['CREATE']);
     let name = findWords(tokens, [object], createAt) + 1;
     if (name <= 0 || name >= tokens.length) name = tokens.length - 1;
@@ -72,7 +70,7 @@ function checkStatement(context: RuleContext, statement: Statement): void {
     const words = index.concurrent ? ['INDEX', 'CONCURRENTLY'] : ['INDEX'];
     if (index.idxname) return ifNotExists(words, 'CREATE INDEX');
     // IF NOT EXISTS needs an index name, so there is nothing to insert.
-    const tokens = sql();
+    const tokens = statement.sqlTokens;
     const at = findWords(tokens, words);
     context.report({
       statement,
@@ -104,7 +102,7 @@ function checkStatement(context: RuleContext, statement: Statement): void {
     if (!cmds.some(addsColumn)) return;
     for (const action of alterActions(statement, cmds, alter.relation?.location)) {
       if (!addsColumn(action.cmd)) continue;
-      const clause = sql().filter((t) => t.start >= action.start && t.end <= action.end);
+      const clause = statement.sqlTokens.filter((t) => t.start >= action.start && t.end <= action.end);
       const words = clause[1]?.value === 'COLUMN' ? 2 : 1;
       const column = nodeOf(action.cmd.def, 'ColumnDef')?.colname ?? '';
       context.report({

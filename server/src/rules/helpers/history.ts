@@ -118,7 +118,10 @@ class FolderHistory {
     this.lower = this.paths.map(() => null);
   }
 
-  /** Whether migration `i`'s file names the table (its name without schema, any case). A lookup reads files newest first and stops at the answer: a file is read when first asked about. */
+  /**
+   * Whether migration `i`'s file names the table (its name without schema, any case). A lookup
+   * reads files newest first and stops at the answer: a file is read when first asked about.
+   */
   names(i: number, table: string): boolean {
     let found = this.byTable.get(table);
     if (!found) this.byTable.set(table, (found = []));
