@@ -3,6 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { configBase, ConfigResolver, isMigrationFile } from '../workspace/settings';
 import { DiskFileSystem, Listing } from '../workspace/node-fs';
+import { joinPath } from '../migration/names';
 import { initParser } from '../sql/pg';
 import { CheckJob, CheckPool } from './check-pool';
 import { parseArgs, UsageError } from './args';
@@ -33,13 +34,16 @@ export async function check(argv: string[], io: Io): Promise<number> {
   for (const target of targets) {
     const absolute = resolve(io.cwd, target);
     if (isDirectory(absolute)) {
+      // A file is shown as `join(target, its path under the target)`: that path is already
+      // normal, so the target's part is computed once.
+      const shownPrefix = join(target, '_').slice(0, -1);
       for (const found of walk(absolute, listings)) {
         const resolved = resolver.resolve(found);
         if (resolved.error) throw resolved.error;
         const base = configBase(resolved, absolute);
         // Globs first; only files outside them are read, for runner markers.
         if (!isMigrationFile(found, undefined, resolved.config, base) && !isMigrationFile(found, fs.readFile(found), resolved.config, base)) continue;
-        jobs.push({ path: found, shown: join(target, found.slice(absolute.length + 1)) });
+        jobs.push({ path: found, shown: shownPrefix + found.slice(absolute.length + 1) });
         pool.found(jobs.length);
       }
     } else {
@@ -81,7 +85,7 @@ function* walk(dir: string, listings: Listing[]): Generator<string> {
     files: entries.filter((e) => e.isFile()).map((e) => e.name),
   });
   for (const entry of entries) {
-    const path = join(dir, entry.name);
+    const path = joinPath(dir, entry.name);
     if (entry.isDirectory()) {
       if (!SKIPPED_DIRS.has(entry.name)) yield* walk(path, listings);
     } else if (entry.isFile() && /\.sql$/i.test(entry.name)) {

@@ -18,6 +18,7 @@ export interface ResolvedConfig {
 
 export class ConfigResolver {
   private readonly cache = new Map<string, { layer?: Partial<Config>; error?: ConfigError }>();
+  private readonly byFolder = new Map<string, ResolvedConfig>();
 
   constructor(
     private readonly fs: FileSystem,
@@ -27,11 +28,21 @@ export class ConfigResolver {
     private readonly fixedFile?: string,
   ) {}
 
+  /** The configuration of a file; the files of a folder share one (which must not be changed). */
   resolve(path: string): ResolvedConfig {
-    const file = this.fixedFile ?? findConfigFile(path, this.fs);
-    if (!file) return { config: mergeConfig(this.overrides) };
-    const { layer, error } = this.load(file);
-    return { config: mergeConfig(layer ?? {}, this.overrides), file, error };
+    const dir = dirname(path);
+    let resolved = this.byFolder.get(dir);
+    if (!resolved) {
+      const file = this.fixedFile ?? findConfigFile(path, this.fs);
+      if (file) {
+        const { layer, error } = this.load(file);
+        resolved = { config: mergeConfig(layer ?? {}, this.overrides), file, error };
+      } else {
+        resolved = { config: mergeConfig(this.overrides) };
+      }
+      this.byFolder.set(dir, resolved);
+    }
+    return resolved;
   }
 
   /** Loads and validates a config file, throwing its ConfigError when invalid. */
@@ -59,6 +70,7 @@ export class ConfigResolver {
 
   invalidate(): void {
     this.cache.clear();
+    this.byFolder.clear();
   }
 }
 
@@ -75,7 +87,9 @@ export function isMigrationFile(path: string, text: string | undefined, config: 
 const matchers = new Map<string, (p: string) => boolean>();
 
 export function matchesGlobs(path: string, globs: string[], base: string): boolean {
-  const rel = relative(base, path).split('\\').join('/');
+  // Most paths lie under the base: cut rather than compute the relative path.
+  const under = path.startsWith(base) && (path[base.length] === '/' || path[base.length] === '\\');
+  const rel = (under ? path.slice(base.length + 1) : relative(base, path)).replace(/\\/g, '/');
   const abs = path.replace(/^\/+/, '');
   return globs.some((glob) => {
     let match = matchers.get(glob);
