@@ -5,6 +5,9 @@
  * makes parsing the corpus faster. `test/sql/parse.test.ts` holds the
  * binding to the package's own `parseSync`, so an upgrade that changes the exports is caught.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { Node } from 'libpg-query';
 import createPgQueryModule from 'libpg-query/wasm/libpg-query.js';
 
@@ -22,12 +25,30 @@ interface PgQueryModule {
 let loaded: Promise<void> | undefined;
 let pg: PgQueryModule | undefined;
 
-/** Loads the parser's WASM module; call once at startup before parsing. */
+/**
+ * Loads the parser's WASM module; call once at startup before parsing. It is compiled and
+ * instantiated before this returns (V8 compiles its functions lazily, so that takes milliseconds):
+ * left to the event loop, it would wait for whatever synchronous work follows, such as
+ * `safemig check`'s search for files. Only the module's own start-up is left to the promise.
+ */
 export function initParser(): Promise<void> {
-  loaded ??= (createPgQueryModule() as Promise<PgQueryModule>).then((module) => {
-    pg = module;
+  loaded ??= new Promise<void>((resolve, reject) => {
+    const instantiateWasm = (imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance) => void) => {
+      receive(new WebAssembly.Instance(new WebAssembly.Module(readFileSync(parserWasmPath())), imports));
+      return {};
+    };
+    (createPgQueryModule({ instantiateWasm }) as Promise<PgQueryModule>).then((module) => {
+      pg = module;
+      resolve();
+    }, reject);
   });
   return loaded;
+}
+
+/** The build copies the WASM beside the bundle; run from source, it is the package's own. */
+function parserWasmPath(): string {
+  const bundled = join(__dirname, 'libpg-query.wasm');
+  return existsSync(bundled) ? bundled : join(dirname(createRequire(__filename).resolve('libpg-query')), 'libpg-query.wasm');
 }
 
 export class PgSyntaxError {
