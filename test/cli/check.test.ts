@@ -155,6 +155,9 @@ test('a big folder is linted on every core: one report per file, in order, each 
   const text = runCli(['check', 'big'], root).stdout.split('\n');
   assert.equal(text.length, all.length + 2);
   assert.equal(text.at(-2), `420 files checked: ${count('error')} errors, ${count('warning')} warnings, ${count('info')} info`);
+  // SARIF's results are one array across the threads' batches: commas only between results.
+  const sarif = JSON.parse(runCli(['check', 'big', '--format', 'sarif'], root).stdout);
+  assert.equal(sarif.runs[0].results.length, all.length);
 });
 
 test('an invalid config met while searching a big folder exits 2 at once (workers already started)', () => {
