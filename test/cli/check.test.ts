@@ -115,6 +115,24 @@ test('the config file changes severities and --config points at one explicitly',
   assert.equal(runCli(['check', 'cfg', '--config', 'missing.json'], root).code, 2);
 });
 
+test('in one run, each folder gets its nearest config file', () => {
+  const migration = "-- UP Migration\nSET lock_timeout = '5s';\nALTER TABLE accounts DROP COLUMN IF EXISTS legacy;\n-- DOWN Migration (Rollback)\n-- SELECT 1;\n";
+  write('near/strict/.safemig.json', JSON.stringify({ rules: { 'drop-column': 'error' } }));
+  write('near/strict/db/migrations/001_x.sql', migration);
+  write('near/strict/db/migrations/nested/.safemig.json', JSON.stringify({ rules: { 'drop-column': 'off' } }));
+  write('near/strict/db/migrations/nested/001_x.sql', migration);
+  write('near/plain/db/migrations/001_x.sql', migration);
+  const run = runCli(['check', 'near', '--format', 'json'], root);
+  const severities = Object.fromEntries(
+    JSON.parse(run.stdout).files.map((f: { path: string; diagnostics: { rule: string; severity: string }[] }) => [f.path, f.diagnostics.filter((d) => d.rule === 'drop-column').map((d) => d.severity)]),
+  );
+  assert.deepEqual(severities, {
+    'near/plain/db/migrations/001_x.sql': ['warning'],
+    'near/strict/db/migrations/001_x.sql': ['error'],
+    'near/strict/db/migrations/nested/001_x.sql': [],
+  });
+});
+
 test('binary, invalid UTF-8 and missing files are reported and the run goes on', () => {
   write('junk/db/migrations/001_binary.sql', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff]));
   write('junk/db/migrations/002_latin1.sql', Buffer.from('-- caf\xe9\nSELECT 1;\n', 'latin1'));
