@@ -9,7 +9,7 @@
  * server p95 ≤ squawk server's p95.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -47,7 +47,15 @@ function timeCommand(command: string, args: string[]): number {
 }
 
 function benchCli(): void {
-  const config = join(mkdtempSync(join(tmpdir(), 'safemig-bench-')), 'corpus.safemig.json');
+  const dir = mkdtempSync(join(tmpdir(), 'safemig-bench-'));
+  try {
+    benchCliWith(join(dir, 'corpus.safemig.json'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function benchCliWith(config: string): void {
   writeFileSync(config, JSON.stringify({ migrations: ['**/*.sql'] }));
   const files = sqlFiles(CORPUS).length;
   const safemig = [process.execPath, [join(ROOT, 'dist', 'cli.js'), 'check', CORPUS, '--config', config, '--format', 'json']] as const;
@@ -68,6 +76,15 @@ function benchCli(): void {
   console.log(`| safemig check | ${fmt(median(a))} | ${fmt(quantile(a, 0.95))} | ${fmt(Math.min(...a))} |`);
   console.log(`| squawk | ${fmt(median(b))} | ${fmt(quantile(b, 0.95))} | ${fmt(Math.min(...b))} |`);
   console.log(`ratio safemig/squawk, pair by pair: median ${median(ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)} (target ≤ 1)`);
+
+  // One file, as a pre-commit hook checks it: mostly start-up. No target; for context.
+  const file = sqlFiles(CORPUS).find((f) => f.includes('/lemmy/')) ?? sqlFiles(CORPUS)[0];
+  const one = { safemig: [] as number[], squawk: [] as number[] };
+  for (let i = 0; i < CLI_RUNS; i++) {
+    one.safemig.push(timeCommand(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'check', file, '--config', config, '--format', 'json']));
+    one.squawk.push(timeCommand(SQUAWK, [file, '--reporter', 'json']));
+  }
+  console.log(`\nCLI, one file (${CLI_RUNS} runs each, alternating): safemig median ${fmt(median(one.safemig))} ms, squawk median ${fmt(median(one.squawk))} ms`);
 }
 
 interface Latencies {
@@ -131,6 +148,7 @@ async function benchLsp(): Promise<void> {
     }
   }
   await Promise.all(clients.map((c) => c.stop()));
+  rmSync(root, { recursive: true, force: true });
   console.log(`\nLSP server over stdio, ${files.length} corpus files (open → diagnostics, edit → diagnostics)`);
   console.log('| server | open median ms | open p95 ms | edit median ms | edit p95 ms |');
   console.log('|---|---|---|---|---|');
