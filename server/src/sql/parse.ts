@@ -259,6 +259,9 @@ interface PsqlSpan extends Span {
 /** `:'` or `:"` that is not part of `::`, which may be a psql variable (or sit in a string). */
 const MAYBE_PSQL_VARIABLE = /(?<!:):['"]/;
 
+/** First letters (lower case) of the words that open or close a block: ATOMIC, BEGIN, CASE, END. */
+const BLOCK_WORD_START = new Set([97, 98, 99, 101]);
+
 /** psql meta-commands that send the query buffer: they end a statement. */
 const SENDS_QUERY = /^\\(?:g|gx|gset|gexec|gdesc|crosstabview|watch)(?![A-Za-z])/;
 
@@ -334,7 +337,7 @@ function splitStatements(text: string): Split {
       const next = text.charCodeAt(start + 1);
       if (next === 39 /* ' */ || next === 34 /* " */) split.psql.push({ start, end: start + 1, sends: false });
     }
-    const word = kind === 'word' && end - start <= 6 ? text.slice(start, end).toUpperCase() : '';
+    const word = kind === 'word' && end - start >= 3 && end - start <= 6 && BLOCK_WORD_START.has(text.charCodeAt(start) | 32) ? text.slice(start, end).toUpperCase() : '';
     if (c === 40 /* ( */) depth++;
     else if (c === 41 /* ) */) depth = Math.max(0, depth - 1);
     else if (word === 'ATOMIC' && afterBegin) atomic++;
