@@ -10,6 +10,7 @@ import {
   compareVersions,
   FLYWAY_REPEATABLE,
   FLYWAY_VERSIONED,
+  isNamedByFolder,
   isOtherDialect,
   joinPath,
   parseMigrationName,
@@ -95,8 +96,7 @@ function readFolder(dir: string, fs: FileSystem, sniff: boolean): FolderMigratio
   const addFile = (path: string, fileName: string, inRollbackFolder: boolean): void => {
     const parts = splitMigrationFileName(fileName);
     if (!parts.sql || isOtherDialect(parts)) return;
-    const lower = fileName.toLowerCase();
-    if (lower === 'up.sql' || lower === 'down.sql' || lower === 'migration.sql') return;
+    if (isNamedByFolder(fileName)) return;
     const name = parseMigrationName(fileName);
     if (!name) return;
     const item = (family: Family): Item => ({ path, name, family, stem: parts.stem.toLowerCase(), dialect: parts.dialect });

@@ -210,6 +210,14 @@ export function swapDirection(base: string, want: 'up' | 'down'): string {
   return base.slice(0, m.index + 1) + repl + base.slice(m.index + m[0].length);
 }
 
+/**
+ * `up.sql`, `down.sql`, `migration.sql`: a file of a per-migration folder (diesel, sourcegraph,
+ * Prisma), named by its folder rather than by itself.
+ */
+export function isNamedByFolder(base: string): boolean {
+  return /^(?:up|down|migration)\.sql$/i.test(base);
+}
+
 /** Directory and base name of a path written with `/` or `\` (Windows), and its separator. */
 export function splitPath(path: string): { dir: string; base: string; sep: string } {
   const slash = path.lastIndexOf('/');

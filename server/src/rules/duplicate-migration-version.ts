@@ -1,5 +1,5 @@
 import type { FolderMigration } from '../migration/folder';
-import { splitPath, versionKey } from '../migration/names';
+import { isNamedByFolder, splitPath, versionKey } from '../migration/names';
 import { ownFolderMigration } from './helpers/folder-index';
 import type { Rule } from './rule';
 
@@ -44,6 +44,6 @@ export const duplicateMigrationVersion: Rule = {
 function displayName(m: FolderMigration, from: string): string {
   const path = m.files.single ?? m.files.up ?? m.files.down ?? '';
   const { dir, base } = splitPath(path);
-  if (/^(up|down|migration)\.sql$/i.test(base)) return `${splitPath(dir).base}/`;
+  if (isNamedByFolder(base)) return `${splitPath(dir).base}/`;
   return dir === splitPath(from).dir ? base : path;
 }

@@ -1,10 +1,9 @@
 import type { FileSystem } from '../migration/model';
 import { isMigrationFolderFile } from '../migration/folder';
-import { FLYWAY_REPEATABLE, FLYWAY_VERSIONED, parseMigrationName, splitMigrationFileName, splitPath } from '../migration/names';
+import { FLYWAY_REPEATABLE, FLYWAY_VERSIONED, isNamedByFolder, parseMigrationName, splitMigrationFileName, splitPath } from '../migration/names';
 import type { Rule } from './rule';
 
 /** Names fixed by the convention: the migration's folder carries its name (diesel, sourcegraph, prisma). */
-const FIXED_NAME = /^(up|down|migration)\.sql$/i;
 const DIESEL_SETUP = /^0+_diesel_initial_setup$/;
 
 /** How a migration name is built, without its description: `NNN_…sql`, `V…__….sql`, `…up.sql`. */
@@ -32,7 +31,7 @@ export const migrationFileName: Rule = {
     // sqitch names changes in its plan; Prisma generates its folder names.
     if (convention === 'sqitch' || convention === 'prisma') return;
     const { dir, base } = splitPath(migration.path);
-    const inFolder = FIXED_NAME.test(base);
+    const inFolder = isNamedByFolder(base);
     const name = inFolder ? splitPath(dir).base : base;
     // diesel's own first migration, named by `diesel setup`.
     if (DIESEL_SETUP.test(name)) return;
@@ -109,7 +108,7 @@ function neighbourShapes(fs: FileSystem, folder: string, folders: boolean): Fold
 function shapesOf(listing: string[], folders: boolean): FolderShapes {
   const names = folders
     ? listing.filter((e) => !e.startsWith('.') && !/\.[A-Za-z0-9]{1,8}$/.test(e))
-    : listing.filter((e) => isMigrationFolderFile(e) && !FIXED_NAME.test(e) && !e.startsWith('.'));
+    : listing.filter((e) => isMigrationFolderFile(e) && !isNamedByFolder(e) && !e.startsWith('.'));
   return { names, nameSet: new Set(names), shapes: names.map((n) => shapeOf(n, folders)) };
 }
 

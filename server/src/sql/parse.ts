@@ -57,8 +57,7 @@ export function parseSql(text: string, base = 0): ParsedSql {
     rejected = result;
   }
 
-  const split = splitStatements(text);
-  const masked = split.psql.length > 0 ? maskPsql(text, split.psql) : text;
+  const { split, masked } = splitMasked(text);
   // An unclosed `/* …` swallows the rest of the file: the statements before it still parse, so
   // report it on its own (marking the opening `/*`).
   const openComment: SqlSyntaxError[] = split.openComment >= 0
@@ -87,8 +86,7 @@ export interface SqlChunk {
  * reading a few statements of a file (an earlier migration's CREATE TABLE) with `parseChunk`.
  */
 export function splitSql(text: string, base = 0): SqlChunk[] {
-  const split = splitStatements(text);
-  const masked = split.psql.length > 0 ? maskPsql(text, split.psql) : text;
+  const { split, masked } = splitMasked(text);
   return split.chunks.map((chunk) => ({ start: base + chunk.start, text: masked.slice(chunk.start, chunk.end) }));
 }
 
@@ -144,11 +142,9 @@ class ChunkParser {
   private parseRange(from: number, to: number): { at: number; message: string } | undefined {
     const start = this.chunks[from].start;
     const end = this.chunks[to - 1].end;
-    const { offsets } = this;
-    const startByte = offsets.byte(start);
     const result = pgParse(this.text.slice(start, end));
-    if (result instanceof PgSyntaxError) return { at: offsets.utf16(startByte + result.cursor), message: result.message };
-    const offsetOf = (location: number | undefined) => this.base + offsets.utf16(startByte + (location ?? 0));
+    const offsetOf = this.offsetsFrom(start);
+    if (result instanceof PgSyntaxError) return { at: offsetOf(result.cursor) - this.base, message: result.message };
     for (const raw of result) {
       const rawEnd = raw.length ? offsetOf(raw.location + raw.length) : this.base + end;
       this.statements.push(makeStatement(raw, offsetOf(raw.location), rawEnd, offsetOf, this.text, this.base));
@@ -166,9 +162,13 @@ class ChunkParser {
     const tokens = lex(this.text.slice(chunk.start, chunk.end), start);
     this.errors.push({ ...errorSpan(tokens, this.base + error.at, end), message: error.message });
     // A statement without a tree: only its tokens are read.
-    const startByte = this.offsets.byte(chunk.start);
-    const offsetOf = (location: number | undefined) => this.base + this.offsets.utf16(startByte + (location ?? 0));
-    this.statements.push(new ParsedStatement(start, end, undefined, offsetOf, this.text, this.base, tokens));
+    this.statements.push(new ParsedStatement(start, end, undefined, this.offsetsFrom(chunk.start), this.text, this.base, tokens));
+  }
+
+  /** File offsets of the byte locations of a piece of the text that starts at text offset `start`. */
+  private offsetsFrom(start: number): (location: number | undefined) => number {
+    const startByte = this.offsets.byte(start);
+    return (location) => this.base + this.offsets.utf16(startByte + (location ?? 0));
   }
 }
 
@@ -277,6 +277,12 @@ function maskPsql(text: string, spans: PsqlSpan[]): string {
     at = m.end;
   }
   return out + text.slice(at);
+}
+
+/** The statements of `text` split by the scanner, and the text with its psql syntax masked. */
+function splitMasked(text: string): { split: Split; masked: string } {
+  const split = splitStatements(text);
+  return { split, masked: split.psql.length > 0 ? maskPsql(text, split.psql) : text };
 }
 
 interface Split {

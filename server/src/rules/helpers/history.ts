@@ -7,7 +7,7 @@ import type { TypeName } from 'libpg-query';
 import type { Config } from '../../config/config';
 import { Migration, readMigration } from '../../migration/migration';
 import type { FileSystem } from '../../migration/model';
-import { splitPath } from '../../migration/names';
+import { isNamedByFolder, splitPath } from '../../migration/names';
 import { nodeOf, tableKey, treeOf } from '../../sql/ast';
 import { parseChunk, splitSql, SqlChunk, SqlStatement } from '../../sql/parse';
 import type { FolderMigration } from '../../migration/folder';
@@ -89,7 +89,7 @@ function whatStatementSays(statement: SqlStatement, wanted: { table: string; col
 /** A migration file as people name it: `003_x.sql`, or `<version>_<name>/up.sql` for a migration folder. */
 function migrationName(path: string): string {
   const { dir, base } = splitPath(path);
-  return /^(?:up|down|migration)\.sql$/i.test(base) ? `${splitPath(dir).base}/${base}` : base;
+  return isNamedByFolder(base) ? `${splitPath(dir).base}/${base}` : base;
 }
 
 /** The table's own name, without its schema: what a file must mention to say anything of it. */
