@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { CLI, runCli } from '../helpers/cli';
+import { check } from '../../server/src/cli/check';
 
 let root: string;
 const write = (path: string, text: string | Buffer) => {
@@ -192,4 +193,18 @@ test('a closed output pipe (`safemig check | head`) ends the run quietly', () =>
   const result = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" check big | head -c 10`], { cwd: root, encoding: 'utf8' });
   assert.equal(result.stdout.length, 10);
   assert.doesNotMatch(result.stderr, /EPIPE|Error/);
+});
+
+test('once the reader of the output has gone, no further files are checked and nothing more is written', async () => {
+  // In-process, to see what is written after the pipe closed (a process's later writes are lost).
+  for (let i = 1; i <= 40; i++) write(`closed/migrations/${String(i).padStart(3, '0')}_t${i}.sql`, `CREATE TABLE t${i} (id int);\n`);
+  const writes: string[] = [];
+  const io = { cwd: root, stdout: (text: string) => void writes.push(text), stderr: () => undefined, stdoutClosed: () => writes.length > 0 };
+  assert.equal(await check(['closed'], io), 0);
+  assert.equal(writes.length, 1);
+  // The first batch of files, and neither the others nor the summary.
+  assert.match(writes[0], /^closed\/migrations\/001_t1\.sql:1:1 warning /);
+  assert.doesNotMatch(writes[0], /040_t40|files checked/);
+  const all = runCli(['check', 'closed'], root).stdout;
+  assert.ok(all.startsWith(writes[0]), 'what was written is the start of the full report');
 });

@@ -70,22 +70,27 @@ export class CheckPool {
 
   /**
    * Lints every job, in this thread and the started workers, and writes the report in `format`
-   * (a key of FORMATS) through `write`, in the order of `jobs`. Returns the findings counted.
+   * (a key of FORMATS) through `write`, in the order of `jobs`. When `write` returns false (no
+   * one reads any more), no further batch is started. Returns the findings counted (so far).
    */
-  async run(jobs: CheckJob[], format: string, write: (text: string) => void, listings: Listing[] = []): Promise<Totals> {
+  async run(jobs: CheckJob[], format: string, write: (text: string) => boolean, listings: Listing[] = []): Promise<Totals> {
     this.found(jobs.length);
     const task: WorkerTask = { jobs, listings, nextBatch: new SharedArrayBuffer(4), format, fixedConfig: this.fixedConfig, overrides: this.overrides };
-    const writer = new OrderedWriter(FORMATS[format], write);
+    const batches = Math.ceil(jobs.length / BATCH_SIZE);
+    const nextBatch = new Int32Array(task.nextBatch);
+    // Every thread's next claim is then past the end.
+    const stop = () => Atomics.store(nextBatch, 0, batches);
+    const writer = new OrderedWriter(FORMATS[format], write, stop);
     const add = (output: BatchOutput) => writer.add(output);
     const finished = this.workers.map((worker) => worker.run(task, add));
     // This thread takes batches too (from the first, while the workers may still be starting),
     // and writes what the workers finished meanwhile after each of its own.
-    checkBatches(task, this.workers.length > 0 ? new Int32Array(task.nextBatch) : undefined, (output) => {
+    checkBatches(task, nextBatch, (output) => {
       writer.add(output);
       for (const worker of this.workers) worker.collect();
     });
     await Promise.all(finished);
-    return writer.finish(Math.ceil(jobs.length / BATCH_SIZE));
+    return writer.finish(batches);
   }
 }
 
@@ -95,13 +100,17 @@ class OrderedWriter {
   private readonly waiting = new Map<number, BatchOutput>();
   private next = 0;
   private items = 0;
+  private stopped = false;
 
   constructor(
     private readonly format: Format,
-    private readonly write: (text: string) => void,
+    /** False when the text will not be read: nothing more is written, and `stop` is called. */
+    private readonly write: (text: string) => boolean,
+    private readonly stop: () => void,
   ) {}
 
   add(output: BatchOutput): void {
+    if (this.stopped) return;
     this.waiting.set(output.batch, output);
     let text = '';
     for (let ready = this.waiting.get(this.next); ready; ready = this.waiting.get(this.next)) {
@@ -111,11 +120,15 @@ class OrderedWriter {
       this.items += ready.items;
       addTotals(this.totals, ready.totals);
     }
-    if (text) this.write(text);
+    if (text && !this.write(text)) {
+      this.stopped = true;
+      this.stop();
+    }
   }
 
   /** Writes the tail once all `batches` are written. */
   finish(batches: number): Totals {
+    if (this.stopped) return this.totals;
     if (this.next !== batches) throw new Error(`safemig: ${batches - this.next} of ${batches} batches of files were not checked`);
     this.write((batches === 0 ? this.format.head : '') + this.format.tail(this.totals, this.items === 0));
     return this.totals;
@@ -133,14 +146,14 @@ function tuneForBatch(): void {
   setFlagsFromString('--max-inlined-bytecode-size-cumulative=200');
 }
 
-/** Lints and formats batches until none is left: the next one from `next` when shared, else all in order. */
-function checkBatches(task: WorkerTask, next: Int32Array | undefined, done: (output: BatchOutput) => void): void {
+/** Lints and formats batches until none is left, each time the one `next` (shared by the threads) holds. */
+function checkBatches(task: WorkerTask, next: Int32Array, done: (output: BatchOutput) => void): void {
   const { jobs } = task;
   const format = FORMATS[task.format];
   const fs = new DiskFileSystem();
   fs.know(task.listings);
   const resolver = new ConfigResolver(fs, task.overrides, task.fixedConfig);
-  for (let batch = next ? Atomics.add(next, 0, 1) : 0; batch * BATCH_SIZE < jobs.length; batch = next ? Atomics.add(next, 0, 1) : batch + 1) {
+  for (let batch = Atomics.add(next, 0, 1); batch * BATCH_SIZE < jobs.length; batch = Atomics.add(next, 0, 1)) {
     const items: string[] = [];
     const totals = noTotals();
     for (const job of jobs.slice(batch * BATCH_SIZE, (batch + 1) * BATCH_SIZE)) {

@@ -53,7 +53,10 @@ export async function check(argv: string[], io: Io): Promise<number> {
     }
   }
   await initParser();
-  const { errors, warnings } = await pool.run(jobs, format, (text) => io.stdout(text), listings);
+  const { errors, warnings } = await pool.run(jobs, format, (text) => {
+    io.stdout(text);
+    return !io.stdoutClosed?.();
+  }, listings);
   if (errors > 0) return 1;
   if (maxWarnings !== undefined && warnings > Number(maxWarnings)) {
     io.stderr(`safemig: ${warnings} warnings (more than --max-warnings ${maxWarnings})\n`);

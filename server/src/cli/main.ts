@@ -76,11 +76,7 @@ const VERSION = typeof SAFEMIG_VERSION === 'string' ? SAFEMIG_VERSION : 'dev';
 if (runCheckWorkerIfAny()) {
   // This thread lints batches of `safemig check`'s files; see check-pool.ts.
 } else if (require.main === module) {
-  // `safemig check | head`: the reader has gone, which is no error of ours.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
+  // The standard output is written through processIo, which stops at a reader that has gone.
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
