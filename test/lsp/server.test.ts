@@ -136,3 +136,38 @@ test('bad input: binary junk, a huge file and an unterminated dollar quote do no
   // Still answering:
   assert.deepEqual(codes(await client.change(join(root, 'db', 'migrations', '006_dollar.sql'), '-- UP Migration\nSELECT 1;\n-- DOWN Migration (Rollback)\n-- SELECT 1;\n')), []);
 });
+
+test('an unsaved edit of an earlier migration re-lints the open migrations after it (type history, twins)', async () => {
+  const dir = join(root, 'db', 'history');
+  mkdirSync(dir, { recursive: true });
+  const create = join(dir, '20240101_create_users.sql');
+  const widen = join(dir, '20240201_widen.sql');
+  writeFileSync(create, 'CREATE TABLE IF NOT EXISTS users (name varchar(50));\n');
+  const widenText = "-- UP Migration\nSET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN name TYPE varchar(100);\n-- DOWN Migration (Rollback)\n-- ALTER TABLE users ALTER COLUMN name TYPE varchar(50);\n";
+  writeFileSync(widen, widenText);
+  // varchar(50) → varchar(100), judged from the file on disk: a widening, not reported.
+  assert.deepEqual(codes(await client.open(widen, widenText)), []);
+  // The earlier migration, edited in the editor and not saved: the column was an integer.
+  await client.open(create, 'CREATE TABLE IF NOT EXISTS users (name varchar(50));\n');
+  const changed = client.waitFor(widen, (p) => p.diagnostics.some((d) => d.code === 'change-column-type'));
+  await client.change(create, 'CREATE TABLE IF NOT EXISTS users (name int);\n');
+  const [finding] = (await changed).diagnostics.filter((d) => d.code === 'change-column-type');
+  assert.match(finding.message, /from integer \(as 20240101_create_users\.sql left it\) to varchar\(100\)/);
+  // Closed without saving: the disk's text counts again.
+  const back = client.waitFor(widen, (p) => p.diagnostics.length === 0);
+  client.close(create);
+  await back;
+
+  // A golang-migrate pair: the up file's rollback is its twin, as the editor holds it.
+  const pair = join(root, 'db', 'pair');
+  mkdirSync(pair, { recursive: true });
+  const up = join(pair, '000001_accounts.up.sql');
+  const down = join(pair, '000001_accounts.down.sql');
+  writeFileSync(up, 'CREATE TABLE IF NOT EXISTS accounts (id int);\n');
+  writeFileSync(down, 'DROP TABLE IF EXISTS accounts;\n');
+  assert.deepEqual(codes(await client.open(up, 'CREATE TABLE IF NOT EXISTS accounts (id int);\n')), []);
+  await client.open(down, 'DROP TABLE IF EXISTS accounts;\n');
+  const incomplete = client.waitFor(up, (p) => codes(p).includes('incomplete-rollback'));
+  await client.change(down, 'SELECT 1;\n');
+  await incomplete;
+});

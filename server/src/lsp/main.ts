@@ -127,11 +127,36 @@ function revalidateAll(): void {
   for (const document of documents.all()) schedule(document.uri);
 }
 
-documents.onDidOpen((e) => schedule(e.document.uri));
-documents.onDidChangeContent((e) => schedule(e.document.uri));
+/**
+ * Other migrations read this one: its twin checks it as a rollback, later migrations read the
+ * types it gives. Its unsaved text counts for them, so the open migrations near it (its folder's
+ * folder: a migration may be a folder of its own) are linted again after it.
+ */
+function revalidateNeighbours(uri: string): void {
+  const near = grandparentOf(uri);
+  for (const document of documents.all()) {
+    if (document.uri === uri || grandparentOf(document.uri) !== near) continue;
+    workspace.forget(document.uri);
+    schedule(document.uri);
+  }
+}
+
+function grandparentOf(uri: string): string {
+  return uri.slice(0, uri.lastIndexOf('/', uri.lastIndexOf('/') - 1));
+}
+
+// The documents' change event also comes for an opening, which changes no text: not an edit.
+const opening = new Set<string>();
+documents.onDidOpen((e) => opening.add(e.document.uri));
+documents.onDidChangeContent((e) => {
+  schedule(e.document.uri);
+  if (!opening.delete(e.document.uri)) revalidateNeighbours(e.document.uri);
+});
 documents.onDidClose((e) => {
   workspace.forget(e.document.uri);
   connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch(() => undefined);
+  // Its unsaved text, if any, is gone: the disk's counts again.
+  revalidateNeighbours(e.document.uri);
 });
 
 connection.onDidChangeConfiguration(() => {

@@ -101,13 +101,12 @@ function relationName(key: string): string {
  * A folder's migrations as history reads them, built as lookups need it and kept for the
  * folder's listing (a new listing, after a change, starts afresh): a file read and lower-cased
  * when a lookup first reaches it; whether it names a table, once per table; its UP part split
- * once, and a statement parsed only when it names a column looked up.
+ * once, and a statement parsed only when it names a column looked up. What was read of a file is
+ * kept for its text: an editor's unsaved text of an earlier migration counts as it changes.
  */
 class FolderHistory {
   readonly paths: (string | undefined)[];
-  private readonly lower: (string | undefined | null)[];
-  private readonly chunks: ({ chunk: SqlChunk; lower: string; statements?: SqlStatement[] }[] | undefined)[] = [];
-  private readonly byTable = new Map<string, (boolean | undefined)[]>();
+  private readonly files: (FileHistory | undefined)[] = [];
 
   constructor(
     all: FolderMigration[],
@@ -115,7 +114,6 @@ class FolderHistory {
     private readonly config: Config,
   ) {
     this.paths = all.map((m) => m.files.single ?? m.files.up);
-    this.lower = this.paths.map(() => null);
   }
 
   /**
@@ -123,10 +121,11 @@ class FolderHistory {
    * reads files newest first and stops at the answer: a file is read when first asked about.
    */
   names(i: number, table: string): boolean {
-    let found = this.byTable.get(table);
-    if (!found) this.byTable.set(table, (found = []));
-    found[i] ??= !!this.lowerText(i)?.includes(relationName(table).toLowerCase());
-    return found[i];
+    const file = this.file(i);
+    if (!file) return false;
+    let named = file.byTable.get(table);
+    if (named === undefined) file.byTable.set(table, (named = file.lower.includes(relationName(table).toLowerCase())));
+    return named;
   }
 
   /**
@@ -137,29 +136,38 @@ class FolderHistory {
     const table = relationName(wanted.table).toLowerCase();
     const column = wanted.column.toLowerCase();
     const names = (lower: string) => lower.includes(table) && (lower.includes(column) || lower.includes('rename'));
-    const lower = this.lowerText(i);
+    const file = this.file(i);
+    if (!file || !names(file.lower)) return [];
+    file.chunks ??= this.splitUp(this.paths[i]!, file.text);
+    return file.chunks.filter((c) => names(c.lower)).flatMap((c) => (c.statements ??= parseChunk(c.chunk)));
+  }
+
+  /** What was read of migration `i`'s file, for the text it has now. */
+  private file(i: number): FileHistory | undefined {
     const path = this.paths[i];
-    if (!lower || !path || !names(lower)) return [];
-    this.chunks[i] ??= this.splitUp(path);
-    return this.chunks[i]!.filter((c) => names(c.lower)).flatMap((c) => (c.statements ??= parseChunk(c.chunk)));
+    const text = path === undefined ? undefined : this.fs.readFile(path);
+    if (text === undefined) return undefined;
+    let file = this.files[i];
+    if (file?.text !== text) this.files[i] = file = { text, lower: text.toLowerCase(), byTable: new Map() };
+    return file;
   }
 
-  private lowerText(i: number): string | undefined {
-    if (this.lower[i] === null) {
-      const path = this.paths[i];
-      this.lower[i] = path === undefined ? undefined : this.fs.readFile(path)?.toLowerCase();
-    }
-    return this.lower[i] ?? undefined;
-  }
-
-  private splitUp(path: string): { chunk: SqlChunk; lower: string }[] {
-    const text = this.fs.readFile(path) ?? '';
+  private splitUp(path: string, text: string): NonNullable<FileHistory['chunks']> {
     const { parts } = readMigration(path, text, this.fs, { convention: this.config.convention, skipSql: true });
     return parts
       .filter((p) => p.kind === 'up' && !p.commentedOut)
       .flatMap((p) => splitSql(text.slice(p.start, p.end), p.start))
       .map((chunk) => ({ chunk, lower: chunk.text.toLowerCase() }));
   }
+}
+
+interface FileHistory {
+  text: string;
+  lower: string;
+  /** Whether the text names a table, by table key. */
+  byTable: Map<string, boolean>;
+  /** Its UP part split into statements, each parsed when first needed. */
+  chunks?: { chunk: SqlChunk; lower: string; statements?: SqlStatement[] }[];
 }
 
 const histories = new WeakMap<FolderMigration[], FolderHistory>();
