@@ -82,6 +82,10 @@ ruleTests('change-column-type', {
       },
     },
     { sql: 'ALTER TABLE members ALTER COLUMN full_name TYPE varchar(60);', files: { [`${DIR}/20240101_all.sql`]: 'CREATE TABLE people (name varchar(50));\nALTER TABLE people RENAME COLUMN name TO full_name;\nALTER TABLE people RENAME TO members;' } },
+    // A table made from another one: LIKE, INHERITS, PARTITION OF (also in an earlier file, after a rename there).
+    { sql: 'ALTER TABLE archived ALTER COLUMN name TYPE varchar(100);', files: { ...CREATE_USERS, [`${DIR}/20240201_archive.sql`]: 'CREATE TABLE archived (LIKE users INCLUDING ALL, note text);' } },
+    { sql: 'ALTER TABLE admins ALTER COLUMN name TYPE text;', files: { ...CREATE_USERS, [`${DIR}/20240201_admins.sql`]: 'CREATE TABLE admins (level int) INHERITS (users);' } },
+    { sql: 'ALTER TABLE users_2024 ALTER COLUMN amount TYPE numeric(14,2);', files: { [`${DIR}/20240101_x.sql`]: "CREATE TABLE people (id int, amount numeric(10,2)) PARTITION BY RANGE (id);\nALTER TABLE people RENAME TO users;\nCREATE TABLE users_2024 PARTITION OF users FOR VALUES FROM (1) TO (10);" } },
   ],
   invalid: [
     // Known from history and not a widening: the message says from what.
@@ -94,6 +98,10 @@ ruleTests('change-column-type', {
       files: { [`${DIR}/20240101_x.sql`]: '-- UP Migration\nSELECT 1;\n-- DOWN Migration (Rollback)\nCREATE TABLE users (name varchar(50));\n' },
       ranges: [[0, 18, 0, 53]],
     },
+    // Copied from two tables: which one gave the column is not known.
+    { sql: 'ALTER TABLE both_t ALTER COLUMN name TYPE varchar(100);', files: { ...CREATE_USERS, [`${DIR}/20240201_both.sql`]: 'CREATE TABLE both_t (LIKE users, LIKE accounts);' }, ranges: [[0, 19, 0, 54]] },
+    // Copied from a table whose column is a narrower type than the new one is not.
+    { sql: 'ALTER TABLE archived ALTER COLUMN name TYPE varchar(20);', files: { ...CREATE_USERS, [`${DIR}/20240201_archive.sql`]: 'CREATE TABLE archived (LIKE users);' }, ranges: [[0, 21, 0, 55]] },
     // Dropped and not added again: unknown.
     { sql: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(100);', files: { ...CREATE_USERS, [`${DIR}/20240301_drop.sql`]: 'ALTER TABLE users DROP COLUMN name;' }, ranges: [[0, 18, 0, 53]] },
   ],

@@ -22,7 +22,7 @@ export interface EarlierType {
 /**
  * The type of `table.column` (keys as `tableKey` makes them) when `migration` runs, as the
  * migrations before it in its folder left it; undefined when none of them says (the table comes
- * from elsewhere, or a statement that is not read here, such as `CREATE TABLE … (LIKE …)`, made it).
+ * from elsewhere, or from several tables at once: `LIKE a, LIKE b`).
  */
 export function typeBefore(migration: Migration, fs: FileSystem, config: Config, table: string, column: string): EarlierType | undefined {
   const found = ownFolderMigration(migration, fs);
@@ -60,8 +60,10 @@ function whatStatementSays(statement: SqlStatement, wanted: { table: string; col
       const def = nodeOf(element, 'ColumnDef');
       if (def?.colname === wanted.column && def.typeName) return { type: def.typeName };
     }
-    // Not among its columns: it came from LIKE, INHERITS or PARTITION OF, which this does not follow.
-    return 'gone';
+    // Not among its columns: it has the type of the table it copies (LIKE), inherits from or is a
+    // partition of, when that is one table. Of several, which one gave it is not read here.
+    const from = [...(create.tableElts ?? []).map((e) => nodeOf(e, 'TableLikeClause')?.relation), ...(create.inhRelations ?? []).map((n) => nodeOf(n, 'RangeVar'))].filter((r) => r !== undefined);
+    return from.length === 1 ? { table: tableKey(from[0]), column: wanted.column } : 'gone';
   }
   const alter = treeOf(statement, 'AlterTableStmt');
   if (alter && alter.objtype === 'OBJECT_TABLE' && tableKey(alter.relation) === wanted.table) {
@@ -130,12 +132,13 @@ class FolderHistory {
 
   /**
    * The UP statements of migration `i` that may say something of the column: their text names the
-   * table, and the column or a rename (of the table: `ALTER TABLE a RENAME TO users`).
+   * table, and the column, a rename (of the table: `ALTER TABLE a RENAME TO users`) or a table it
+   * is made from (`LIKE`, `INHERITS`, `PARTITION OF`).
    */
   statementsNaming(i: number, wanted: { table: string; column: string }): SqlStatement[] {
     const table = relationName(wanted.table).toLowerCase();
     const column = wanted.column.toLowerCase();
-    const names = (lower: string) => lower.includes(table) && (lower.includes(column) || lower.includes('rename'));
+    const names = (lower: string) => lower.includes(table) && (lower.includes(column) || MAY_NAME_ANOTHER_TABLE.test(lower));
     const file = this.file(i);
     if (!file || !names(file.lower)) return [];
     file.chunks ??= this.splitUp(this.paths[i]!, file.text);
@@ -160,6 +163,8 @@ class FolderHistory {
       .map((chunk) => ({ chunk, lower: chunk.text.toLowerCase() }));
   }
 }
+
+const MAY_NAME_ANOTHER_TABLE = /rename|like|inherits|partition/;
 
 interface FileHistory {
   text: string;
