@@ -38,16 +38,23 @@ async function main() {
 
   // Explorer: right-click a folder → New Migration → description → Enter. The menu item shows
   // once the development extension is registered, which may follow the explorer by a few seconds.
+  // A click that comes too soon after the menu opened can be lost (the menu stays open, the item
+  // highlighted): then the menu is opened and clicked again.
   const item = page.locator('.context-view .action-item', { hasText: 'New Migration' });
+  const input = page.locator('.quick-input-widget input.input');
+  const shows = (locator, timeout) => locator.waitFor({ timeout }).then(() => true, () => false);
   for (let attempt = 0; ; attempt++) {
     await row('migrate').click({ button: 'right' });
-    if (await item.waitFor({ timeout: 3_000 }).then(() => true, () => false)) break;
-    if (attempt === 20) throw new Fatal('no "New Migration" in the explorer context menu of a folder');
+    if (await shows(item, 3_000)) {
+      // Let the menu settle: it is drawn again as the workbench updates, and a click split
+      // between two drawings is lost.
+      await page.waitForTimeout(300 * (attempt + 1));
+      await item.click();
+      if (await shows(input, 5_000)) break;
+    }
+    if (attempt === 20) throw new Fatal('no "New Migration" in the explorer context menu of a folder, or clicking it opened no input box');
     await page.keyboard.press('Escape');
   }
-  await item.click();
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ timeout: 30_000 });
   await input.fill('add retry columns');
   // The input box says which file it will create before Enter.
   await page.locator('.quick-input-widget', { hasText: 'Creates 000002_add_retry_columns.up.sql' }).waitFor({ timeout: 10_000 });
