@@ -145,6 +145,12 @@ test('binary, invalid UTF-8 and missing files are reported and the run goes on',
   assert.match(byPath['junk/db/migrations/002_latin1.sql'][0].message, /not valid UTF-8/);
   assert.match(byPath['junk/db/migrations/404.sql'][0].message, /file not found/);
   assert.deepEqual(byPath['junk/db/migrations/003_ok.sql'], []);
+  // Its severity is a setting like any rule's: a warning does not fail the run.
+  write('junk/.safemig.json', '{ "rules": { "unreadable-file": "warning" } }');
+  const lowered = runCli(['check', 'junk', '--format', 'json'], root);
+  assert.equal(lowered.code, 0, lowered.stderr);
+  const severities = JSON.parse(lowered.stdout).files.flatMap((f: { diagnostics: { rule: string; severity: string }[] }) => f.diagnostics.map((d) => `${d.rule} ${d.severity}`));
+  assert.deepEqual(severities, ['unreadable-file warning', 'unreadable-file warning']);
 });
 
 test('an unterminated quote or dollar quote is one syntax error, not a hang', () => {

@@ -50,12 +50,13 @@ export const RULES: readonly Rule[] = [
   migrationFileName,
 ];
 
-/** Findings the engine itself makes about suppression comments. */
+/** Findings the engine itself makes: about suppression comments, and about files it did not analyse. */
 export const ENGINE_RULES: readonly Pick<Rule, 'id' | 'defaultSeverity' | 'description'>[] = [
   { id: 'unused-suppression', defaultSeverity: 'info', description: 'A safemig-ignore comment that silences nothing.' },
   { id: 'unknown-suppression-rule', defaultSeverity: 'info', description: 'A safemig-ignore comment naming no rule or an unknown rule ID.' },
   { id: 'file-too-large', defaultSeverity: 'warning', description: 'A file over the 2 MB analysis limit, which was not checked.' },
   { id: 'unreadable-file', defaultSeverity: 'error', description: 'A file that cannot be read, or is not UTF-8 text, so it was not checked.' },
+  { id: 'internal-error', defaultSeverity: 'error', description: 'A file safemig failed on (a bug in safemig), so it was not checked.' },
 ];
 
 const BY_ID = new Map<string, Pick<Rule, 'id' | 'defaultSeverity' | 'description'>>([...RULES, ...ENGINE_RULES].map((r) => [r.id, r]));
