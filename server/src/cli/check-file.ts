@@ -1,6 +1,6 @@
 /** Lints one file for `safemig check`: read it as text, find its configuration, run the engine. */
 import type { Config } from '../config/config';
-import { lint, Finding } from '../lint/lint';
+import { lint, Finding, severityOf } from '../lint/lint';
 import type { DiskFileSystem } from '../workspace/node-fs';
 import type { ConfigResolver } from '../workspace/settings';
 import type { FileReport } from './output';
@@ -21,9 +21,9 @@ export function checkFile(path: string, shown: string, fs: DiskFileSystem, resol
   }
 }
 
-/** A file the engine did not analyse: one finding at its start, an error unless configured otherwise. */
+/** A file the engine did not analyse: one finding at its start, at the rule's severity. */
 function notChecked(shown: string, config: Config, rule: string, message: string): FileReport {
-  const severity = config.rules[rule] ?? 'error';
+  const severity = severityOf(rule, config);
   const at = { line: 0, character: 0 };
   const finding: Finding | undefined = severity === 'off' ? undefined : { rule, severity, message, start: 0, end: 0, range: { start: at, end: at }, fixes: [] };
   return { path: shown, convention: 'unknown', findings: finding ? [finding] : [] };

@@ -26,12 +26,15 @@ export const sarifFormat: Format = {
   tail: (_totals, empty) => `${empty ? '' : `\n${RESULT_INDENT.slice(2)}`}${sarifAround().tail}`,
 };
 
+let around: { head: string; tail: string } | undefined;
+
 /** Results sit in `runs[0].results`, four levels deep. */
 const RESULT_INDENT = ' '.repeat(8);
 const RESULTS_MARK = '"results": []';
 
-/** The SARIF document without results, split where they go. */
+/** The SARIF document without results, split where they go; built once, for the head and the tail. */
 function sarifAround(): { head: string; tail: string } {
+  if (around) return around;
   const rules = [...RULES, ...ENGINE_RULES];
   const sarif = {
     $schema: SARIF_SCHEMA,
@@ -58,7 +61,8 @@ function sarifAround(): { head: string; tail: string } {
   };
   const text = JSON.stringify(sarif, null, 2) + '\n';
   const at = text.lastIndexOf(RESULTS_MARK) + RESULTS_MARK.length - 1;
-  return { head: text.slice(0, at), tail: text.slice(at) };
+  around = { head: text.slice(0, at), tail: text.slice(at) };
+  return around;
 }
 
 let ruleIndex: Map<string, number> | undefined;

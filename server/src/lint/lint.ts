@@ -82,7 +82,8 @@ export function lintMigration(migration: Migration, config: Config, { rules = RU
   return findings.sort((a, b) => a.start - b.start || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
 
-function severityOf(id: string, config: Config): Severity | 'off' {
+/** A rule's severity: the configured one, else its default. */
+export function severityOf(id: string, config: Config): Severity | 'off' {
   return config.rules[id] ?? ruleById(id)?.defaultSeverity ?? 'info';
 }
 
