@@ -81,3 +81,16 @@ test('an unterminated string is quoted by its first line only', () => {
   const [comment] = lintSql('SELECT 1;\n/* abc;\nDROP TABLE t;\n').findings.filter((f) => f.rule === 'syntax-error');
   assert.equal(comment.message, 'Syntax error: unterminated /* comment.');
 });
+
+test('thousands of syntax errors: each on its own statement, where a suppression finds it', () => {
+  const lines = Array.from({ length: 3000 }, (_, i) => `SELEC ${i};`);
+  lines[2500] = `-- safemig-ignore syntax-error: kept on purpose\n${lines[2500]}`;
+  lines[2700] += ' -- safemig-ignore syntax-error: this one too';
+  const { findings } = lintSql(lines.join('\n'));
+  const errors = rangesOf(findings, 'syntax-error');
+  assert.equal(errors.length, 2998);
+  // The comment above statement 2500 takes a line of its own: statement i > 2500 is on line i + 1.
+  assert.deepEqual(errors.slice(2499, 2501), [[2499, 0, 2499, 5], [2502, 0, 2502, 5]]);
+  assert.deepEqual(errors.slice(2698, 2700), [[2700, 0, 2700, 5], [2702, 0, 2702, 5]]);
+  assert.deepEqual(findings.filter((f) => f.rule !== 'syntax-error' && f.rule !== 'missing-rollback'), []);
+});

@@ -165,3 +165,14 @@ test('a rejected file with multi-byte text: every error and statement at its pla
     assert.ok(parsed.errors[i].start >= lineStart && parsed.errors[i].end <= lineStart + lines[line].length, `error ${i}`);
   }
 });
+
+test('errors near and far apart: every statement around them is parsed, once and in order', () => {
+  // After an error the rest is parsed in windows that double while they parse: errors inside,
+  // at the edges of and far beyond a window must each be found, with nothing between them lost.
+  const bad = new Set([0, 1, 15, 16, 17, 18, 33, 34, 49, 100, 101, 102, 240, 241, 499]);
+  const lines = Array.from({ length: 500 }, (_, i) => (bad.has(i) ? `SELEC ${i};` : i % 7 === 0 ? `COMMENT ON TABLE t${i} IS 'é ${i}';` : `SELECT ${i};`));
+  const text = lines.join('\n');
+  const parsed = parseSql(text);
+  assert.deepEqual(parsed.statements.map((s) => [s.kind, s.text]), lines.map((l) => [l.startsWith('SELEC ') ? '' : l.startsWith('COMMENT') ? 'CommentStmt' : 'SelectStmt', l.slice(0, -1)]));
+  assert.deepEqual(parsed.errors.map((e) => [text.slice(0, e.start).split('\n').length - 1, text.slice(e.start, e.end)]), [...bad].map((i) => [i, 'SELEC']));
+});

@@ -2,7 +2,7 @@
  * `-- safemig-ignore rule-a, rule-b: reason` (next statement, or this line's statement when
  * trailing) and `-- safemig-ignore-file rule-a: reason` (whole file).
  */
-import type { Statement } from '../migration/migration';
+import { firstStartingAfter, lastStartingBefore, Statement } from '../migration/migration';
 import { lex } from '../sql/lexer';
 
 export interface Suppression {
@@ -41,10 +41,9 @@ function targetOf(text: string, commentStart: number, statements: Statement[]): 
   const lineStart = Math.max(text.lastIndexOf('\n', commentStart - 1), text.lastIndexOf('\r', commentStart - 1)) + 1;
   const trailing = text.slice(lineStart, commentStart).trim() !== '';
   if (trailing) {
-    // The statement on this line: the last one starting before the comment.
-    let found: Statement | undefined;
-    for (const s of statements) if (s.start < commentStart && s.end >= lineStart) found = s;
-    if (found) return found;
+    // The statement on this line: the last one starting before the comment, if it reaches this line.
+    const found = lastStartingBefore(statements, commentStart);
+    if (found && found.end >= lineStart) return found;
   }
-  return statements.find((s) => s.start > commentStart);
+  return firstStartingAfter(statements, commentStart);
 }

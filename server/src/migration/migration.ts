@@ -17,6 +17,46 @@ export interface Statement extends SqlStatement {
   part: Part;
 }
 
+/** A stretch of the file; statements of a list are in file order and do not overlap. */
+interface Span {
+  start: number;
+  end: number;
+}
+
+/**
+ * The first of `statements` (in file order) that holds `offset`, both ends included. Looked up by
+ * bisection: a file can hold thousands of statements and as many findings to place.
+ */
+export function statementAt<S extends Span>(statements: readonly S[], offset: number): S | undefined {
+  // Ends grow with starts: the first statement that ends at or after `offset` is the only candidate.
+  for (let i = firstIndex(statements, (s) => s.end >= offset); i < statements.length && statements[i].start <= offset; i++) {
+    if (statements[i].end >= offset) return statements[i];
+  }
+  return undefined;
+}
+
+/** The last of `statements` that starts before `offset`. */
+export function lastStartingBefore<S extends Span>(statements: readonly S[], offset: number): S | undefined {
+  return statements[firstIndex(statements, (s) => s.start >= offset) - 1];
+}
+
+/** The first of `statements` that starts after `offset`. */
+export function firstStartingAfter<S extends Span>(statements: readonly S[], offset: number): S | undefined {
+  return statements[firstIndex(statements, (s) => s.start > offset)];
+}
+
+/** The index of the first item for which `after` holds (it holds for every later one), or the length. */
+function firstIndex<S>(items: readonly S[], after: (item: S) => boolean): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (after(items[mid])) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 export interface MigrationFile {
   path: string;
   text: string;

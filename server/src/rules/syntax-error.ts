@@ -1,3 +1,4 @@
+import { statementAt } from '../migration/migration';
 import type { Rule } from './rule';
 
 export const syntaxError: Rule = {
@@ -7,7 +8,7 @@ export const syntaxError: Rule = {
   check({ migration, report }) {
     for (const part of migration.parts) {
       for (const error of part.errors) {
-        const statement = part.statements.find((s) => s.start <= error.start && error.start <= s.end);
+        const statement = statementAt(part.statements, error.start);
         report({ message: `Syntax error: ${shortened(error.message)}.`, statement, start: error.start, end: error.end });
       }
     }
