@@ -137,6 +137,16 @@ test('bad input: binary junk, a huge file and an unterminated dollar quote do no
   assert.deepEqual(codes(await client.change(join(root, 'db', 'migrations', '006_dollar.sql'), '-- UP Migration\nSELECT 1;\n-- DOWN Migration (Rollback)\n-- SELECT 1;\n')), []);
 });
 
+test('a statement nested too deeply for the parser: PostgreSQL\'s error on it, and the server goes on', async () => {
+  const path = join(root, 'db', 'migrations', '008_deep.sql');
+  const deep = `-- UP Migration\nUPDATE t SET a = ${'a || '.repeat(30_000)}'x';\nCREATE TABLE t (id int);\n-- DOWN Migration (Rollback)\n-- DROP TABLE IF EXISTS t;\n`;
+  const published = await client.open(path, deep);
+  assert.deepEqual(codes(published), ['syntax-error', 'require-if-not-exists']);
+  assert.equal(published.diagnostics[0].message, 'Syntax error: stack depth limit exceeded.');
+  assert.equal(published.diagnostics[0].range.start.line, 1);
+  assert.deepEqual(codes(await client.change(path, '-- UP Migration\nCREATE TABLE IF NOT EXISTS t (id int);\n-- DOWN Migration (Rollback)\n-- DROP TABLE IF EXISTS t;\n')), []);
+});
+
 test('an unsaved edit of an earlier migration re-lints the open migrations after it (type history, twins)', async () => {
   const dir = join(root, 'db', 'history');
   mkdirSync(dir, { recursive: true });

@@ -1,3 +1,6 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { lintSql } from '../helpers/lint';
 import { GOOSE_PATH, inEveryDownPart } from './conventions';
 import { ruleTests } from './rule-tester';
 
@@ -53,4 +56,10 @@ ruleTests('volatile-default', {
     { path: GOOSE_PATH, sql: `-- +goose Up\n${add('id uuid DEFAULT gen_random_uuid()')}\n-- +goose Down\nALTER TABLE t DROP COLUMN IF EXISTS id;\n`, ranges: [clause('id uuid DEFAULT gen_random_uuid()', 1)] },
     { sql: `SELECT 'é 😀';\r\n  ${add('id uuid DEFAULT gen_random_uuid()')}`, ranges: [[1, 16, 1, 16 + 'ADD COLUMN IF NOT EXISTS id uuid DEFAULT gen_random_uuid()'.length]] },
   ],
+});
+
+test('an expression thousands of levels deep (PostgreSQL accepts it) is read to its bottom', () => {
+  // Left-deep: random() is the innermost operand, 3,000 levels down; a recursive walk ran out of stack.
+  const { findings } = lintSql(`ALTER TABLE t ADD COLUMN IF NOT EXISTS a float8 DEFAULT random()${' + 1'.repeat(3000)};`);
+  assert.deepEqual(findings.filter((f) => f.rule === 'volatile-default' || f.rule === 'internal-error').map((f) => f.rule), ['volatile-default']);
 });

@@ -176,3 +176,15 @@ test('errors near and far apart: every statement around them is parsed, once and
   assert.deepEqual(parsed.statements.map((s) => [s.kind, s.text]), lines.map((l) => [l.startsWith('SELEC ') ? '' : l.startsWith('COMMENT') ? 'CommentStmt' : 'SelectStmt', l.slice(0, -1)]));
   assert.deepEqual(parsed.errors.map((e) => [text.slice(0, e.start).split('\n').length - 1, text.slice(e.start, e.end)]), [...bad].map((i) => [i, 'SELEC']));
 });
+
+test('a statement nested deeper than the parser\'s stack: PostgreSQL\'s own error on it, the rest parsed, the parser sound after', () => {
+  // PostgreSQL refuses such a statement too ("stack depth limit exceeded", from about 5,000 levels
+  // with its default max_stack_depth). The parser's WASM runs out of stack and is replaced.
+  const deep = `SELECT ${'1+'.repeat(30_000)}1`;
+  const text = `SELECT 1;\n${deep};\nCOMMENT ON TABLE t IS 'é';`;
+  const parsed = parseSql(text);
+  assert.deepEqual(parsed.statements.map((s) => s.kind), ['SelectStmt', '', 'CommentStmt']);
+  assert.deepEqual(parsed.errors.map((e) => [e.message, text.slice(0, e.start).split('\n').length - 1]), [['stack depth limit exceeded', 1]]);
+  for (let i = 0; i < 20; i++) assert.ok(pgParse(deep) instanceof PgSyntaxError);
+  for (const sql of CASES) assert.deepEqual(ours(sql), theirs(sql), sql);
+});

@@ -10,7 +10,7 @@
  */
 import type { ColumnDef, Node } from 'libpg-query';
 import type { Statement } from '../migration/migration';
-import { keyOfNames, names, nodeOf, treeOf } from '../sql/ast';
+import { keyOfNames, names, nodeOf, treeOf, walkTree } from '../sql/ast';
 
 export type Volatility = 'immutable' | 'stable' | 'volatile';
 
@@ -99,20 +99,11 @@ export function createdFunctionsOf(statements: readonly Statement[]): Map<string
 /** The first call to a known volatile function in an expression (`gen_random_uuid()`), if any. */
 export function volatileCall(expression: Node | undefined, created: ReadonlyMap<string, Volatility>): string | undefined {
   let found: string | undefined;
-  const visit = (value: unknown): void => {
-    if (found || value === null || typeof value !== 'object') return;
-    if (Array.isArray(value)) {
-      for (const item of value) visit(item);
-      return;
-    }
+  walkTree(expression, (value) => {
     const call = (value as { FuncCall?: { funcname?: Node[] } }).FuncCall;
-    if (call && isVolatileFunction(names(call.funcname), created)) {
-      found = `${names(call.funcname).join('.')}()`;
-      return;
-    }
-    for (const child of Object.values(value)) visit(child);
-  };
-  visit(expression);
+    if (call && isVolatileFunction(names(call.funcname), created)) found = `${names(call.funcname).join('.')}()`;
+    return found !== undefined;
+  });
   return found;
 }
 

@@ -82,6 +82,24 @@ export function lintMigration(migration: Migration, config: Config, { rules = RU
   return findings.sort((a, b) => a.start - b.start || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
 
+export const INTERNAL_ERROR = 'internal-error';
+
+/**
+ * A file the engine did not analyse (it could not be read, or safemig failed on it): one finding
+ * at its start, at the rule's severity, or none when that rule is off.
+ */
+export function notAnalysed(config: Config, rule: string, message: string): Finding[] {
+  const severity = severityOf(rule, config);
+  const at = { line: 0, character: 0 };
+  return severity === 'off' ? [] : [{ rule, severity, message, start: 0, end: 0, range: { start: at, end: at }, fixes: [] }];
+}
+
+/** The findings of a file the engine failed on: a bug met on one file must not hide it, nor stop the others. */
+export function internalError(config: Config, error: unknown): Finding[] {
+  const why = error instanceof Error ? error.message : String(error);
+  return notAnalysed(config, INTERNAL_ERROR, `Not checked: safemig failed on this file (${why}). This is a bug in safemig: please report it with the file.`);
+}
+
 /** A rule's severity: the configured one, else its default. */
 export function severityOf(id: string, config: Config): Severity | 'off' {
   return config.rules[id] ?? ruleById(id)?.defaultSeverity ?? 'info';

@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname } from 'node:path';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Config } from '../config/config';
-import { lint, LintResult } from '../lint/lint';
+import { Finding, internalError, lint, LintResult } from '../lint/lint';
 import { ConfigResolver, configBase, isMigrationFile, ResolvedConfig } from '../workspace/settings';
 import { DiskFileSystem } from '../workspace/node-fs';
 
@@ -15,8 +15,10 @@ export interface DocumentState {
   path: string;
   version: number;
   resolved: ResolvedConfig;
-  /** Undefined when the document is not a migration (it is left alone). */
+  /** Undefined when the document is not a migration (it is left alone), or when linting it failed. */
   result?: LintResult;
+  /** Linting it failed (a bug in safemig): the error, and the `internal-error` finding that says so. */
+  failed?: { error: unknown; findings: Finding[] };
 }
 
 export class Workspace {
@@ -41,7 +43,14 @@ export class Workspace {
     const text = document.getText();
     const base = configBase(resolved, this.rootOf(path));
     const state: DocumentState = { uri: document.uri, path, version: document.version, resolved };
-    if (isMigrationFile(path, text, resolved.config, base)) state.result = lint(path, text, this.fs, resolved.config);
+    if (isMigrationFile(path, text, resolved.config, base)) {
+      try {
+        state.result = lint(path, text, this.fs, resolved.config);
+      } catch (error) {
+        // Cached like a result: the same text fails the same way, and the editor asks again and again.
+        state.failed = { error, findings: internalError(resolved.config, error) };
+      }
+    }
     this.states.set(document.uri, state);
     return state;
   }

@@ -115,12 +115,18 @@ async function validate(uri: string): Promise<void> {
   try {
     const state = settings.enabled ? workspace.stateOf(current, settings.overrides) : undefined;
     if (state?.resolved.error) reportConfigError(state.resolved.error);
-    const diagnostics = state?.result?.findings.map((finding, index) => toDiagnostic(finding, index, current.version)) ?? [];
+    if (state?.failed) connection.console.error(`safemig: could not lint ${uri}: ${describe(state.failed.error)}`);
+    const findings = state?.result?.findings ?? state?.failed?.findings ?? [];
+    const diagnostics = findings.map((finding, index) => toDiagnostic(finding, index, current.version));
     await connection.sendDiagnostics({ uri, version: current.version, diagnostics });
   } catch (error) {
     // A bug on one document must not take the server down: say so and keep serving.
-    connection.console.error(`safemig: could not lint ${uri}: ${error instanceof Error ? error.stack : String(error)}`);
+    connection.console.error(`safemig: could not lint ${uri}: ${describe(error)}`);
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
 function revalidateAll(): void {

@@ -2,7 +2,7 @@ import type { Node, RangeVar } from 'libpg-query';
 import type { Migration, Statement } from '../migration/migration';
 import { Inverse, inversesOf, undoneEffects } from '../migration/inverse';
 import { splitPath } from '../migration/names';
-import { alterActions, names, nodeOf, tableKey, treeOf } from '../sql/ast';
+import { alterActions, names, nodeOf, tableKey, treeOf, walkTree } from '../sql/ast';
 import { LineIndex } from '../sql/positions';
 import type { Fix, Rule } from './rule';
 
@@ -167,18 +167,13 @@ function columnsOf(statement: Statement, effect: string): string[] {
   const constraint = alter?.cmds?.map((c) => nodeOf(nodeOf(c, 'AlterTableCmd')?.def, 'Constraint')).find((c) => c && effect === `constraint:${c.conname}`);
   const root: unknown = alter ? constraint : treeOf(statement, 'IndexStmt');
   const out = new Set<string>();
-  const visit = (value: unknown): void => {
-    if (value === null || typeof value !== 'object') return;
-    if (Array.isArray(value)) return value.forEach(visit);
-    const record = value as Record<string, unknown>;
+  walkTree(root, (record) => {
     const element = record.IndexElem as { name?: string } | undefined;
     if (element?.name) out.add(element.name);
     const ref = record.ColumnRef as { fields?: Node[] } | undefined;
     if (ref) names(ref.fields).slice(-1).forEach((c) => out.add(c));
     for (const key of ['keys', 'fk_attrs', 'including']) if (Array.isArray(record[key])) names(record[key] as Node[]).forEach((c) => out.add(c));
-    Object.values(record).forEach(visit);
-  };
-  visit(root);
+  });
   return [...out];
 }
 

@@ -23,6 +23,23 @@ export function treeOf<K extends NodeKind>(statement: Pick<SqlStatement, 'kind' 
   return statement?.kind === kind ? nodeOf(statement.node, kind) : undefined;
 }
 
+/**
+ * Visits every object of a parse tree (or any part of one), parents before children and in the
+ * order of their fields, as a recursive walk would; stops when `visit` returns true. It keeps its
+ * own stack: PostgreSQL accepts expressions thousands of levels deep (`a || b || …`), more than
+ * the call stack holds.
+ */
+export function walkTree(root: unknown, visit: (node: Record<string, unknown>) => boolean | void): void {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (value === null || typeof value !== 'object') continue;
+    const children = Array.isArray(value) ? value : Object.values(value);
+    if (!Array.isArray(value) && visit(value as Record<string, unknown>)) return;
+    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]);
+  }
+}
+
 /** A table's identity: `schema.name`, with `public` left out, as the parser folded the case. */
 export function tableKey(relation: RangeVar | undefined): string {
   if (!relation?.relname) return '';

@@ -24,6 +24,7 @@ interface PgQueryModule {
 
 let loaded: Promise<void> | undefined;
 let pg: PgQueryModule | undefined;
+let compiled: WebAssembly.Module | undefined;
 
 /**
  * Loads the parser's WASM module; call once at startup before parsing. It is compiled and
@@ -33,16 +34,40 @@ let pg: PgQueryModule | undefined;
  */
 export function initParser(): Promise<void> {
   loaded ??= new Promise<void>((resolve, reject) => {
-    const instantiateWasm = (imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance) => void) => {
-      receive(new WebAssembly.Instance(new WebAssembly.Module(readFileSync(parserWasmPath())), imports));
-      return {};
-    };
-    (createPgQueryModule({ instantiateWasm }) as Promise<PgQueryModule>).then((module) => {
+    compiled = new WebAssembly.Module(readFileSync(parserWasmPath()));
+    const { module, started } = instantiate(compiled);
+    started.then(() => {
       pg = module;
       resolve();
     }, reject);
   });
   return loaded;
+}
+
+/**
+ * A new instance of the compiled parser. It is given its WASM instance at once, so the module is
+ * usable as soon as this returns; `started` settles when its start-up has run.
+ */
+function instantiate(wasm: WebAssembly.Module): { module: PgQueryModule; started: Promise<unknown> } {
+  const module = {
+    instantiateWasm(imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance) => void) {
+      receive(new WebAssembly.Instance(wasm, imports));
+      return {};
+    },
+  };
+  const started = createPgQueryModule(module) as Promise<unknown>;
+  return { module: module as unknown as PgQueryModule, started };
+}
+
+/**
+ * The parser failed inside WASM (out of stack on a deeply nested expression): its memory is left
+ * as it was mid-parse, so it is replaced by a fresh instance of the same compiled module.
+ */
+function restartParser(): void {
+  const { module, started } = instantiate(compiled!);
+  started.catch(() => undefined);
+  if (typeof module._wasm_parse_query_raw !== 'function') throw new Error('safemig: the SQL parser could not be restarted');
+  pg = module;
 }
 
 /** The build copies the WASM beside the bundle; run from source, it is the package's own. */
@@ -89,40 +114,47 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export function pgParse(sql: string): PgStatement[] | PgSyntaxError {
-  if (!pg) throw new Error('safemig: the SQL parser is not loaded yet (call initParser first)');
+  const parser = pg;
+  if (!parser) throw new Error('safemig: the SQL parser is not loaded yet (call initParser first)');
   if (sql.trim() === '') return [];
   // UTF-8 takes at most three bytes per UTF-16 unit; one more for the terminating NUL.
   const capacity = sql.length * 3 + 1;
-  const query = pg._malloc(capacity);
+  const query = parser._malloc(capacity);
+  const { written } = encoder.encodeInto(sql, parser.HEAPU8.subarray(query, query + capacity - 1));
+  parser.HEAPU8[query + written] = 0;
+  let result: number;
   try {
-    const { written } = encoder.encodeInto(sql, pg.HEAPU8.subarray(query, query + capacity - 1));
-    pg.HEAPU8[query + written] = 0;
-    const result = pg._wasm_parse_query_raw(query);
+    result = parser._wasm_parse_query_raw(query);
+  } catch (error) {
+    restartParser();
+    // PostgreSQL itself refuses such a statement (with its default max_stack_depth, at a smaller
+    // depth): its error, placed at the end of the text, which tells no more than that.
+    if (error instanceof RangeError) return new PgSyntaxError('stack depth limit exceeded', written);
+    throw error;
+  }
+  try {
     if (!result) throw new Error('safemig: the SQL parser ran out of memory');
-    try {
-      const tree = pg.getValue(result, 'i32');
-      const error = pg.getValue(result + 8, 'i32');
-      if (error) {
-        // PgQueryError {message, funcname, filename, lineno, cursorpos}: cursorpos counts characters from 1.
-        const message = readString(pg.getValue(error, 'i32')) || 'syntax error';
-        const cursor = pg.getValue(error + 16, 'i32');
-        return new PgSyntaxError(message, characterToByteOffset(sql, cursor > 0 ? cursor - 1 : 0));
-      }
-      // A copy outside the JavaScript heap, sliced per statement when a tree is read.
-      const heap = pg.HEAPU8;
-      return statementsOf(Buffer.from(heap.subarray(tree, heap.indexOf(0, tree))));
-    } finally {
-      pg._wasm_free_parse_result(result);
+    const tree = parser.getValue(result, 'i32');
+    const error = parser.getValue(result + 8, 'i32');
+    if (error) {
+      // PgQueryError {message, funcname, filename, lineno, cursorpos}: cursorpos counts characters from 1.
+      const message = readString(parser, parser.getValue(error, 'i32')) || 'syntax error';
+      const cursor = parser.getValue(error + 16, 'i32');
+      return new PgSyntaxError(message, characterToByteOffset(sql, cursor > 0 ? cursor - 1 : 0));
     }
+    // A copy outside the JavaScript heap, sliced per statement when a tree is read.
+    const heap = parser.HEAPU8;
+    return statementsOf(Buffer.from(heap.subarray(tree, heap.indexOf(0, tree))));
   } finally {
-    pg._free(query);
+    if (result) parser._wasm_free_parse_result(result);
+    parser._free(query);
   }
 }
 
 /** A NUL-terminated UTF-8 string of the module's memory (read after the call: memory may have grown). */
-function readString(pointer: number): string {
-  if (!pointer || !pg) return '';
-  const heap = pg.HEAPU8;
+function readString(parser: PgQueryModule, pointer: number): string {
+  if (!pointer) return '';
+  const heap = parser.HEAPU8;
   return decoder.decode(heap.subarray(pointer, heap.indexOf(0, pointer)));
 }
 
