@@ -2,7 +2,8 @@
  * `npm run bench`: safemig beside squawk (npm `squawk-cli`, a Rust linter of the same kind) on the
  * shared corpus of real migrations, in one run, alternating A B A B so drift hits both.
  *
- * 1. CLI: wall time to lint the whole corpus (every *.sql file), N runs each.
+ * 1. CLI: wall time to lint the whole corpus (every *.sql file), N runs each; one file; two
+ *    generated files full of syntax errors.
  * 2. LSP over stdio: open → diagnostics and edit → diagnostics latency on 200 corpus files.
  *
  * Prints medians, p95s and the safemig/squawk ratios. Targets (issue 2): CLI wall ≤ squawk's;
@@ -11,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { TestClient } from '../test/helpers/lsp-client';
 
@@ -20,6 +21,7 @@ const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'files');
 // squawk's native binary, called directly (no Node wrapper), so it starts as fast as it can.
 const SQUAWK = require.resolve(`@squawk-cli/${process.platform}-${process.arch}/bin/squawk`);
 const CLI_RUNS = Number(process.env.BENCH_CLI_RUNS ?? 5);
+const BROKEN_RUNS = 3;
 const LSP_FILES = Number(process.env.BENCH_LSP_FILES ?? 200);
 
 const median = (xs: number[]) => quantile(xs, 0.5);
@@ -85,6 +87,33 @@ function benchCliWith(config: string): void {
     one.squawk.push(timeCommand(SQUAWK, [file, '--reporter', 'json']));
   }
   console.log(`\nCLI, one file (${CLI_RUNS} runs each, alternating): safemig median ${fmt(median(one.safemig))} ms, squawk median ${fmt(median(one.squawk))} ms`);
+  benchBrokenFiles(dirname(config));
+}
+
+/**
+ * Broken files are where cost can grow faster than the text: each syntax error makes the parser
+ * start again. Two generated files, 20,000 errors in 180 KB and 60,000 in 2 MB (a file of
+ * 20,000 errors took 5.3 s before it was fixed). No target; for context and to catch a regression.
+ */
+function benchBrokenFiles(dir: string): void {
+  const files = {
+    '20,000 errors, 180 KB': 'SELEC 1;\n'.repeat(20_000),
+    '60,000 errors among 60,000 statements, 2 MB': 'CREATE TABLE a (id int);\nSELEC 1;\n'.repeat(60_000),
+  };
+  console.log(`\nCLI, files full of syntax errors (${BROKEN_RUNS} runs each, alternating)`);
+  console.log('| file | safemig median ms | squawk median ms |');
+  console.log('|---|---|---|');
+  for (const [name, text] of Object.entries(files)) {
+    const file = join(dir, 'broken.sql');
+    writeFileSync(file, text);
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    for (let i = 0; i < BROKEN_RUNS; i++) {
+      ours.push(timeCommand(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'check', file, '--format', 'json']));
+      theirs.push(timeCommand(SQUAWK, [file, '--reporter', 'json']));
+    }
+    console.log(`| ${name} | ${fmt(median(ours))} | ${fmt(median(theirs))} |`);
+  }
 }
 
 interface Latencies {
