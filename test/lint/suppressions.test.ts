@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyFix, fixOf, lintSql, rangesOf } from '../helpers/lint';
+import { readSuppressions, suppressionMatcher } from '../../server/src/lint/suppressions';
 
 const UP = '-- UP Migration\n';
 const DOWN = '\n-- DOWN Migration (Rollback)\n-- SELECT 1;\n';
@@ -54,4 +55,25 @@ test('the "ignore for this file" fix extends an existing file suppression', () =
   const fixed = applyFix(fix, { '/project/db/migrations/20250101_test.sql': sql })['/project/db/migrations/20250101_test.sql'];
   assert.equal(fixed.split('\n')[0], '-- safemig-ignore-file drop-table, drop-column: legacy');
   assert.equal(lintSql(fixed).findings.filter((f) => f.rule.startsWith('drop-')).length, 0);
+});
+
+test('thousands of suppressions: each silences its own statement, and the one that silences nothing is found', () => {
+  const lines = Array.from({ length: 2000 }, (_, i) => `-- safemig-ignore require-if-not-exists: made by a generator\nCREATE TABLE t${i} (id int);`);
+  // Line 2 × 1500 holds this one: drop-table has nothing to silence on its statement.
+  lines[1500] = `-- safemig-ignore drop-table, require-if-not-exists\nCREATE TABLE t1500 (id int);`;
+  lines[1800] = `CREATE TABLE t1800 (id int); -- safemig-ignore require-if-not-exists`;
+  const { findings } = lintSql(`-- safemig-ignore-file missing-rollback\n${lines.join('\n')}\n`);
+  assert.deepEqual(findings.map((f) => [f.rule, f.range.start.line, f.range.start.character]), [['unused-suppression', 3001, 18]]);
+});
+
+test('a finding placed by its start alone is silenced by the suppression of the statement holding it', () => {
+  const { migration } = lintSql(`${UP}-- safemig-ignore drop-column\nALTER TABLE t DROP COLUMN IF EXISTS a;\nSELECT 1;\n${DOWN}`);
+  const suppressions = readSuppressions(migration.text, migration.statements);
+  const matcher = suppressionMatcher(suppressions, migration.statements);
+  const [alter, select] = migration.statements;
+  const key = `${suppressions[0].start}:drop-column`;
+  assert.equal(matcher('drop-column', { start: alter.start + 14 }), key);
+  assert.equal(matcher('drop-column', { statement: select, start: alter.end }), key);
+  assert.equal(matcher('drop-column', { start: select.start }), undefined);
+  assert.equal(matcher('drop-table', { statement: alter }), undefined);
 });

@@ -10,7 +10,7 @@ import type { Range } from '../sql/positions';
 import { computeFacts } from '../analysis/facts';
 import { RULES, ruleById } from '../rules';
 import type { Fix, Report, Rule, RuleContext } from '../rules/rule';
-import { readSuppressions, Suppression } from './suppressions';
+import { readSuppressions, Suppression, suppressionMatcher } from './suppressions';
 
 export interface Finding {
   rule: string;
@@ -67,10 +67,11 @@ export function lintMigration(migration: Migration, config: Config, { rules = RU
   for (rule of rules) if (severityOf(rule.id, config) !== 'off') rule.check(context);
 
   const suppressions = readSuppressions(migration.text, migration.statements);
+  const suppressedBy = suppressionMatcher(suppressions, migration.statements);
   const used = new Set<string>();
   const findings: Finding[] = [];
   for (const report of raw) {
-    const hit = suppressedBy(report, suppressions);
+    const hit = suppressedBy(report.rule.id, report);
     if (hit) {
       used.add(hit);
       continue;
@@ -103,19 +104,6 @@ export function internalError(config: Config, error: unknown): Finding[] {
 /** A rule's severity: the configured one, else its default. */
 export function severityOf(id: string, config: Config): Severity | 'off' {
   return config.rules[id] ?? ruleById(id)?.defaultSeverity ?? 'info';
-}
-
-function suppressedBy(report: Raw, suppressions: Suppression[]): string | undefined {
-  for (const s of suppressions) {
-    const entry = s.rules.find((r) => r.id === report.rule.id);
-    if (!entry) continue;
-    if (s.fileWide) return `${s.start}:${entry.id}`;
-    const target = s.statement;
-    if (!target) continue;
-    const start = report.start ?? report.statement?.start;
-    if (report.statement === target || (start !== undefined && start >= target.start && start <= target.end)) return `${s.start}:${entry.id}`;
-  }
-  return undefined;
 }
 
 function suppressionFindings(migration: Migration, config: Config, suppressions: Suppression[], used: Set<string>): Finding[] {

@@ -2,7 +2,7 @@
  * `-- safemig-ignore rule-a, rule-b: reason` (next statement, or this line's statement when
  * trailing) and `-- safemig-ignore-file rule-a: reason` (whole file).
  */
-import { firstStartingAfter, lastStartingBefore, Statement } from '../migration/migration';
+import { firstStartingAfter, lastStartingBefore, Statement, statementsAt } from '../migration/migration';
 import { lex } from '../sql/lexer';
 
 export interface Suppression {
@@ -38,7 +38,9 @@ export function readSuppressions(text: string, statements: Statement[]): Suppres
 }
 
 function targetOf(text: string, commentStart: number, statements: Statement[]): Statement | undefined {
-  const lineStart = Math.max(text.lastIndexOf('\n', commentStart - 1), text.lastIndexOf('\r', commentStart - 1)) + 1;
+  // Back to the line's start only: `lastIndexOf` of a line break the text lacks would read the whole text back.
+  let lineStart = commentStart;
+  while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10 && text.charCodeAt(lineStart - 1) !== 13) lineStart--;
   const trailing = text.slice(lineStart, commentStart).trim() !== '';
   if (trailing) {
     // The statement on this line: the last one starting before the comment, if it reaches this line.
@@ -46,4 +48,37 @@ function targetOf(text: string, commentStart: number, statements: Statement[]): 
     if (found && found.end >= lineStart) return found;
   }
   return firstStartingAfter(statements, commentStart);
+}
+
+/** Where a finding is: its statement, and its start when it has one of its own. */
+export interface Place {
+  statement?: Statement;
+  start?: number;
+}
+
+/**
+ * Finds the suppression that silences a finding of `rule` at `place`: the first, in file order,
+ * that is file-wide or whose statement is the finding's or holds its start. Returns its key
+ * (`<comment start>:<rule>`), or undefined. Suppressions are looked up by statement, so a file
+ * with thousands of them and as many findings is not read once per finding.
+ */
+export function suppressionMatcher(suppressions: Suppression[], statements: Statement[]): (rule: string, place: Place) => string | undefined {
+  if (suppressions.length === 0) return () => undefined;
+  const fileWide: number[] = [];
+  const byStatement = new Map<Statement, number[]>();
+  suppressions.forEach((s, i) => {
+    if (s.fileWide) fileWide.push(i);
+    else if (s.statement) byStatement.set(s.statement, [...(byStatement.get(s.statement) ?? []), i]);
+  });
+  return (rule, { statement, start = statement?.start }) => {
+    const candidates = [...fileWide, ...(statement ? byStatement.get(statement) ?? [] : [])];
+    if (start !== undefined) {
+      for (const holder of statementsAt(statements, start)) if (holder !== statement) candidates.push(...(byStatement.get(holder) ?? []));
+    }
+    for (const i of candidates.sort((a, b) => a - b)) {
+      const entry = suppressions[i].rules.find((r) => r.id === rule);
+      if (entry) return `${suppressions[i].start}:${entry.id}`;
+    }
+    return undefined;
+  };
 }

@@ -28,11 +28,17 @@ interface Span {
  * bisection: a file can hold thousands of statements and as many findings to place.
  */
 export function statementAt<S extends Span>(statements: readonly S[], offset: number): S | undefined {
-  // Ends grow with starts: the first statement that ends at or after `offset` is the only candidate.
+  return statementsAt(statements, offset)[0];
+}
+
+/** Every statement of `statements` that holds `offset`, both ends included: one, none, or two that touch there. */
+export function statementsAt<S extends Span>(statements: readonly S[], offset: number): S[] {
+  const out: S[] = [];
+  // Ends grow with starts: the holders follow the first statement that ends at or after `offset`.
   for (let i = firstIndex(statements, (s) => s.end >= offset); i < statements.length && statements[i].start <= offset; i++) {
-    if (statements[i].end >= offset) return statements[i];
+    if (statements[i].end >= offset) out.push(statements[i]);
   }
-  return undefined;
+  return out;
 }
 
 /** The last of `statements` that starts before `offset`. */

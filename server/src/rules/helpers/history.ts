@@ -138,11 +138,13 @@ class FolderHistory {
   statementsNaming(i: number, wanted: { table: string; column: string }): SqlStatement[] {
     const table = relationName(wanted.table).toLowerCase();
     const column = wanted.column.toLowerCase();
-    const names = (lower: string) => lower.includes(table) && (lower.includes(column) || MAY_NAME_ANOTHER_TABLE.test(lower));
     const file = this.file(i);
-    if (!file || !names(file.lower)) return [];
+    if (!file || !file.lower.includes(table) || !(file.lower.includes(column) || MAY_NAME_ANOTHER_TABLE.test(file.lower))) return [];
     file.chunks ??= this.splitUp(this.paths[i]!, file.text);
-    return file.chunks.filter((c) => names(c.lower)).flatMap((c) => (c.statements ??= parseChunk(c.chunk)));
+    // A migration changing many columns of a table asks this of the same files again and again.
+    let naming = file.chunksByTable.get(table);
+    if (!naming) file.chunksByTable.set(table, (naming = file.chunks.filter((c) => c.lower.includes(table))));
+    return naming.filter((c) => c.mayNameAnother || c.lower.includes(column)).flatMap((c) => (c.statements ??= parseChunk(c.chunk)));
   }
 
   /** What was read of migration `i`'s file, for the text it has now. */
@@ -151,7 +153,7 @@ class FolderHistory {
     const text = path === undefined ? undefined : this.fs.readFile(path);
     if (text === undefined) return undefined;
     let file = this.files[i];
-    if (file?.text !== text) this.files[i] = file = { text, lower: text.toLowerCase(), byTable: new Map() };
+    if (file?.text !== text) this.files[i] = file = { text, lower: text.toLowerCase(), byTable: new Map(), chunksByTable: new Map() };
     return file;
   }
 
@@ -160,7 +162,10 @@ class FolderHistory {
     return parts
       .filter((p) => p.kind === 'up' && !p.commentedOut)
       .flatMap((p) => splitSql(text.slice(p.start, p.end), p.start))
-      .map((chunk) => ({ chunk, lower: chunk.text.toLowerCase() }));
+      .map((chunk) => {
+        const lower = chunk.text.toLowerCase();
+        return { chunk, lower, mayNameAnother: MAY_NAME_ANOTHER_TABLE.test(lower) };
+      });
   }
 }
 
@@ -172,7 +177,17 @@ interface FileHistory {
   /** Whether the text names a table, by table key. */
   byTable: Map<string, boolean>;
   /** Its UP part split into statements, each parsed when first needed. */
-  chunks?: { chunk: SqlChunk; lower: string; statements?: SqlStatement[] }[];
+  chunks?: HistoryChunk[];
+  /** The chunks that name a table (its name without schema, lower case), by that name. */
+  chunksByTable: Map<string, HistoryChunk[]>;
+}
+
+interface HistoryChunk {
+  chunk: SqlChunk;
+  lower: string;
+  /** It may name another table the column comes from (a rename, `LIKE`, `INHERITS`, `PARTITION OF`). */
+  mayNameAnother: boolean;
+  statements?: SqlStatement[];
 }
 
 const histories = new WeakMap<FolderMigration[], FolderHistory>();
