@@ -138,6 +138,8 @@ test('binary, invalid UTF-8 and missing files are reported and the run goes on',
   write('junk/db/migrations/001_binary.sql', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff]));
   write('junk/db/migrations/002_latin1.sql', Buffer.from('-- caf\xe9\nSELECT 1;\n', 'latin1'));
   write('junk/db/migrations/003_ok.sql', '-- UP Migration\nSELECT 1;\n-- DOWN Migration (Rollback)\n-- SELECT 1;\n');
+  // Text with a NUL past the first 8 KB: the parser would have read it as ending there.
+  write('junk/db/migrations/004_nul.sql', `-- ${'x'.repeat(9000)}\nSELECT 1\u0000;\nDROP TABLE users;\n`);
   const run = runCli(['check', 'junk', 'junk/db/migrations/404.sql', '--format', 'json'], root);
   assert.equal(run.code, 1);
   const byPath = Object.fromEntries(JSON.parse(run.stdout).files.map((f: { path: string; diagnostics: { rule: string; message: string }[] }) => [f.path, f.diagnostics]));
@@ -145,12 +147,13 @@ test('binary, invalid UTF-8 and missing files are reported and the run goes on',
   assert.match(byPath['junk/db/migrations/002_latin1.sql'][0].message, /not valid UTF-8/);
   assert.match(byPath['junk/db/migrations/404.sql'][0].message, /file not found/);
   assert.deepEqual(byPath['junk/db/migrations/003_ok.sql'], []);
+  assert.deepEqual(byPath['junk/db/migrations/004_nul.sql'].map((d: { rule: string; message: string }) => [d.rule, d.message]), [['unreadable-file', 'Not checked: not a text file (a NUL byte at byte 9012).']]);
   // Its severity is a setting like any rule's: a warning does not fail the run.
   write('junk/.safemig.json', '{ "rules": { "unreadable-file": "warning" } }');
   const lowered = runCli(['check', 'junk', '--format', 'json'], root);
   assert.equal(lowered.code, 0, lowered.stderr);
   const severities = JSON.parse(lowered.stdout).files.flatMap((f: { diagnostics: { rule: string; severity: string }[] }) => f.diagnostics.map((d) => `${d.rule} ${d.severity}`));
-  assert.deepEqual(severities, ['unreadable-file warning', 'unreadable-file warning']);
+  assert.deepEqual(severities, ['unreadable-file warning', 'unreadable-file warning', 'unreadable-file warning']);
 });
 
 test('an unterminated quote or dollar quote is one syntax error, not a hang', () => {

@@ -94,3 +94,10 @@ test('thousands of syntax errors: each on its own statement, where a suppression
   assert.deepEqual(errors.slice(2698, 2700), [[2700, 0, 2700, 5], [2702, 0, 2702, 5]]);
   assert.deepEqual(findings.filter((f) => f.rule !== 'syntax-error' && f.rule !== 'missing-rollback'), []);
 });
+
+test('a NUL character (an editor can hold one) is an error of its own, and the statements after it are still read', () => {
+  const { findings } = lintSql(`${UP}SELECT 1\u0000;\nALTER TABLE t DROP COLUMN IF EXISTS a;${DOWN}`);
+  assert.deepEqual(rangesOf(findings, 'syntax-error'), [[1, 8, 1, 9]]);
+  assert.equal(findings.find((f) => f.rule === 'syntax-error')?.message, 'Syntax error: a NUL character (0x00), which PostgreSQL refuses in SQL text.');
+  assert.deepEqual(rangesOf(findings, 'drop-column'), [[2, 14, 2, 37]]);
+});

@@ -47,6 +47,14 @@ export interface ParsedSql {
  * become.
  */
 export function parseSql(text: string, base = 0): ParsedSql {
+  // The parser takes the text as a C string: it would end at a NUL (an editor can hold one). The
+  // NUL is read as a space, and is an error of its own: PostgreSQL refuses it in SQL text.
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const parsed = parseSql(text.replaceAll('\0', ' '), base);
+    const error = { start: base + nul, end: base + nul + 1, message: 'a NUL character (0x00), which PostgreSQL refuses in SQL text' };
+    return { statements: parsed.statements, errors: [error, ...parsed.errors].sort((a, b) => a.start - b.start) };
+  }
   // Most files: no psql syntax can be in them (no backslash, no `:'`) and PostgreSQL accepts them
   // whole. Its statement locations are then enough, and a statement's tokens are read when a rule asks.
   const maybePsql = text.includes('\\') || MAYBE_PSQL_VARIABLE.test(text);

@@ -18,7 +18,10 @@ export function readBytes(path: string): Buffer | { problem: string } {
 }
 
 export function decodeText(bytes: Uint8Array): TextRead {
-  if (bytes.subarray(0, 8192).includes(0)) return { problem: 'not a text file (binary content)' };
+  const nul = bytes.indexOf(0);
+  if (nul >= 0 && nul < 8192) return { problem: 'not a text file (binary content)' };
+  // Further in, a NUL is not SQL either: the parser would read the text as ending there.
+  if (nul >= 0) return { problem: `not a text file (a NUL byte at byte ${nul})` };
   try {
     return { text: decoder.decode(bytes) };
   } catch {
