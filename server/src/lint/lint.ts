@@ -83,7 +83,7 @@ export function lintMigration(migration: Migration, config: Config, { rules = RU
   return findings.sort((a, b) => a.start - b.start || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
 
-export const INTERNAL_ERROR = 'internal-error';
+const INTERNAL_ERROR = 'internal-error';
 
 /**
  * A file the engine did not analyse (it could not be read, or safemig failed on it): one finding

@@ -103,6 +103,9 @@ export function parseChunk(chunk: SqlChunk): SqlStatement[] {
   return new ChunkParser(chunk.text, chunk.start, [{ start: 0, end: chunk.text.length }]).parse(0).statements.filter((s) => s.kind !== '');
 }
 
+/** Chunks parsed in one call after an error, doubled each time they parse. */
+const FIRST_WINDOW = 16;
+
 /**
  * The statements of a text PostgreSQL rejected, split into chunks by the scanner. PostgreSQL stops
  * at the first error, so everything before the chunk it stopped in is parsed again as one text,
@@ -110,9 +113,6 @@ export function parseChunk(chunk: SqlChunk): SqlStatement[] {
  * double while they parse: a few calls per error, not one per statement, and never the whole rest
  * of the text per error, which made a file with thousands of errors take minutes.
  */
-/** Chunks parsed in one call after an error, doubled each time they parse. */
-const FIRST_WINDOW = 16;
-
 class ChunkParser {
   readonly statements: SqlStatement[] = [];
   readonly errors: SqlSyntaxError[] = [];
