@@ -147,6 +147,26 @@ test('a statement nested too deeply for the parser: PostgreSQL\'s error on it, a
   assert.deepEqual(codes(await client.change(path, '-- UP Migration\nCREATE TABLE IF NOT EXISTS t (id int);\n-- DOWN Migration (Rollback)\n-- DROP TABLE IF EXISTS t;\n')), []);
 });
 
+test('thousands of findings: the most severe first, up to what the editor shows, and a note of how many more', async () => {
+  const path = join(root, 'db', 'migrations', '009_many.sql');
+  // 1,500 warnings (drop-table), then 700 errors (syntax-error): the errors come first.
+  const drops = Array.from({ length: 1500 }, (_, i) => `DROP TABLE IF EXISTS t${i};`);
+  const errors = Array.from({ length: 700 }, (_, i) => `SELEC ${i};`);
+  const text = `-- UP Migration\n${[...drops, ...errors].join('\n')}\n-- DOWN Migration (Rollback)\n-- SELECT 1;\n`;
+  const published = await client.open(path, text);
+  assert.equal(published.diagnostics.length, 1000);
+  const counts = new Map<unknown, number>();
+  for (const d of published.diagnostics) counts.set(d.code, (counts.get(d.code) ?? 0) + 1);
+  assert.deepEqual(Object.fromEntries(counts), { 'drop-table': 299, 'syntax-error': 700, undefined: 1 });
+  const note = published.diagnostics[999];
+  const [, hidden] = /^(\d+) more findings are not shown \(the editor shows 1000 per file\): run `safemig check` on this file to see them all\.$/.exec(note.message) ?? [];
+  // 1,201 drop-table warnings at least, and each DROP TABLE's other findings (info).
+  assert.ok(Number(hidden) > 1200, note.message);
+  // The ones shown keep their quick fixes.
+  const drop = published.diagnostics.find((d) => d.code === 'drop-table')!;
+  assert.ok((await client.codeActions(path, [drop])).some((a) => a.title.startsWith('Ignore drop-table')));
+});
+
 test('an unsaved edit of an earlier migration re-lints the open migrations after it (type history, twins)', async () => {
   const dir = join(root, 'db', 'history');
   mkdirSync(dir, { recursive: true });

@@ -40,6 +40,32 @@ export function toDiagnostic(finding: Finding, index: number, version: number): 
   };
 }
 
+/** VS Code shows at most this many problems of a file: sending more only slows the editor down. */
+export const MAX_DIAGNOSTICS = 1000;
+
+const RANK = { error: 0, warning: 1, info: 2 } as const;
+
+/**
+ * A document's findings as diagnostics: all of them, or, past MAX_DIAGNOSTICS, the most severe
+ * (errors first, then in file order) and one more that says how many are left out.
+ */
+export function toDiagnostics(findings: readonly Finding[], version: number): Diagnostic[] {
+  const indexes = findings.map((_, i) => i);
+  if (findings.length <= MAX_DIAGNOSTICS) return indexes.map((i) => toDiagnostic(findings[i], i, version));
+  const shown = indexes
+    .sort((a, b) => RANK[findings[a].severity] - RANK[findings[b].severity] || a - b)
+    .slice(0, MAX_DIAGNOSTICS - 1)
+    .sort((a, b) => a - b);
+  const at = { line: 0, character: 0 };
+  const more: Diagnostic = {
+    range: { start: at, end: at },
+    severity: DiagnosticSeverity.Information,
+    source: 'safemig',
+    message: `${findings.length - shown.length} more findings are not shown (the editor shows ${MAX_DIAGNOSTICS} per file): run \`safemig check\` on this file to see them all.`,
+  };
+  return [...shown.map((i) => toDiagnostic(findings[i], i, version)), more];
+}
+
 /** The finding a diagnostic of ours shows, from the findings of the document's current version. */
 export function findingOf(diagnostic: Diagnostic, version: number, findings: readonly Finding[]): Finding | undefined {
   const data = diagnostic.data as Partial<DiagnosticData> | undefined;

@@ -13,7 +13,7 @@ import { Config, ConfigError, validateConfig } from '../config/config';
 import { RULE_IDS } from '../rules';
 import { initParser } from '../sql/pg';
 import type { EditorSettings } from '../protocol';
-import { findingOf, settingsToOverrides, toCodeActions, toDiagnostic } from './convert';
+import { findingOf, settingsToOverrides, toCodeActions, toDiagnostics } from './convert';
 import { codeLensesOf } from './codelens';
 import { DocumentState, Workspace } from './documents';
 import { hoverAt } from './hover';
@@ -117,8 +117,7 @@ async function validate(uri: string): Promise<void> {
     if (state?.resolved.error) reportConfigError(state.resolved.error);
     if (state?.failed) connection.console.error(`safemig: could not lint ${uri}: ${describe(state.failed.error)}`);
     const findings = state?.result?.findings ?? state?.failed?.findings ?? [];
-    const diagnostics = findings.map((finding, index) => toDiagnostic(finding, index, current.version));
-    await connection.sendDiagnostics({ uri, version: current.version, diagnostics });
+    await connection.sendDiagnostics({ uri, version: current.version, diagnostics: toDiagnostics(findings, current.version) });
   } catch (error) {
     // A bug on one document must not take the server down: say so and keep serving.
     connection.console.error(`safemig: could not lint ${uri}: ${describe(error)}`);
