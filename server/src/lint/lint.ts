@@ -127,7 +127,7 @@ function suppressionFindings(migration: Migration, config: Config, suppressions:
 }
 
 function engineFinding(migration: Migration, config: Config, id: string, start: number, end: number, message: string): Finding {
-  const severity = (config.rules[id] ?? ruleById(id)?.defaultSeverity ?? 'info') as Severity;
+  const severity = severityOf(id, config) as Severity;
   return { rule: id, severity, message, start, end, range: migration.lines.rangeOf(start, end), fixes: [] };
 }
 

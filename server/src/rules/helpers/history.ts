@@ -139,7 +139,9 @@ class FolderHistory {
     const table = relationName(wanted.table).toLowerCase();
     const column = wanted.column.toLowerCase();
     const file = this.file(i);
-    if (!file || !file.lower.includes(table) || !(file.lower.includes(column) || MAY_NAME_ANOTHER_TABLE.test(file.lower))) return [];
+    if (!file || !this.names(i, wanted.table)) return [];
+    file.mayNameAnother ??= MAY_NAME_ANOTHER_TABLE.test(file.lower);
+    if (!file.mayNameAnother && !file.lower.includes(column)) return [];
     file.chunks ??= this.splitUp(this.paths[i]!, file.text);
     // A migration changing many columns of a table asks this of the same files again and again.
     let naming = file.chunksByTable.get(table);
@@ -176,6 +178,8 @@ interface FileHistory {
   lower: string;
   /** Whether the text names a table, by table key. */
   byTable: Map<string, boolean>;
+  /** Whether the text may name a table a column comes from (MAY_NAME_ANOTHER_TABLE), once asked. */
+  mayNameAnother?: boolean;
   /** Its UP part split into statements, each parsed when first needed. */
   chunks?: HistoryChunk[];
   /** The chunks that name a table (its name without schema, lower case), by that name. */
