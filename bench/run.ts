@@ -10,7 +10,7 @@
  * server p95 ≤ squawk server's p95.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,10 +19,28 @@ import { TestClient } from '../test/helpers/lsp-client';
 const ROOT = join(__dirname, '..');
 const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'files');
 // squawk's native binary, called directly (no Node wrapper), so it starts as fast as it can.
-const SQUAWK = require.resolve(`@squawk-cli/${process.platform}-${process.arch}/bin/squawk`);
+const SQUAWK_VERSION = '2.66.0';
+const SQUAWK = installPeer();
 const CLI_RUNS = Number(process.env.BENCH_CLI_RUNS ?? 5);
 const BROKEN_RUNS = 3;
 const LSP_FILES = Number(process.env.BENCH_LSP_FILES ?? 200);
+
+/**
+ * The peer is a benchmark tool, not a dependency of safemig: it is installed on first use into
+ * bench/.peers (git-ignored). As a devDependency its per-platform optional packages had to be in
+ * package-lock.json, and the registry these machines reach does not serve the other platforms'
+ * ones, so `npm ci` failed on a fresh clone.
+ */
+function installPeer(): string {
+  const prefix = join(__dirname, '.peers');
+  const bin = join(prefix, 'node_modules', '@squawk-cli', `${process.platform}-${process.arch}`, 'bin', 'squawk');
+  if (!existsSync(bin)) {
+    console.log(`installing squawk-cli@${SQUAWK_VERSION} into ${prefix} (once)`);
+    const npm = spawnSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', `squawk-cli@${SQUAWK_VERSION}`], { stdio: 'inherit' });
+    if (npm.status !== 0 || !existsSync(bin)) throw new Error(`could not install squawk-cli@${SQUAWK_VERSION} for the benchmark`);
+  }
+  return bin;
+}
 
 const median = (xs: number[]) => quantile(xs, 0.5);
 function quantile(xs: number[], q: number): number {
