@@ -117,7 +117,7 @@ async function validate(uri: string): Promise<void> {
     if (state?.resolved.error) reportConfigError(state.resolved.error);
     if (state?.failed) connection.console.error(`safemig: could not lint ${uri}: ${describe(state.failed.error)}`);
     const findings = state?.result?.findings ?? state?.failed?.findings ?? [];
-    await connection.sendDiagnostics({ uri, version: current.version, diagnostics: toDiagnostics(findings, current.version) });
+    await connection.sendDiagnostics({ uri, version: current.version, diagnostics: toDiagnostics(findings, current.version, uri) });
   } catch (error) {
     // A bug on one document must not take the server down: say so and keep serving.
     connection.console.error(`safemig: could not lint ${uri}: ${describe(error)}`);
