@@ -1,8 +1,7 @@
 /**
  * The one place that parses TypeScript / JavaScript: @babel/parser, chosen over the `typescript`
- * package for its bundle size (577 KB against 9.7 MB in dist/, same parse speed; see
- * bench/typescript-parser.mjs). Offsets of its nodes are UTF-16 indices into the text, as the
- * editor's are.
+ * package for its size: 577 KB bundled against 9.7 MB, at the same parse speed (about 0.5 ms for a
+ * migration file). Offsets of its nodes are UTF-16 indices into the text, as the editor's are.
  */
 import { parse } from '@babel/parser';
 import type { Comment, File, Node } from '@babel/types';
