@@ -363,6 +363,31 @@ describe('static or dynamic', () => {
     });
   }
 
+  const unread: Array<[string, string, string, string]> = [
+    ["TypeORM's queryRunner API", 'typeorm/x.ts', 'import { MigrationInterface, QueryRunner, TableColumn } from "typeorm"\nexport class X1 implements MigrationInterface {\n  async up(queryRunner: QueryRunner) { await queryRunner.addColumn("post", new TableColumn({ name: "a", type: "int" })) }\n  async down(queryRunner: QueryRunner) {}\n}', 'queryRunner.addColumn("post", new TableColumn({ name: "a", type: "int" }))'],
+    ["kysely's schema builder", 'migrations/2024_x.ts', "import { Kysely } from 'kysely'\nexport async function up(db: Kysely<any>) { await db.schema.createTable('person').addColumn('id', 'serial').execute() }", "db.schema.createTable('person').addColumn('id', 'serial').execute()"],
+    ["knex's query builder", 'migrations/1_x.js', "exports.up = async (knex) => { await knex('users').insert({ id: 1 }) }", "knex('users').insert({ id: 1 })"],
+    ['a helper of another module given knex', 'migrations/1_x.ts', "import { addAudit } from '../lib/audit'\nexport async function up(knex) { await addAudit(knex, 'users') }", "addAudit(knex, 'users')"],
+    ['a MigrationBuilder method not read here', 'migrations/1_x.js', "exports.up = (pgm) => { pgm.createExtension('pgcrypto') }", "pgm.createExtension('pgcrypto')"],
+  ];
+  for (const [name, path, text, part] of unread) {
+    test(`dynamic: ${name} runs SQL that is not read here`, () => {
+      const m = extractMigration(text, path)!;
+      assert.deepEqual(m.sql, [], 'no SQL is made up for it');
+      assert.equal(text.slice(m.dynamic!.start, m.dynamic!.end), part);
+      assert.match(m.dynamic!.description, /SQL that safemig does not read/);
+    });
+  }
+
+  test('kysely queries run with .execute(db) and knex.fn.now() leave a migration static', () => {
+    const text = "import { Kysely, sql } from 'kysely'\nexport async function up(db: Kysely<any>) { await sql`ALTER TABLE t ADD COLUMN c timestamptz`.execute(db) }\nexport async function down(db: Kysely<any>) { await sql`ALTER TABLE t DROP COLUMN c`.execute(db) }";
+    assert.equal(extractMigration(text, 'migrations/2024_x.ts')!.dynamic, undefined);
+    const knex = "exports.up = (knex) => knex.schema.alterTable('t', (t) => { t.timestamp('at').defaultTo(knex.fn.now()) })";
+    const m = extractMigration(knex, 'migrations/1_x.js')!;
+    assert.equal(m.dynamic, undefined);
+    assert.deepEqual(m.sql.map((p) => p.text), ['ALTER TABLE "t" ADD COLUMN "at" timestamptz DEFAULT CURRENT_TIMESTAMP']);
+  });
+
   test('control flow that runs no SQL, and the error path, leave a migration static', () => {
     const text = [
       "if (!process.env.DATABASE_URL) console.warn('no url')",

@@ -40,6 +40,8 @@ export interface TsMigration {
 const SQL_METHODS = new Set(['query', 'raw', 'unsafe', 'sql', 'execute']);
 /** Methods of a postgres.js / Bun client whose callback receives a client (`sql.begin(async (tx) => tx\`…\`)`). */
 const CLIENT_CALLBACKS = new Set(['begin', 'transaction', 'savepoint', 'reserve']);
+/** Calls on what up/down receive that run no SQL of their own (`knex.fn.now()`, `pgm.func('…')`). */
+const NO_SQL_METHODS = new Set(['fn', 'now', 'func', 'ref', 'then', 'catch', 'finally', 'toString']);
 const LOOP_TYPES = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
 
 /** A seed-003 script: `scripts/migrations/NNN-name.{ts,js,…}`. */
@@ -62,7 +64,8 @@ export function extractMigration(text: string, path: string): TsMigration | unde
     for (const part of ['up', 'down'] as const) {
       const fn = shape[part];
       if (!fn || fn.type === 'BooleanLiteral') continue;
-      reader.pgmNames.add(firstParamName(fn) ?? 'pgm');
+      const param = firstParamName(fn);
+      if (param) reader.partParams.add(param);
       reader.walkFunction(fn as FunctionLike, reader.rootContext(part));
     }
   }
@@ -215,14 +218,24 @@ function classShape(node: Node): Shape | undefined {
   return { framework: 'typeorm', up, down, classTransaction: transactionOff };
 }
 
-/** The framework of an up/down module: from what it imports, else the type or name of up's parameter. */
+/** The framework of an up/down module: from what it imports, else the type or name of up's parameter, else how up uses it. */
 function frameworkOf(imports: Set<string>, up: FunctionLike, text: string): Framework {
   for (const [module, framework] of [['node-pg-migrate', 'node-pg-migrate'], ['kysely', 'kysely'], ['knex', 'knex']] as const) if (imports.has(module)) return framework;
   const param = up.params[0];
   const hint = param ? text.slice(param.start ?? 0, param.end ?? 0) : '';
   if (hint.includes('MigrationBuilder') || hint.startsWith('pgm')) return 'node-pg-migrate';
   if (hint.includes('Kysely') || hint.startsWith('db')) return 'kysely';
-  return 'knex';
+  if (hint.includes('Knex') || hint.startsWith('knex')) return 'knex';
+  const name = param?.type === 'Identifier' ? param.name : undefined;
+  let usesBuilder = false;
+  const visit = (node: Node) => {
+    const member = memberCall(node);
+    const object = member ? unwrap(member.object) : undefined;
+    if (member && object?.type === 'Identifier' && object.name === name && (PGM_BUILDERS.has(member.name) || member.name === 'sql' || member.name === 'noTransaction')) usesBuilder = true;
+    for (const child of childrenOf(node)) visit(child);
+  };
+  if (name) visit(up.body as Node);
+  return usesBuilder ? 'node-pg-migrate' : 'knex';
 }
 
 function firstParamName(fn: FunctionLike | Node): string | undefined {
@@ -261,8 +274,8 @@ export class MigrationReader {
   readonly dynamicParts: DynamicPart[] = [];
   readonly optOuts: SourceRange[] = [];
   readonly noTransaction: Record<Part, boolean> = { up: false, down: false };
-  /** Names of node-pg-migrate's MigrationBuilder (the parameter of up/down). */
-  readonly pgmNames = new Set<string>();
+  /** Names of what up/down receive (knex, pgm, db, queryRunner): a call on it that is not read here runs unknown SQL. */
+  readonly partParams = new Set<string>();
   /** Names that are postgres.js / Bun SQL clients, used as template tags. */
   private readonly sqlTags = new Set(['sql']);
   /** Local functions and `const` values by name (a name declared twice is left out: which one is meant is unknown). */
@@ -441,7 +454,15 @@ export class MigrationReader {
       this.walkFunction(this.functions.get(node.callee.name)!, ctx);
       return true;
     }
-    if (!member) return false;
+    const handed = node.arguments.find((a) => a.type === 'Identifier' && this.partParams.has(a.name));
+    if (node.callee.type === 'Identifier' && handed) {
+      this.unread(node, ctx, `\`${this.snippet(node.callee)}(…)\` is given \`${this.snippet(handed as Node)}\` and may run SQL that safemig does not read`);
+      return false;
+    }
+    if (!member) {
+      if (node.callee.type === 'Identifier' && this.partParams.has(node.callee.name)) this.unread(node, ctx, `\`${this.snippet(node)}\` runs SQL that safemig does not read`);
+      return false;
+    }
     if (member.name === 'catch') {
       this.walk(member.object, ctx);
       for (const arg of member.args) if (isFunction(arg)) this.walkFunction(arg, { ...ctx, onError: true });
@@ -455,12 +476,13 @@ export class MigrationReader {
       }
       return false;
     }
-    const chain = knexSchemaChain(node);
+    // kysely's `db.schema` is a builder of its own, not read here.
+    const chain = this.framework === 'knex' || this.framework === 'script' ? knexSchemaChain(node) : undefined;
     if (chain) {
       knexStatements(chain, this, ctx);
       return true;
     }
-    if (object.type === 'Identifier' && this.pgmNames.has(object.name)) {
+    if (this.framework === 'node-pg-migrate' && object.type === 'Identifier' && this.partParams.has(object.name)) {
       if (member.name === 'noTransaction') {
         this.noTransaction[ctx.part] = true;
         this.optOuts.push(rangeOf(node));
@@ -471,8 +493,15 @@ export class MigrationReader {
         return true;
       }
     }
-    if (SQL_METHODS.has(member.name) && member.args.length > 0) return this.addCallSql(node as CallExpression, member.name, member.args, ctx);
+    if (SQL_METHODS.has(member.name) && member.args.length > 0 && this.addCallSql(node as CallExpression, member.name, member.args, ctx)) return true;
+    const root = chainRoot(node);
+    if (root && this.partParams.has(root) && !NO_SQL_METHODS.has(member.name)) this.unread(node, ctx, `\`${this.snippet(node)}\` runs SQL that safemig does not read`);
     return false;
+  }
+
+  /** A call that runs SQL this reader does not know: the migration is not static. */
+  private unread(node: Node, ctx: WalkContext, description: string): void {
+    if (!ctx.onError) this.dynamicParts.push({ ...rangeOf(node), description: `${description} (line ${this.lineOf(node.start ?? 0)})` });
   }
 
   /** `x.query(sql, …)`, `knex.raw(sql, bindings)`, `pgm.sql(sql)` …: false when the argument is not SQL text. */
@@ -581,6 +610,17 @@ export class MigrationReader {
 
 export type { FunctionLike, Comment };
 export { isFunction };
+
+/** The identifier a call chain starts from: `knex` in `knex('t').insert(…)`, `db` in `db.schema.createTable(…).execute()`. */
+function chainRoot(node: Node): string | undefined {
+  let n = unwrap(node);
+  for (;;) {
+    if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') n = unwrap(n.callee as Node);
+    else if (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression') n = unwrap(n.object);
+    else if (n.type === 'AwaitExpression') n = unwrap(n.argument);
+    else return n.type === 'Identifier' ? n.name : undefined;
+  }
+}
 
 /** The text on one line: each run of white space becomes one space. */
 function collapseSpaces(text: string): string {
