@@ -404,3 +404,31 @@ describe('static or dynamic', () => {
     assert.deepEqual(m.sql.filter((p) => !p.onError).map((p) => p.text), ['ALTER TABLE t ADD COLUMN c int']);
   });
 });
+
+describe('files that would hang or crash a reader', () => {
+  test('nesting too deep for the parser: not read, no crash', () => {
+    const deep = `export async function up(knex) { await knex.raw(${'('.repeat(20000)}'SELECT 1'${')'.repeat(20000)}) }`;
+    assert.equal(extractMigration(deep, 'migrations/1_x.js'), undefined);
+  });
+
+  test('functions that call each other exponentially often are read once each; running SQL again is not static', () => {
+    const lines = ["async function f0(knex) { await knex.raw('SELECT 1') }"];
+    for (let i = 1; i <= 40; i++) lines.push(`async function f${i}(knex) { await f${i - 1}(knex); await f${i - 1}(knex) }`);
+    lines.push('export async function up(knex) { await f40(knex) }');
+    const m = extractMigration(lines.join('\n'), 'migrations/1_x.js')!;
+    assert.deepEqual(m.sql.map((p) => p.text), ['SELECT 1']);
+    assert.match(m.dynamic!.description, /runs the SQL of `f0` once more/);
+  });
+
+  test('a file too large to walk is said to be so', () => {
+    const body = Array.from({ length: 40000 }, (_, i) => `x${i} = y${i} + z${i};`).join('\n');
+    const m = extractMigration(`export async function up(knex) { ${body}\n await knex.raw('SELECT 1') }`, 'migrations/1_x.js')!;
+    assert.deepEqual(m.sql, []);
+    assert.match(m.dynamic!.description, /too deeply nested or too large/);
+  });
+
+  test('a function that calls itself is walked once', () => {
+    const m = extractMigration("async function again(knex) { await knex.raw('SELECT 1'); await again(knex) }\nexport async function up(knex) { await again(knex) }", 'migrations/1_x.js')!;
+    assert.deepEqual(m.sql.map((p) => p.text), ['SELECT 1']);
+  });
+});

@@ -45,7 +45,7 @@ export class EmbeddedSql {
     /** Source start and end of each SQL unit; `literalOf` the index of its literal or -1. */
     private readonly starts: Int32Array,
     private readonly ends: Int32Array,
-    private readonly literalOf: Int16Array,
+    private readonly literalOf: Int32Array,
     /** It runs only when an error was thrown (in a `catch`): not part of the migration's path. */
     readonly onError: boolean,
   ) {}
@@ -164,7 +164,7 @@ export class SqlBuilder {
 
   build(via: string, origin: 'string' | 'builder', part: Part, call: SourceRange, statement: SourceRange, onError: boolean): EmbeddedSql {
     return new EmbeddedSql(this.text, via, origin, part, call, statement, this.placeholders, this.literals,
-      Int32Array.from(this.starts), Int32Array.from(this.ends), Int16Array.from(this.literalOf), onError);
+      Int32Array.from(this.starts), Int32Array.from(this.ends), Int32Array.from(this.literalOf), onError);
   }
 }
 

@@ -56,18 +56,23 @@ export function extractMigration(text: string, path: string): TsMigration | unde
   const parsed = parseSource(text, path);
   if (!parsed) return undefined;
   const program = parsed.file.program;
-  const shape = isMigrationScriptPath(path) ? ({ framework: 'script' } as Shape) : shapeOf(program.body as Node[], text);
+  let shape: Shape | undefined;
+  try {
+    shape = isMigrationScriptPath(path) ? { framework: 'script' } : shapeOf(program.body as Node[], text);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined; // nested too deeply to tell what it is
+    throw error;
+  }
   if (!shape) return undefined;
-  const reader = new MigrationReader(text, program.body as Node[], shape.framework);
-  if (shape.framework === 'script') reader.walkBlock(program.body as Node[], reader.rootContext('up'));
-  else {
-    for (const part of ['up', 'down'] as const) {
-      const fn = shape[part];
-      if (!fn || fn.type === 'BooleanLiteral') continue;
-      const param = firstParamName(fn);
-      if (param) reader.partParams.add(param);
-      reader.walkFunction(fn as FunctionLike, reader.rootContext(part));
-    }
+  const reader = new MigrationReader(text, shape.framework);
+  try {
+    reader.read(shape, program.body as Node[]);
+  } catch (error) {
+    // A file nested too deeply, or whose functions call each other too many times, is not read:
+    // what it runs is unknown, and said so (it neither hangs nor crashes the tool).
+    if (!(error instanceof RangeError) && error !== TOO_COMPLEX) throw error;
+    reader.pieces.length = 0;
+    reader.dynamicParts.splice(0, reader.dynamicParts.length, { start: 0, end: 0, description: 'the file is too deeply nested or too large for safemig to read its SQL' });
   }
   const optOuts = [...reader.optOuts];
   if (shape.config) optOuts.push(shape.config);
@@ -86,6 +91,11 @@ export function extractMigration(text: string, path: string): TsMigration | unde
     syntaxErrors: parsed.errors,
   };
 }
+
+/** Thrown when walking a file takes more steps than any real migration needs. */
+const TOO_COMPLEX = new Error('too complex');
+/** Nodes walked per file at most: far beyond any migration's size. */
+const MAX_STEPS = 200_000;
 
 interface Shape {
   framework: Framework;
@@ -282,15 +292,21 @@ export class MigrationReader {
   private readonly functions = new Map<string, FunctionLike>();
   private readonly constants = new Map<string, Node>();
   private readonly walking = new Set<Node>();
+  private steps = 0;
+  /** Local functions read, by function, part and context: whether they ran SQL. */
+  private readonly walked = new Map<string, boolean>();
   private readonly placeholderCount = { n: 0 };
   private readonly lineStarts: number[] = [0];
 
   constructor(
     readonly source: string,
-    body: Node[],
     readonly framework: Framework,
   ) {
     for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+  }
+
+  /** Local functions, constants and SQL clients declared anywhere in the file. */
+  private collectBindings(body: Node[]): void {
     const twice = new Set<string>();
     const declare = (name: string, node: Node, into: Map<string, Node>) => {
       if (this.functions.has(name) || this.constants.has(name)) twice.add(name);
@@ -323,6 +339,19 @@ export class MigrationReader {
     if (n.type !== 'NewExpression') return false;
     const callee = n.callee;
     return (callee.type === 'Identifier' && callee.name === 'SQL') || (callee.type === 'MemberExpression' && propertyName(callee.property, callee.computed) === 'SQL');
+  }
+
+  /** Walks the whole script, or the UP and DOWN functions. */
+  read(shape: Shape, body: Node[]): void {
+    this.collectBindings(body);
+    if (shape.framework === 'script') return this.walkBlock(body, this.rootContext('up'));
+    for (const part of ['up', 'down'] as const) {
+      const fn = shape[part];
+      if (!fn || fn.type === 'BooleanLiteral') continue;
+      const param = firstParamName(fn);
+      if (param) this.partParams.add(param);
+      this.walkFunction(fn as FunctionLike, this.rootContext(part));
+    }
   }
 
   rootContext(part: Part): WalkContext {
@@ -380,6 +409,7 @@ export class MigrationReader {
   }
 
   walk(node: Node, ctx: WalkContext): void {
+    if (++this.steps > MAX_STEPS) throw TOO_COMPLEX;
     const c = node.type.endsWith('Statement') || node.type === 'VariableDeclaration' ? { ...ctx, statement: rangeOf(node) } : ctx;
     switch (node.type) {
       case 'FunctionDeclaration':
@@ -451,7 +481,16 @@ export class MigrationReader {
     // A local function: its SQL runs here.
     if (node.callee.type === 'Identifier' && this.functions.has(node.callee.name)) {
       for (const arg of node.arguments) this.walk(arg as Node, ctx);
-      this.walkFunction(this.functions.get(node.callee.name)!, ctx);
+      const fn = this.functions.get(node.callee.name)!;
+      // Each function is read once per part and context: its SQL is listed once. Run again, it
+      // repeats SQL, which a list of statements does not say: not static.
+      const key = `${fn.start}:${ctx.part}:${ctx.onError}:${ctx.conditional?.start ?? -1}`;
+      const before = this.pieces.length;
+      if (!this.walked.has(key)) {
+        this.walked.set(key, false);
+        this.walkFunction(fn, ctx);
+        this.walked.set(key, this.pieces.length > before);
+      } else if (this.walked.get(key)) this.unread(node, ctx, `\`${this.snippet(node)}\` runs the SQL of \`${node.callee.name}\` once more`);
       return true;
     }
     const handed = node.arguments.find((a) => a.type === 'Identifier' && this.partParams.has(a.name));
