@@ -5,7 +5,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EmbeddedSql } from '../../server/src/typescript/embedded-sql';
-import { escapeFor, ignoreCommentEdit, SourceEdit, sourceEditOf } from '../../server/src/typescript/edit';
+import { escapeFor, SourceEdit, sourceEditOf } from '../../server/src/typescript/edit';
+import { ignoreCommentEdit, ignoreComments } from '../../server/src/typescript/ignore-comments';
 import { extractMigration } from '../../server/src/typescript/extract';
 import { fixture, pieceWith } from './helpers';
 
@@ -100,8 +101,11 @@ describe('ignore comments', () => {
     const edited = apply(text, ignoreCommentEdit(text, piece, 'drop-column', 'the column was never read'));
     assert.ok(edited.includes('    public async down(queryRunner: QueryRunner): Promise<void> {\r\n        // safemig-ignore drop-column: the column was never read\r\n        await queryRunner.query(`ALTER TABLE "post" DROP COLUMN "status"`)\r\n'));
     const again = extractMigration(edited, path)!;
-    assert.ok(again.comments.some((c) => c.text === ' safemig-ignore drop-column: the column was never read'));
     assert.deepEqual(again.sql.map((p) => p.text), migration.sql.map((p) => p.text));
+    const [comment, ...others] = ignoreComments(again);
+    assert.deepEqual(others, []);
+    assert.equal(comment.text, ' safemig-ignore drop-column: the column was never read');
+    assert.deepEqual(comment.pieces.map((p) => p.text), ['ALTER TABLE "post" DROP COLUMN "status"'], 'it silences the call after it, and only that');
   });
 
   test('inside a knex table callback, before the builder call', () => {
@@ -109,6 +113,8 @@ describe('ignore comments', () => {
     const piece = pieceWith(migration, 'DROP COLUMN "display_name"');
     const edited = apply(text, ignoreCommentEdit(text, piece, 'drop-column', 'unused'));
     assert.ok(edited.includes("(table) => {\n    // safemig-ignore drop-column: unused\n    table.dropColumn('display_name');"));
+    const [comment] = ignoreComments(extractMigration(edited, 'migrations/20240112110000_alter_users.ts')!);
+    assert.deepEqual(comment.pieces.map((p) => p.text), ['ALTER TABLE "users" DROP COLUMN "display_name"']);
   });
 
   test('before a multi-line call, at the line of its statement', () => {
@@ -116,5 +122,25 @@ describe('ignore comments', () => {
     const piece = pieceWith(migration, 'RENAME COLUMN "title" TO "name"');
     const edited = apply(text, ignoreCommentEdit(text, piece, 'rename-column', 'no readers yet'));
     assert.ok(edited.includes('{\n        // safemig-ignore rename-column: no readers yet\n        await queryRunner.query(\n            `ALTER TABLE "post" RENAME COLUMN "title" TO "name"`,'));
+  });
+
+  test('a comment trailing a call silences that call; one before a builder call silences all it generates', () => {
+    const text = [
+      'export async function up(knex) {',
+      "  await knex.raw('DROP TABLE a') // safemig-ignore drop-table: empty since 2023",
+      "  await knex.raw('DROP TABLE b')",
+      '  // safemig-ignore drop-column: the app stopped reading them in v12',
+      "  await knex.schema.alterTable('c', (t) => {",
+      "    t.dropColumn('x');",
+      "    t.dropColumn('y');",
+      '  });',
+      "  await knex.raw('DROP TABLE d')",
+      '}',
+    ].join('\n');
+    const m = extractMigration(text, 'migrations/20240101000000_x.js')!;
+    assert.deepEqual(ignoreComments(m).map((c) => c.pieces.map((p) => p.text)), [
+      ['DROP TABLE a'],
+      ['ALTER TABLE "c" DROP COLUMN "x"', 'ALTER TABLE "c" DROP COLUMN "y"'],
+    ]);
   });
 });

@@ -1,7 +1,6 @@
 /**
  * Edits of a TS/JS migration: a fix expressed in SQL offsets (insert `IF NOT EXISTS`,
- * `CONCURRENTLY` …) made inside the string or template it came from, escaped for that quoting;
- * and the line where a `// safemig-ignore rule: reason` comment goes.
+ * `CONCURRENTLY` …) made inside the string or template it came from, escaped for that quoting.
  */
 import type { EmbeddedSql, Literal } from './embedded-sql';
 
@@ -43,22 +42,4 @@ export function escapeFor(literal: Pick<Literal, 'quote'>, text: string): string
     else out += c;
   }
   return out;
-}
-
-/**
- * The insertion of `// safemig-ignore <rule>: <reason>` on its own line before the statement
- * that runs `sql`, indented as that line, with the file's line ending.
- */
-export function ignoreCommentEdit(source: string, sql: EmbeddedSql, rule: string, reason: string): SourceEdit {
-  const statementStart = sql.statement.end > sql.statement.start ? sql.statement.start : sql.call.start;
-  let lineStart = statementStart;
-  while (lineStart > 0 && source[lineStart - 1] !== '\n' && source[lineStart - 1] !== '\r') lineStart--;
-  let indentEnd = lineStart;
-  while (indentEnd < statementStart && (source[indentEnd] === ' ' || source[indentEnd] === '\t')) indentEnd++;
-  const eol = source.includes('\r\n') ? '\r\n' : '\n';
-  const indent = source.slice(lineStart, indentEnd);
-  // A statement that does not start its line (`a(); b();`) gets the comment on a line of its own.
-  const before = indentEnd < statementStart ? eol + indent : '';
-  const at = indentEnd < statementStart ? statementStart : lineStart;
-  return { start: at, end: at, newText: `${before}${at === lineStart ? indent : ''}// safemig-ignore ${rule}: ${reason}${eol}${at === lineStart ? '' : indent}` };
 }

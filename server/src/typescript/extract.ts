@@ -16,6 +16,13 @@ export interface DynamicPart extends SourceRange {
   description: string;
 }
 
+export interface LineComment extends SourceRange {
+  /** The text after `//`. */
+  text: string;
+  /** The statement it is about: the one it trails on its line, else the one after it. */
+  about?: SourceRange;
+}
+
 export interface TsMigration {
   framework: Framework;
   /** Every piece of SQL the UP and DOWN parts run, in source order. */
@@ -31,7 +38,7 @@ export interface TsMigration {
   /** The first part that makes the SQL unknown before it runs; undefined when all of it is static. */
   dynamic?: DynamicPart;
   /** Line comments (`// …`), for suppressions. */
-  comments: Array<SourceRange & { text: string }>;
+  comments: LineComment[];
   /** Syntax errors the parser recovered from. */
   syntaxErrors: Array<SourceRange & { message: string }>;
 }
@@ -87,7 +94,7 @@ export function extractMigration(text: string, path: string): TsMigration | unde
     runnerTransaction: { up: wrapped && !reader.noTransaction.up, down: wrapped && !reader.noTransaction.down },
     transactionOptOuts: optOuts.sort((a, b) => a.start - b.start),
     dynamic: reader.dynamicParts.sort((a, b) => a.start - b.start)[0],
-    comments: lineComments(parsed.comments),
+    comments: lineComments(parsed.comments, text, reader),
     syntaxErrors: parsed.errors,
   };
 }
@@ -265,8 +272,15 @@ function topLevelBindings(body: Node[]): Map<string, Node> {
   return out;
 }
 
-function lineComments(comments: Comment[]): Array<SourceRange & { text: string }> {
-  return comments.filter((c) => c.type === 'CommentLine').map((c) => ({ start: c.start ?? 0, end: c.end ?? 0, text: c.value }));
+function lineComments(comments: Comment[], text: string, reader: MigrationReader): LineComment[] {
+  return comments.filter((c) => c.type === 'CommentLine').map((c) => {
+    const start = c.start ?? 0;
+    let lineStart = start;
+    while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
+    const trailing = text.slice(lineStart, start).trim() !== '';
+    const about = (trailing ? reader.trailedBy.get(start) : undefined) ?? reader.ledBy.get(start);
+    return { start, end: c.end ?? 0, text: c.value, about };
+  });
 }
 
 /** Where a walk is: which part, what control flow may skip it, whether it is the error path. */
@@ -293,6 +307,9 @@ export class MigrationReader {
   private readonly constants = new Map<string, Node>();
   private readonly walking = new Set<Node>();
   private steps = 0;
+  /** The outermost node each comment leads or trails, by the comment's start. */
+  readonly ledBy = new Map<number, SourceRange>();
+  readonly trailedBy = new Map<number, SourceRange>();
   /** Local functions read, by function, part and context: whether they ran SQL. */
   private readonly walked = new Map<string, boolean>();
   private readonly placeholderCount = { n: 0 };
@@ -313,6 +330,8 @@ export class MigrationReader {
       into.set(name, node);
     };
     const visit = (node: Node) => {
+      for (const c of node.leadingComments ?? []) if (!this.ledBy.has(c.start ?? 0)) this.ledBy.set(c.start ?? 0, rangeOf(node));
+      for (const c of node.trailingComments ?? []) if (!this.trailedBy.has(c.start ?? 0)) this.trailedBy.set(c.start ?? 0, rangeOf(node));
       if (node.type === 'FunctionDeclaration' && node.id) declare(node.id.name, node, this.functions as Map<string, Node>);
       if (node.type === 'VariableDeclaration') {
         for (const d of node.declarations) {
