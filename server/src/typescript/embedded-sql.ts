@@ -171,6 +171,7 @@ export class SqlBuilder {
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v' };
 
 const isHex = (c: string) => (c >= '0' && c <= '9') || ((c.toLowerCase() >= 'a') && (c.toLowerCase() <= 'f'));
+const validCodePoint = (hex: string) => hex.length > 0 && [...hex].every(isHex) && parseInt(hex, 16) <= 0x10ffff;
 const isOctal = (c: string) => c >= '0' && c <= '7';
 
 /**
@@ -206,11 +207,11 @@ export function decodeLiteral(source: string, start: number, end: number, templa
     } else if (e === 'x' && isHex(source[i + 2] ?? '') && isHex(source[i + 3] ?? '')) {
       value = String.fromCharCode(parseInt(source.slice(i + 2, i + 4), 16));
       to = i + 4;
-    } else if (e === 'u' && source[i + 2] === '{') {
+    } else if (e === 'u' && source[i + 2] === '{' && validCodePoint(source.slice(i + 3, source.indexOf('}', i + 3)))) {
       const close = source.indexOf('}', i + 3);
       value = String.fromCodePoint(parseInt(source.slice(i + 3, close), 16));
       to = close + 1;
-    } else if (e === 'u') {
+    } else if (e === 'u' && [2, 3, 4, 5].every((k) => isHex(source[i + k] ?? ''))) {
       value = String.fromCharCode(parseInt(source.slice(i + 2, i + 6), 16));
       to = i + 6;
     } else if (isOctal(e) && !template && !(e === '0' && !isOctal(source[i + 2] ?? ''))) {

@@ -666,8 +666,6 @@ export class MigrationReader {
   }
 }
 
-export type { FunctionLike, Comment };
-export { isFunction };
 
 /** The identifier a call chain starts from: `knex` in `knex('t').insert(…)`, `db` in `db.schema.createTable(…).execute()`. */
 function chainRoot(node: Node): string | undefined {
