@@ -61,6 +61,16 @@ export class EmbeddedSql {
     return { start: at, end: at };
   }
 
+  /** The SQL offset at file offset `at` inside a literal (before the unit that starts there, or after the one that ends there); undefined elsewhere. */
+  sqlOffsetOf(at: number): number | undefined {
+    for (let i = 0; i < this.text.length; i++) {
+      if (this.literalOf[i] < 0) continue;
+      if (this.starts[i] === at) return i;
+      if (this.ends[i] === at) return i + 1;
+    }
+    return undefined;
+  }
+
   /** The placeholder covering SQL offsets [start, end), if any part of it is one. */
   placeholderIn(start: number, end: number): Placeholder | undefined {
     return this.placeholders.find((p) => p.start < Math.max(end, start + 1) && start < p.end);

@@ -4,7 +4,8 @@
  * placeholder is read as one of the same length (so offsets keep). A syntax error that only a
  * placeholder causes (`CREATE ${unique} INDEX`) is dropped: the SQL is unknown there, not wrong.
  */
-import { parseSql, ParsedSql } from '../sql/parse';
+import type { Token } from '../sql/lexer';
+import { parseSql, ParsedSql, SqlStatement, SqlSyntaxError } from '../sql/parse';
 import type { EmbeddedSql, Placeholder } from './embedded-sql';
 
 export interface ParsedEmbeddedSql extends ParsedSql {
@@ -38,4 +39,42 @@ function placeholderAt(piece: EmbeddedSql, start: number, end: number): Placehol
   let before = start;
   while (before > 0 && (piece.text[before - 1] === ' ' || piece.text[before - 1] === '\n' || piece.text[before - 1] === '\t' || piece.text[before - 1] === '\r')) before--;
   return piece.placeholders.find((p) => p.end === before);
+}
+
+/**
+ * The statements of a piece with file offsets, as SQL files have them: start and end, token
+ * offsets and parse-tree locations map to the characters of the string (a builder statement:
+ * all of it to the call). `text` and the tree are the SQL's; an offset into the SQL text goes
+ * back with `piece.sqlOffsetOf` (for fixes, then `sourceEditOf`).
+ */
+export function fileStatements(piece: EmbeddedSql): { statements: SqlStatement[]; errors: SqlSyntaxError[] } {
+  const parsed = parseEmbedded(piece);
+  const toFile = (start: number, end: number) => piece.sourceRange(start, end);
+  const statements = parsed.statements.map((s): SqlStatement => {
+    const range = toFile(s.start, s.end);
+    let tokens: Token[] | undefined;
+    let sqlTokens: Token[] | undefined;
+    return {
+      start: range.start,
+      end: range.end,
+      get node() {
+        return s.node;
+      },
+      kind: s.kind,
+      text: s.text,
+      get tokens() {
+        tokens ??= s.tokens.map((t) => ({ ...t, ...toFile(t.start, t.end) }));
+        return tokens;
+      },
+      set tokens(value: Token[]) {
+        tokens = value;
+      },
+      get sqlTokens() {
+        sqlTokens ??= this.tokens.filter((t) => t.kind !== 'comment' && t.kind !== 'meta');
+        return sqlTokens;
+      },
+      offsetOf: (location) => toFile(s.offsetOf(location), s.offsetOf(location)).start,
+    };
+  });
+  return { statements, errors: parsed.errors.map((e) => ({ ...e, ...toFile(e.start, e.end) })) };
 }
