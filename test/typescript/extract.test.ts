@@ -346,7 +346,7 @@ describe('static or dynamic', () => {
 
   const dynamic: Array<[string, string, string]> = [
     ['a loop', "for (const t of tables) {\n  await client.query('ANALYZE t')\n}", "for (const t of tables) {\n  await client.query('ANALYZE t')\n}"],
-    ['a ternary choosing the SQL', "await client.query(big ? 'VACUUM t' : 'ANALYZE t')", "big ? 'VACUUM t' : 'ANALYZE t'"],
+    ['a ternary choosing the SQL', "await client.query(big ? 'VACUUM t' : 'ANALYZE t')", 'big'],
     ['a ternary choosing the call', "big ? await client.query('VACUUM t') : await client.query('ANALYZE t')", 'big'],
     ['an && guard', "ok && await client.query('ANALYZE t')", 'ok'],
     ['a switch', "switch (mode) { case 'a': await client.query('ANALYZE t') }", 'mode'],
@@ -386,6 +386,11 @@ describe('static or dynamic', () => {
     const m = extractMigration(knex, 'migrations/1_x.js')!;
     assert.equal(m.dynamic, undefined);
     assert.deepEqual(m.sql.map((p) => p.text), ['ALTER TABLE "t" ADD COLUMN "at" timestamptz DEFAULT CURRENT_TIMESTAMP']);
+  });
+
+  test('both branches of a ternary argument are SQL, each read', () => {
+    const m = extractMigration("await client.query(big ? 'VACUUM t' : `ANALYZE ${t}`)", 'scripts/migrations/012-x.ts')!;
+    assert.deepEqual(m.sql.map((p) => p.text.split(' ')[0]), ['VACUUM', 'ANALYZE']);
   });
 
   test('control flow that runs no SQL, and the error path, leave a migration static', () => {

@@ -569,20 +569,30 @@ export class MigrationReader {
       const text = arg.properties.find((p) => p.type === 'ObjectProperty' && propertyName(p.key, p.computed) === 'text');
       if (text?.type === 'ObjectProperty') arg = unwrap(text.value as Node);
     }
-    const builder = new SqlBuilder(this.placeholderCount);
-    const computed = this.appendText(builder, arg);
-    if (computed) {
-      // `.execute(db)` is kysely running a query object, not SQL text.
-      if (via === 'execute') return false;
-      if (!ctx.onError) this.dynamicParts.push({ ...rangeOf(computed), description: `the SQL handed to \`${via}(…)\` is computed when the migration runs (\`${this.snippet(computed)}\`, line ${this.lineOf(computed.start ?? 0)})` });
-      for (const a of args) this.walk(a, ctx);
-      return true;
+    // `query(big ? 'VACUUM t' : 'ANALYZE t')`: each branch is SQL that runs only sometimes.
+    const branches: Array<[Node, WalkContext]> = arg.type === 'ConditionalExpression'
+      ? [[unwrap(arg.consequent), this.conditionally(ctx, arg.test, 'the condition')], [unwrap(arg.alternate), this.conditionally(ctx, arg.test, 'the condition')]]
+      : [[arg, ctx]];
+    const read = branches.map(([node, c]) => {
+      const builder = new SqlBuilder(this.placeholderCount);
+      return { builder, computed: this.appendText(builder, node), c };
+    });
+    // `.execute(db)` is kysely running a query object, not SQL text.
+    if (via === 'execute' && read.some((r) => r.computed)) return false;
+    if (arg.type === 'ConditionalExpression') this.walk(arg.test, ctx);
+    for (const { builder, computed, c } of read) {
+      if (computed) {
+        if (!c.onError) this.dynamicParts.push({ ...rangeOf(computed), description: `the SQL handed to \`${via}(…)\` is computed when the migration runs (\`${this.snippet(computed)}\`, line ${this.lineOf(computed.start ?? 0)})` });
+        this.walk(computed, c);
+        continue;
+      }
+      if (via === 'raw' && args.length > 1) builder.bindPlaceholders();
+      this.add(builder, via, 'string', call, c);
     }
-    if (via === 'raw' && args.length > 1) builder.bindPlaceholders();
-    this.add(builder, via, 'string', call, ctx);
     for (const a of args.slice(1)) this.walk(a, ctx);
     return true;
   }
+
 
   private addTemplateSql(node: TaggedTemplateExpression, ctx: WalkContext): void {
     const builder = new SqlBuilder(this.placeholderCount);
