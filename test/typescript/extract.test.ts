@@ -287,6 +287,10 @@ describe('placeholders', () => {
     assert.deepEqual(update.placeholders.map((p) => text.slice(p.source.start, p.source.end)), ['??', '?']);
     const quoted = extractMigration("exports.up = (knex) => knex.raw('UPDATE t SET a = ? WHERE b = \\'?\\'', [1])", 'migrations/1_x.js')!;
     assert.equal(quoted.sql[0].placeholders.length, 1, 'a ? inside a SQL string is text');
+    const named = "exports.up = (knex) => knex.raw('UPDATE :table: SET a = :value, b = c::int WHERE d = \\':e\\'', { table: 't', value: 1 })";
+    const n = extractMigration(named, 'migrations/1_x.js')!.sql[0];
+    assert.deepEqual(n.placeholders.map((p) => named.slice(p.source.start, p.source.end)), [':table:', ':value']);
+    assert.match(n.text, /^UPDATE safemig_placeholder_\d+ SET a = safemig_placeholder_\d+, b = c::int WHERE d = ':e'$/);
   });
 });
 

@@ -132,11 +132,21 @@ export class SqlBuilder {
   }
 
   /**
-   * knex bindings: each `?` (a value) and `??` (an identifier) outside SQL strings and comments
-   * becomes a placeholder standing for the binding's marker in the file.
+   * knex bindings: each `?` (a value) and `??` (an identifier) outside SQL strings and comments,
+   * or with `named` bindings (an object) each `:name` and `:name:`, becomes a placeholder standing
+   * for the binding's marker in the file.
    */
-  bindPlaceholders(): void {
-    const marks = lex(this.text).filter((t) => t.kind === 'op' && (t.value === '?' || t.value === '??'));
+  bindPlaceholders(named: boolean): void {
+    const tokens = lex(this.text);
+    const marks: Array<{ start: number; end: number }> = [];
+    tokens.forEach((t, i) => {
+      if (!named && t.kind === 'op' && (t.value === '?' || t.value === '??')) marks.push(t);
+      const word = tokens[i + 1];
+      if (named && t.kind === 'punct' && t.value === ':' && word?.kind === 'word' && word.start === t.end) {
+        const close = tokens[i + 2];
+        marks.push({ start: t.start, end: close?.kind === 'punct' && close.value === ':' && close.start === word.end ? close.end : word.end });
+      }
+    });
     if (marks.length === 0) return;
     const text = this.text;
     const starts = this.starts.splice(0);

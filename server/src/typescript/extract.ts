@@ -586,7 +586,7 @@ export class MigrationReader {
         this.walk(computed, c);
         continue;
       }
-      if (via === 'raw' && args.length > 1) builder.bindPlaceholders();
+      if (via === 'raw' && args.length > 1) builder.bindPlaceholders(unwrap(args[1]).type === 'ObjectExpression');
       this.add(builder, via, 'string', call, c);
     }
     for (const a of args.slice(1)) this.walk(a, ctx);
