@@ -157,12 +157,13 @@ class TableCallback {
 
   read(): void {
     const fn = this.link.args[1] ? unwrap(this.link.args[1]) : undefined;
-    const param = fn && (fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression') ? fn.params[0] : undefined;
-    if (fn && (!param || param.type !== 'Identifier' || (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression'))) {
-      this.w.unreadable(fn, 'what the table callback does');
-    } else if (fn && param?.type === 'Identifier' && (fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression')) {
-      const body = fn.body.type === 'BlockStatement' ? (fn.body.body as Node[]) : [fn.body as Node];
-      for (const statement of body) this.statement(statement, param.name);
+    if (fn) {
+      const param = fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression' ? fn.params[0] : undefined;
+      if (param?.type !== 'Identifier') this.w.unreadable(fn, 'what the table callback does');
+      else if (fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression') {
+        const body = fn.body.type === 'BlockStatement' ? (fn.body.body as Node[]) : [fn.body as Node];
+        for (const statement of body) this.statement(statement, param.name);
+      }
     }
     const whole = this.link.range;
     if (this.create) {

@@ -34,7 +34,7 @@ class PgmCall {
 
   /** The statement's parts, or undefined (noted as dynamic) when its options cannot be read here. */
   private statement(): SqlPart[] | undefined {
-    const [a, b, c, d] = this.args;
+    const [a, b, c] = this.args;
     const w = this.w;
     switch (this.method) {
       case 'createTable': {
@@ -116,7 +116,6 @@ class PgmCall {
         return ['DROP TYPE ', w.flag(options, 'ifExists') ? 'IF EXISTS ' : '', ...this.name(a), w.flag(options, 'cascade') ? ' CASCADE' : ''];
       }
     }
-    void d;
     return undefined;
   }
 
