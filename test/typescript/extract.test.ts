@@ -356,7 +356,8 @@ describe('static or dynamic', () => {
     ['a switch', "switch (mode) { case 'a': await client.query('ANALYZE t') }", 'mode'],
     ['SQL built at run time', 'await client.query(buildSql())', 'buildSql()'],
     ['a variable that is not a constant', "let q = 'ANALYZE t'\nawait client.query(q)", 'q'],
-    ['an early exit before the SQL', "if (done) process.exit(0)\nif (skip) { return }\nawait client.query('ANALYZE t')", 'skip'],
+    ['an early return before the SQL', "if (skip) { return }\nawait client.query('ANALYZE t')", 'skip'],
+    ['process.exit before the SQL', "if (done) process.exit(0)\nawait client.query('ANALYZE t')", 'done'],
   ];
   for (const [name, body, part] of dynamic) {
     test(`dynamic: ${name}`, () => {
@@ -400,6 +401,7 @@ describe('static or dynamic', () => {
   test('control flow that runs no SQL, and the error path, leave a migration static', () => {
     const text = [
       "if (!process.env.DATABASE_URL) console.warn('no url')",
+      'for (const x of list) { if (!x) break }',
       'try {',
       "  await client.query('ALTER TABLE t ADD COLUMN c int')",
       '} catch (error) {',

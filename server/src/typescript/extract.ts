@@ -415,11 +415,18 @@ export class MigrationReader {
     }
   }
 
-  /** A `return`, `throw`, `break` or `continue` in a statement, outside nested functions. */
-  private exitsEarly(node: Node): boolean {
-    if (node.type === 'ReturnStatement' || node.type === 'ThrowStatement' || node.type === 'BreakStatement' || node.type === 'ContinueStatement') return true;
+  /**
+   * Whether a statement may leave the block it sits in: a `return`, `throw` or `process.exit()`,
+   * or a `break` / `continue` not inside a loop or switch of its own (nested functions aside).
+   */
+  private exitsEarly(node: Node, inLoop = false): boolean {
+    if (node.type === 'ReturnStatement' || node.type === 'ThrowStatement') return true;
+    if (node.type === 'BreakStatement' || node.type === 'ContinueStatement') return !inLoop;
     if (isFunction(node)) return false;
-    return childrenOf(node).some((child) => this.exitsEarly(child));
+    const member = memberCall(node);
+    if (member?.name === 'exit' && unwrap(member.object).type === 'Identifier' && (unwrap(member.object) as { name: string }).name === 'process') return true;
+    const loop = inLoop || LOOP_TYPES.has(node.type) || node.type === 'SwitchStatement';
+    return childrenOf(node).some((child) => this.exitsEarly(child, loop));
   }
 
   private conditionally(ctx: WalkContext, head: Node, what: string): WalkContext {
