@@ -4,6 +4,10 @@ import { insertFix } from './helpers/fix';
 import type { Facts } from '../analysis/facts';
 import type { Fix, Rule } from './rule';
 
+const WAITS = '{{action}} takes {{lock}} lock on {{target}} with no lock_timeout set: if another transaction holds a conflicting lock, this statement waits for it, and ';
+const QUEUES = 'queues behind this statement for as long.';
+const HELP = 'Set lock_timeout first (and retry the migration if it times out).';
+
 /**
  * A lock request waits in a queue behind the transactions that hold a conflicting lock, and
  * every later request that conflicts with it waits behind it. Without lock_timeout, a migration
@@ -14,6 +18,15 @@ export const requireLockTimeout: Rule = {
   id: 'require-lock-timeout',
   defaultSeverity: 'info',
   description: 'A statement that takes a lock blocking writes (SHARE … ACCESS EXCLUSIVE) on an existing table, with no lock_timeout set before it.',
+  messages: {
+    blocksReads: `${WAITS}every query on it, reads included, ${QUEUES}`,
+    blocksWrites: `${WAITS}every write to it ${QUEUES}`,
+  },
+  help: {
+    blocksReads: HELP,
+    blocksWrites: HELP,
+  },
+  fixable: true,
   check({ migration, config, facts, report }) {
     for (const statement of migration.up) {
       if (!mayBlockWrites(statement) || facts.lockTimeoutSet(statement)) continue;
@@ -21,11 +34,11 @@ export const requireLockTimeout: Rule = {
       const blocking = locks.filter((l) => blockedBy(l.mode).writes && onExisting(l, facts));
       if (blocking.length === 0) continue;
       const first = blocking.reduce((a, b) => (b.mode === 'ACCESS EXCLUSIVE' && a.mode !== 'ACCESS EXCLUSIVE' ? b : a));
-      const blocked = blockedBy(first.mode).reads ? 'every query on it, reads included,' : 'every write to it';
       const target = first.ofIndex ? `the table of index ${first.target}` : first.targetKind === 'table' ? first.target : `${first.targetKind} ${first.target}`;
       report({
         statement,
-        message: `${first.action} takes ${article(first.mode)} ${first.mode} lock on ${target} with no lock_timeout set: if another transaction holds a conflicting lock, this statement waits for it, and ${blocked} queues behind this statement for as long. Set lock_timeout first (and retry the migration if it times out).`,
+        messageId: blockedBy(first.mode).reads ? 'blocksReads' : 'blocksWrites',
+        data: { action: first.action, lock: `${article(first.mode)} ${first.mode}`, target },
         fixes: () => [lockTimeoutFix(migration, statement.part, config.database.lockTimeout)],
       });
     }
