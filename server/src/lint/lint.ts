@@ -155,8 +155,7 @@ function toFinding(migration: Migration, id: string, severity: Severity, report:
 /** A report's message and help, from its rule's templates. */
 function messageOf(rule: Rule, report: Report): Pick<Finding, 'message' | 'help' | 'messageId'> {
   const id = report.messageId;
-  if (id === undefined) return { message: report.message ?? '' };
-  const template = rule.messages?.[id];
+  const template = rule.messages[id];
   if (template === undefined) throw new Error(`rule ${rule.id} reported unknown message ID "${id}"`);
   const help = rule.help?.[id];
   const message = fillTemplate(template, report.data);
