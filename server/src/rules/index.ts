@@ -18,6 +18,7 @@ import { requireIfExists } from './require-if-exists';
 import { requireIfNotExists } from './require-if-not-exists';
 import { requireLockTimeout } from './require-lock-timeout';
 import type { Rule } from './rule';
+import { ENGINE_FINDINGS, EngineFinding } from '../lint/engine-findings';
 import { setNotNull } from './set-not-null';
 import { syntaxError } from './syntax-error';
 import { unbalancedTransaction } from './unbalanced-transaction';
@@ -51,17 +52,14 @@ export const RULES: readonly Rule[] = [
 ];
 
 /** Findings the engine itself makes: about suppression comments, and about files it did not analyse. */
-export const ENGINE_RULES: readonly Pick<Rule, 'id' | 'defaultSeverity' | 'description'>[] = [
-  { id: 'unused-suppression', defaultSeverity: 'info', description: 'A safemig-ignore comment that silences nothing.' },
-  { id: 'unknown-suppression-rule', defaultSeverity: 'info', description: 'A safemig-ignore comment naming no rule or an unknown rule ID.' },
-  { id: 'file-too-large', defaultSeverity: 'warning', description: 'A file over the 2 MB analysis limit, which was not checked.' },
-  { id: 'unreadable-file', defaultSeverity: 'error', description: 'A file that cannot be read, or is not UTF-8 text, so it was not checked.' },
-  { id: 'internal-error', defaultSeverity: 'error', description: 'A file safemig failed on (a bug in safemig), so it was not checked.' },
-];
+export const ENGINE_RULES: readonly EngineFinding[] = ENGINE_FINDINGS;
 
-const BY_ID = new Map<string, Pick<Rule, 'id' | 'defaultSeverity' | 'description'>>([...RULES, ...ENGINE_RULES].map((r) => [r.id, r]));
+/** What a rule and an engine finding both declare. */
+export type RuleMeta = EngineFinding;
 
-export function ruleById(id: string): Pick<Rule, 'id' | 'defaultSeverity' | 'description'> | undefined {
+const BY_ID = new Map<string, RuleMeta>([...RULES, ...ENGINE_RULES].map((r) => [r.id, r]));
+
+export function ruleById(id: string): RuleMeta | undefined {
   return BY_ID.get(id);
 }
 
