@@ -10,11 +10,9 @@ import {
   TextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver';
-import type { Config } from '../config/config';
 import type { Finding } from '../lint/lint';
 import { ruleDocUrl } from '../rules';
 import type { Fix } from '../rules/rule';
-import type { EditorSettings } from '../protocol';
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
 
@@ -100,18 +98,4 @@ export function toWorkspaceEdit(fix: Fix): WorkspaceEdit {
     documentChanges.push(TextDocumentEdit.create({ uri, version: null }, [{ range: edit.range, newText: edit.newText }]));
   }
   return { documentChanges };
-}
-
-/** Editor settings that are set (not null) override the config file. */
-export function settingsToOverrides(settings: Partial<EditorSettings> | null | undefined): Partial<Config> {
-  const out: Partial<Config> = {};
-  if (!settings) return out;
-  if (typeof settings.pgVersion === 'number') out.pgVersion = settings.pgVersion;
-  if (settings.rules && Object.keys(settings.rules).length > 0) out.rules = settings.rules;
-  if (Array.isArray(settings.protectedTables)) out.protectedTables = settings.protectedTables;
-  if (Array.isArray(settings.migrations)) out.migrations = settings.migrations;
-  if (settings.convention && settings.convention !== 'auto') out.convention = settings.convention as Config['convention'];
-  if (typeof settings.assumeInTransaction === 'boolean') out.assumeInTransaction = settings.assumeInTransaction;
-  if (typeof settings.requireRollback === 'boolean') out.requireRollback = settings.requireRollback;
-  return out;
 }
