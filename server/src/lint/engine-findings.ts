@@ -4,9 +4,7 @@
  * and outputs use it), default severity, description and message templates. Code that makes or
  * names one imports its ID from here.
  */
-import type { Rule } from '../rules/rule';
-
-export type EngineFinding = Pick<Rule, 'id' | 'defaultSeverity' | 'description' | 'messages' | 'help'>;
+import type { RuleMeta } from '../rules/rule';
 
 export const UNUSED_SUPPRESSION = 'unused-suppression';
 export const UNKNOWN_SUPPRESSION_RULE = 'unknown-suppression-rule';
@@ -14,7 +12,7 @@ export const FILE_TOO_LARGE = 'file-too-large';
 export const UNREADABLE_FILE = 'unreadable-file';
 export const INTERNAL_ERROR = 'internal-error';
 
-export const ENGINE_FINDINGS: readonly EngineFinding[] = [
+export const ENGINE_FINDINGS: readonly RuleMeta[] = [
   {
     id: UNUSED_SUPPRESSION,
     defaultSeverity: 'info',

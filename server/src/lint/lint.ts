@@ -8,8 +8,8 @@ import { Migration, readMigration, Statement } from '../migration/migration';
 import type { FileSystem } from '../migration/model';
 import type { Range } from '../sql/positions';
 import { computeFacts } from '../analysis/facts';
-import { RULES, ruleById, RuleMeta } from '../rules';
-import type { Fix, MessageData, Report, Rule, RuleContext } from '../rules/rule';
+import { RULES, ruleById } from '../rules';
+import type { Fix, MessageData, Report, Rule, RuleContext, RuleMeta } from '../rules/rule';
 import { FILE_TOO_LARGE, INTERNAL_ERROR, UNKNOWN_SUPPRESSION_RULE, UNUSED_SUPPRESSION } from './engine-findings';
 import { readSuppressions, Suppression, suppressionMatcher } from './suppressions';
 

@@ -1,4 +1,5 @@
 /** The rule registry: one line per rule. */
+import { ENGINE_FINDINGS } from '../lint/engine-findings';
 import { addRequiredColumn } from './add-required-column';
 import { addUniqueConstraint } from './add-unique-constraint';
 import { changeColumnType } from './change-column-type';
@@ -17,8 +18,7 @@ import { renameTable } from './rename-table';
 import { requireIfExists } from './require-if-exists';
 import { requireIfNotExists } from './require-if-not-exists';
 import { requireLockTimeout } from './require-lock-timeout';
-import type { Rule } from './rule';
-import { ENGINE_FINDINGS, EngineFinding } from '../lint/engine-findings';
+import type { Rule, RuleMeta } from './rule';
 import { setNotNull } from './set-not-null';
 import { syntaxError } from './syntax-error';
 import { unbalancedTransaction } from './unbalanced-transaction';
@@ -51,11 +51,8 @@ export const RULES: readonly Rule[] = [
   migrationFileName,
 ];
 
-/** Findings the engine itself makes: about suppression comments, and about files it did not analyse. */
-export const ENGINE_RULES: readonly EngineFinding[] = ENGINE_FINDINGS;
-
-/** What a rule and an engine finding both declare. */
-export type RuleMeta = EngineFinding;
+/** Findings the engine itself makes (declared in lint/engine-findings.ts): configured, suppressed and listed like rules. */
+export const ENGINE_RULES: readonly RuleMeta[] = ENGINE_FINDINGS;
 
 const BY_ID = new Map<string, RuleMeta>([...RULES, ...ENGINE_RULES].map((r) => [r.id, r]));
 

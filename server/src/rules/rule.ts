@@ -28,6 +28,9 @@ export interface Rule {
   check(context: RuleContext): void;
 }
 
+/** What a rule declares about itself, and what each engine finding (lint/engine-findings.ts) declares too. */
+export type RuleMeta = Pick<Rule, 'id' | 'defaultSeverity' | 'description' | 'messages' | 'help'>;
+
 /** An edit of one file; `create` makes the file first (a new rollback file). */
 export interface FileEdit {
   path: string;
