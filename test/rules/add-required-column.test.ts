@@ -21,20 +21,20 @@ ruleTests('add-required-column', {
     ...inEveryDownPart('ALTER TABLE t ADD COLUMN IF NOT EXISTS a int NOT NULL;'),
   ],
   invalid: [
-    { sql: 'ALTER TABLE t ADD COLUMN IF NOT EXISTS a int NOT NULL;', ranges: [[0, 14, 0, 53]] },
-    { sql: 'ALTER TABLE t ADD a int CONSTRAINT a_nn NOT NULL;', ranges: [[0, 14, 0, 48]] },
+    { sql: 'ALTER TABLE t ADD COLUMN IF NOT EXISTS a int NOT NULL;', errors: [{ messageId: 'requiredColumn', range: [0, 14, 0, 53], message: 'Adding NOT NULL column a to t without a DEFAULT fails on a table with rows, and every INSERT of the running code breaks.' }] },
+    { sql: 'ALTER TABLE t ADD a int CONSTRAINT a_nn NOT NULL;', errors: [{ messageId: 'requiredColumn', range: [0, 14, 0, 48] }] },
     // DEFAULT NULL fills nothing.
-    { sql: 'ALTER TABLE t ADD COLUMN IF NOT EXISTS a int DEFAULT NULL NOT NULL;', ranges: [[0, 14, 0, 66]] },
+    { sql: 'ALTER TABLE t ADD COLUMN IF NOT EXISTS a int DEFAULT NULL NOT NULL;', errors: [{ messageId: 'requiredColumn', range: [0, 14, 0, 66] }] },
     // A primary key column is NOT NULL.
-    { sql: 'ALTER TABLE t ADD COLUMN IF NOT EXISTS uid uuid PRIMARY KEY;', ranges: [[0, 14, 0, 59]] },
+    { sql: 'ALTER TABLE t ADD COLUMN IF NOT EXISTS uid uuid PRIMARY KEY;', errors: [{ messageId: 'requiredColumn', range: [0, 14, 0, 59] }] },
     {
       name: 'two columns of one ALTER TABLE ONLY, quoted qualified name',
       sql: 'ALTER TABLE ONLY "app"."T" ADD COLUMN IF NOT EXISTS a int NOT NULL, ADD COLUMN IF NOT EXISTS b int NOT NULL DEFAULT 1, ADD c text NOT NULL;',
-      ranges: [[0, 27, 0, 66], [0, 119, 0, 138]],
+      errors: [{ messageId: 'requiredColumn', range: [0, 27, 0, 66] }, { messageId: 'requiredColumn', range: [0, 119, 0, 138] }],
     },
-    { path: GOOSE_PATH, sql: '-- +goose Up\nALTER TABLE t ADD COLUMN IF NOT EXISTS a int NOT NULL;\n-- +goose Down\nALTER TABLE t DROP COLUMN IF EXISTS a;\n', ranges: [[1, 14, 1, 53]] },
-    { path: SUPABASE_PATH, sql: 'ALTER TABLE t ADD COLUMN IF NOT EXISTS a int NOT NULL;\n', ranges: [[0, 14, 0, 53]] },
-    { sql: "SELECT 'é 日本語 😀'; ALTER TABLE \"données\" ADD \"😀\" text NOT NULL;", ranges: [[0, 41, 0, 63]] },
-    { sql: '-- é 😀\r\nALTER TABLE t\r\n  ADD COLUMN a int\r\n    NOT NULL;\r\n', ranges: [[2, 2, 3, 12]] },
+    { path: GOOSE_PATH, sql: '-- +goose Up\nALTER TABLE t ADD COLUMN IF NOT EXISTS a int NOT NULL;\n-- +goose Down\nALTER TABLE t DROP COLUMN IF EXISTS a;\n', errors: [{ messageId: 'requiredColumn', range: [1, 14, 1, 53] }] },
+    { path: SUPABASE_PATH, sql: 'ALTER TABLE t ADD COLUMN IF NOT EXISTS a int NOT NULL;\n', errors: [{ messageId: 'requiredColumn', range: [0, 14, 0, 53] }] },
+    { sql: "SELECT 'é 日本語 😀'; ALTER TABLE \"données\" ADD \"😀\" text NOT NULL;", errors: [{ messageId: 'requiredColumn', range: [0, 41, 0, 63] }] },
+    { sql: '-- é 😀\r\nALTER TABLE t\r\n  ADD COLUMN a int\r\n    NOT NULL;\r\n', errors: [{ messageId: 'requiredColumn', range: [2, 2, 3, 12] }] },
   ],
 });

@@ -16,6 +16,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Config } from '../../server/src/config/config';
+import { UNKNOWN_SUPPRESSION_RULE, UNUSED_SUPPRESSION } from '../../server/src/lint/engine-findings';
 import { ENGINE_RULES, RULES } from '../../server/src/rules';
 import { lintSql, rangesOf } from '../helpers/lint';
 
@@ -26,7 +27,7 @@ const CATALOG = resolve(ROOT, '../shared/RULES.md');
 
 const SECTIONS = ['## Problem', '## Why it is dangerous', '## Safe alternative', '## Incorrect', '## Correct', '## Options'];
 /** Engine findings whose examples can be linted (the others are about files, not SQL). */
-const LINTABLE_ENGINE_RULES = new Set(['unused-suppression', 'unknown-suppression-rule']);
+const LINTABLE_ENGINE_RULES = new Set([UNUSED_SUPPRESSION, UNKNOWN_SUPPRESSION_RULE]);
 
 interface Doc {
   title: string;
@@ -126,7 +127,7 @@ describe("each doc's Incorrect example reports its rule and its Correct example 
       assert.deepEqual(rangesOf(correct, rule.id), [], `Correct does not report ${rule.id}`);
       assert.deepEqual(rangesOf(correct, 'syntax-error'), [], 'Correct is valid SQL');
       // A suppression in a Correct example must be doing its job.
-      assert.deepEqual(rangesOf(correct, 'unused-suppression'), [], 'no unused suppression in Correct');
+      assert.deepEqual(rangesOf(correct, UNUSED_SUPPRESSION), [], 'no unused suppression in Correct');
     });
   }
 });

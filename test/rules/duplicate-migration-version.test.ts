@@ -11,7 +11,7 @@ import { ruleTests } from './rule-tester';
 
 const DIR = '/project/db/migrations';
 const SQL = 'SELECT 1;\n';
-const FIRST_LINE = [[0, 0, 0, 9]];
+const FIRST_LINE = [{ messageId: 'duplicateVersion', range: [0, 0, 0, 9] }];
 /** A folder holding these files (besides the linted one). */
 const folder = (...names: string[]) => Object.fromEntries(names.map((n) => [`${DIR}/${n}`, SQL]));
 
@@ -34,21 +34,33 @@ ruleTests('duplicate-migration-version', {
     { path: `${DIR}/0001_b.up.sql`, files: folder('0000_a.up.sql', '0000_b.up.sql', '0001_a.up.sql', '0002_a.up.sql', '0002_b.up.sql'), sql: SQL, noVariant: true },
   ],
   invalid: [
-    { path: `${DIR}/003_b.sql`, files: folder('001_a.sql', '003_a.sql'), sql: SQL, noVariant: true, ranges: FIRST_LINE },
+    {
+      path: `${DIR}/003_b.sql`,
+      files: folder('001_a.sql', '003_a.sql'),
+      sql: SQL,
+      noVariant: true,
+      errors: [
+        {
+          ...FIRST_LINE[0],
+          message: 'Version 003 is also used by 003_a.sql: which one runs first is undefined, and a history keyed by version records only one of them.',
+          help: 'Give this migration the next free version.',
+        },
+      ],
+    },
     // 003 and 3 are one version.
-    { path: `${DIR}/3_b.sql`, files: folder('001_a.sql', '003_a.sql'), sql: SQL, noVariant: true, ranges: FIRST_LINE },
+    { path: `${DIR}/3_b.sql`, files: folder('001_a.sql', '003_a.sql'), sql: SQL, noVariant: true, errors: FIRST_LINE },
     // Each file of a duplicated migration reports, its rollback twin too.
-    { path: `${DIR}/002_b.down.sql`, files: folder('002_b.up.sql', '002_a.up.sql', '002_a.down.sql'), sql: SQL, noVariant: true, ranges: FIRST_LINE },
-    { path: `${DIR}/rollback_002_b.sql`, files: folder('002_a.sql', '002_b.sql'), sql: SQL, noVariant: true, ranges: FIRST_LINE },
-    { path: '/project/migrations/20240101120000_b.sql', files: { '/project/migrations/20240101120000_a.sql': '-- +goose Up\n' }, sql: '-- +goose Up\nSELECT 1;\n', noVariant: true, ranges: [[0, 0, 0, 12]] },
+    { path: `${DIR}/002_b.down.sql`, files: folder('002_b.up.sql', '002_a.up.sql', '002_a.down.sql'), sql: SQL, noVariant: true, errors: FIRST_LINE },
+    { path: `${DIR}/rollback_002_b.sql`, files: folder('002_a.sql', '002_b.sql'), sql: SQL, noVariant: true, errors: FIRST_LINE },
+    { path: '/project/migrations/20240101120000_b.sql', files: { '/project/migrations/20240101120000_a.sql': '-- +goose Up\n' }, sql: '-- +goose Up\nSELECT 1;\n', noVariant: true, errors: [{ messageId: 'duplicateVersion', range: [0, 0, 0, 12] }] },
     {
       path: '/project/migrations/2024-01-01-000000_b/up.sql',
       files: { '/project/migrations/2024-01-01-000000_a/up.sql': SQL },
       sql: SQL,
       noVariant: true,
-      ranges: FIRST_LINE,
+      errors: FIRST_LINE,
     },
-    { path: `${DIR}/V1.1__b.sql`, files: folder('V1_1__a.sql'), sql: SQL, noVariant: true, ranges: FIRST_LINE },
+    { path: `${DIR}/V1.1__b.sql`, files: folder('V1_1__a.sql'), sql: SQL, noVariant: true, errors: FIRST_LINE },
   ],
 });
 

@@ -6,6 +6,7 @@ import { ruleTests } from './rule-tester';
 
 const GOLANG_DOWN_PATH = GOLANG_UP_PATH.replace('.up.sql', '.down.sql');
 const template = (up: string, down: string) => `-- UP Migration\n${up}\n\n-- DOWN Migration (Rollback)\n${down}\n`;
+const SEVERAL = "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\nCREATE SEQUENCE IF NOT EXISTS s;\nCREATE TYPE mood AS ENUM ('ok');";
 
 ruleTests('incomplete-rollback', {
   valid: [
@@ -42,19 +43,19 @@ ruleTests('incomplete-rollback', {
     {
       name: 'commented-out DOWN section: the inverse is appended commented out, in rollback order',
       sql: template('CREATE TABLE IF NOT EXISTS a (id int);\nCREATE TABLE IF NOT EXISTS b (id int);', '-- DROP TABLE IF EXISTS a;'),
-      ranges: [[2, 0, 2, 37]],
+      errors: [{ messageId: 'notUndone', range: [2, 0, 2, 37], message: 'The rollback (the DOWN part) does not undo this: it needs DROP TABLE IF EXISTS b; Without it, rolling back leaves this change in the database, and applying the migration again fails.' }],
       fix: { title: 'Append DROP TABLE IF EXISTS b;', output: template('CREATE TABLE IF NOT EXISTS a (id int);\nCREATE TABLE IF NOT EXISTS b (id int);', '-- DROP TABLE IF EXISTS b;\n-- DROP TABLE IF EXISTS a;') },
     },
     {
       name: 'a column of an existing table, the ADD COLUMN clause',
       sql: template('ALTER TABLE t ADD COLUMN IF NOT EXISTS a int, ADD COLUMN IF NOT EXISTS b int;', 'ALTER TABLE t DROP COLUMN IF EXISTS a;'),
-      ranges: [[1, 46, 1, 76]],
+      errors: [{ messageId: 'notUndone', range: [1, 46, 1, 76] }],
       fix: { title: 'Append', output: template('ALTER TABLE t ADD COLUMN IF NOT EXISTS a int, ADD COLUMN IF NOT EXISTS b int;', 'ALTER TABLE t DROP COLUMN IF EXISTS a;\nALTER TABLE t DROP COLUMN IF EXISTS b;') },
     },
     {
       name: 'a rename with no rename back',
       sql: template('ALTER TABLE "App"."T" RENAME COLUMN a TO "B";', 'SELECT 1;'),
-      ranges: [[1, 0, 1, 44]],
+      errors: [{ messageId: 'notUndone', range: [1, 0, 1, 44] }],
       fix: { title: 'Append', output: template('ALTER TABLE "App"."T" RENAME COLUMN a TO "B";', 'SELECT 1;\nALTER TABLE "App"."T" RENAME COLUMN "B" TO a;') },
     },
     {
@@ -62,23 +63,39 @@ ruleTests('incomplete-rollback', {
       path: GOLANG_UP_PATH,
       files: { [GOLANG_DOWN_PATH]: 'BEGIN;\nDROP TABLE IF EXISTS inbox;\nCOMMIT;\n' },
       sql: 'CREATE TABLE IF NOT EXISTS inbox (id int);\nCREATE INDEX IF NOT EXISTS messages_inbox ON messages (inbox_id);\n',
-      ranges: [[1, 0, 1, 64]],
+      errors: [{ messageId: 'notUndone', range: [1, 0, 1, 64] }],
       fix: { title: 'Append', output: { [GOLANG_DOWN_PATH]: 'BEGIN;\nDROP INDEX IF EXISTS messages_inbox;\nDROP TABLE IF EXISTS inbox;\nCOMMIT;\n' } },
     },
     {
       name: 'goose: a new statement goes before the DOWN statement of an earlier UP statement, above its StatementBegin',
       path: GOOSE_PATH,
       sql: '-- +goose Up\nCREATE TABLE IF NOT EXISTS a (id int);\nCREATE EXTENSION IF NOT EXISTS pg_trgm;\n-- +goose Down\n-- +goose StatementBegin\nDROP TABLE IF EXISTS a;\n-- +goose StatementEnd\n',
-      ranges: [[2, 0, 2, 38]],
+      errors: [{ messageId: 'notUndone', range: [2, 0, 2, 38] }],
       fix: {
         title: 'Append',
         output: '-- +goose Up\nCREATE TABLE IF NOT EXISTS a (id int);\nCREATE EXTENSION IF NOT EXISTS pg_trgm;\n-- +goose Down\nDROP EXTENSION IF EXISTS pg_trgm;\n-- +goose StatementBegin\nDROP TABLE IF EXISTS a;\n-- +goose StatementEnd\n',
       },
     },
     // CREATE OR REPLACE the rollback neither drops nor restores: reported without a DROP to append.
-    { sql: template('CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 2 $$;', 'SELECT 1;'), ranges: [[1, 0, 1, 73]] },
-    { sql: template('CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\nCREATE SEQUENCE IF NOT EXISTS s;\nCREATE TYPE mood AS ENUM (\'ok\');', 'SELECT 1;'), ranges: [[1, 0, 1, 50], [2, 0, 2, 31], [3, 0, 3, 31]] },
-    { sql: template("SELECT 'é 😀'; CREATE TABLE IF NOT EXISTS a (id int);", '-- SELECT 1;'), ranges: [[1, 15, 1, 52]] },
+    { sql: template('CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 2 $$;', 'SELECT 1;'), errors: [{ messageId: 'replacementNotUndone', range: [1, 0, 1, 73], message: 'The rollback (the DOWN part) does not undo this CREATE OR REPLACE of FUNCTION f(): it neither drops it (if this migration created it) nor restores its previous definition (if it replaced one).' }] },
+    {
+      name: 'append all: the inverses in rollback order',
+      sql: template(SEVERAL, 'SELECT 1;'),
+      errors: [{ messageId: 'notUndone', range: [1, 0, 1, 50] }, { messageId: 'notUndone', range: [2, 0, 2, 31] }, { messageId: 'notUndone', range: [3, 0, 3, 31] }],
+      fix: { title: 'Append all 3', output: template(SEVERAL, 'SELECT 1;\nDROP TYPE IF EXISTS mood;\nDROP SEQUENCE IF EXISTS s;\nDROP INDEX CONCURRENTLY IF EXISTS i;'), remaining: 0 },
+    },
+    {
+      name: 'append one of several',
+      sql: template(SEVERAL, 'SELECT 1;'),
+      errors: [{ messageId: 'notUndone', range: [1, 0, 1, 50] }, { messageId: 'notUndone', range: [2, 0, 2, 31] }, { messageId: 'notUndone', range: [3, 0, 3, 31] }],
+      fix: { title: 'Append DROP SEQUENCE', finding: 1, output: template(SEVERAL, 'SELECT 1;\nDROP SEQUENCE IF EXISTS s;') },
+    },
+    {
+      name: 'a commented-out DOWN part gets a commented-out line',
+      sql: template("SELECT 'é 😀'; CREATE TABLE IF NOT EXISTS a (id int);", '-- SELECT 1;'),
+      errors: [{ messageId: 'notUndone', range: [1, 15, 1, 52] }],
+      fix: { title: 'Append DROP TABLE', output: template("SELECT 'é 😀'; CREATE TABLE IF NOT EXISTS a (id int);", '-- SELECT 1;\n-- DROP TABLE IF EXISTS a;') },
+    },
   ],
 });
 

@@ -20,7 +20,7 @@ const ROLLBACK = [
   '',
 ].join('\n');
 const COMMENTED_ROLLBACK = ROLLBACK.replace(/^(?!--|$)/gm, '-- ');
-const FIRST_LINE = [[0, 0, 0, UP_SQL.indexOf('\n')]];
+const FIRST_LINE = [{ messageId: 'missingRollback', range: [0, 0, 0, UP_SQL.indexOf('\n')] }];
 
 const TEMPLATE = '/project/db/migrations/20250101_create_inbox.sql';
 const GOOSE = '/project/migrations/20240101120000_create_inbox.sql';
@@ -45,70 +45,76 @@ const invalid: InvalidCase[] = ([
     name: 'template without a DOWN section: a commented-out DOWN section is appended',
     path: TEMPLATE,
     sql: `-- UP Migration\n${UP_SQL}`,
-    ranges: [[0, 0, 0, 15]],
+    errors: [
+      {
+        messageId: 'missingRollback',
+        range: [0, 0, 0, 15],
+        message: 'This migration has no rollback: template migrations keep it in a DOWN section. Without one, a bad deploy can only be fixed forward.',
+      },
+    ],
     fix: { title: 'Add a DOWN section', output: `-- UP Migration\n${UP_SQL}\n-- DOWN Migration (Rollback)\n${COMMENTED_ROLLBACK}` },
   },
   {
     name: 'template with an empty DOWN section: the rollback goes under its marker',
     path: TEMPLATE,
     sql: `-- UP Migration\n${UP_SQL}\n-- DOWN Migration (Rollback)\n\n`,
-    ranges: [[0, 0, 0, 15]],
+    errors: [{ messageId: 'missingRollback', range: [0, 0, 0, 15] }],
     fix: { title: 'Add a DOWN section', output: `-- UP Migration\n${UP_SQL}\n-- DOWN Migration (Rollback)\n\n${COMMENTED_ROLLBACK}` },
   },
   {
     name: 'plain file: UP marker on top, DOWN section at the end',
     path: '/project/db/migrations/001_create_inbox.sql',
     sql: UP_SQL,
-    ranges: FIRST_LINE,
+    errors: FIRST_LINE,
     fix: { title: 'Add a DOWN section', output: `-- UP Migration\n${UP_SQL}\n-- DOWN Migration (Rollback)\n${COMMENTED_ROLLBACK}` },
   },
   {
     name: 'goose without a Down section',
     path: GOOSE,
     sql: `-- +goose Up\n${UP_SQL}`,
-    ranges: [[0, 0, 0, 12]],
+    errors: [{ messageId: 'missingRollback', range: [0, 0, 0, 12] }],
     fix: { title: 'Add a DOWN section', output: `-- +goose Up\n${UP_SQL}\n-- +goose Down\n${ROLLBACK}` },
   },
   {
     name: 'goose with an empty Down section',
     path: GOOSE,
     sql: `-- +goose Up\n${UP_SQL}-- +goose Down\n`,
-    ranges: [[0, 0, 0, 12]],
+    errors: [{ messageId: 'missingRollback', range: [0, 0, 0, 12] }],
     fix: { title: 'Add a DOWN section', output: `-- +goose Up\n${UP_SQL}-- +goose Down\n${ROLLBACK}` },
   },
   {
     name: 'goose with a Down section holding only StatementBegin / StatementEnd',
     path: GOOSE,
     sql: `-- +goose Up\n${UP_SQL}-- +goose Down\n-- +goose StatementBegin\n-- +goose StatementEnd\n`,
-    ranges: [[0, 0, 0, 12]],
+    errors: [{ messageId: 'missingRollback', range: [0, 0, 0, 12] }],
     fix: { title: 'Add a DOWN section', output: `-- +goose Up\n${UP_SQL}-- +goose Down\n-- +goose StatementBegin\n-- +goose StatementEnd\n${ROLLBACK}` },
   },
   {
     name: 'template with a DOWN section holding only a comment rule',
     path: TEMPLATE,
     sql: `-- UP Migration\n${UP_SQL}\n-- DOWN Migration (Rollback)\n-- ==========================\n`,
-    ranges: [[0, 0, 0, 15]],
+    errors: [{ messageId: 'missingRollback', range: [0, 0, 0, 15] }],
     fix: { title: 'Add a DOWN section', output: `-- UP Migration\n${UP_SQL}\n-- DOWN Migration (Rollback)\n-- ==========================\n${COMMENTED_ROLLBACK}` },
   },
   {
     name: 'dbmate without migrate:down',
     path: DBMATE,
     sql: `-- migrate:up\n${UP_SQL}`,
-    ranges: [[0, 0, 0, 13]],
+    errors: [{ messageId: 'missingRollback', range: [0, 0, 0, 13] }],
     fix: { title: 'Add a DOWN section', output: `-- migrate:up\n${UP_SQL}\n-- migrate:down\n${ROLLBACK}` },
   },
   {
     name: 'dbmate with an empty migrate:down (no final newline)',
     path: DBMATE,
     sql: `-- migrate:up\n${UP_SQL}\n-- migrate:down`,
-    ranges: [[0, 0, 0, 13]],
+    errors: [{ messageId: 'missingRollback', range: [0, 0, 0, 13] }],
     fix: { title: 'Add a DOWN section', output: `-- migrate:up\n${UP_SQL}\n-- migrate:down\n${ROLLBACK}` },
   },
   {
     name: 'golang-migrate without its .down.sql: the fix creates it',
     path: GOLANG_UP,
     sql: UP_SQL,
-    ranges: FIRST_LINE,
+    errors: FIRST_LINE,
     fix: { title: 'Create the rollback file', output: { [GOLANG_DOWN]: ROLLBACK } },
   },
   {
@@ -116,21 +122,21 @@ const invalid: InvalidCase[] = ([
     path: GOLANG_UP,
     files: { [GOLANG_DOWN]: '\n  \n' },
     sql: UP_SQL,
-    ranges: FIRST_LINE,
+    errors: FIRST_LINE,
     fix: { title: 'Write the rollback file', output: { [GOLANG_DOWN]: `\n  \n${ROLLBACK}` } },
   },
   {
     name: 'diesel up.sql without down.sql',
     path: DIESEL_UP,
     sql: UP_SQL,
-    ranges: FIRST_LINE,
+    errors: FIRST_LINE,
     fix: { title: 'Create the rollback file', output: { [DIESEL_DOWN]: ROLLBACK } },
   },
   {
     name: 'Flyway V file without its U file',
     path: FLYWAY_V,
     sql: UP_SQL,
-    ranges: FIRST_LINE,
+    errors: FIRST_LINE,
     fix: { title: 'Create the rollback file', output: { [FLYWAY_U]: ROLLBACK } },
   },
   {
@@ -138,7 +144,7 @@ const invalid: InvalidCase[] = ([
     path: `${SEEDS}/004_alter_messages.sql`,
     files: SEED_FILES,
     sql: UP_SQL,
-    ranges: FIRST_LINE,
+    errors: FIRST_LINE,
     fix: { title: 'Create the rollback file', output: { [`${SEEDS}/rollback_004_alter_messages.sql`]: ROLLBACK } },
   },
   {
@@ -146,7 +152,7 @@ const invalid: InvalidCase[] = ([
     path: SQITCH_DEPLOY,
     files: SQITCH_FILES,
     sql: UP_SQL,
-    ranges: FIRST_LINE,
+    errors: FIRST_LINE,
     fix: { title: 'Create the rollback file', output: { [SQITCH_REVERT]: ROLLBACK } },
   },
   {
@@ -154,7 +160,7 @@ const invalid: InvalidCase[] = ([
     path: SUPABASE,
     config: { requireRollback: true },
     sql: UP_SQL,
-    ranges: FIRST_LINE,
+    errors: FIRST_LINE,
     fix: { title: 'Add a DOWN section', output: `${UP_SQL}\n-- DOWN Migration (Rollback)\n${COMMENTED_ROLLBACK}` },
   },
   {
@@ -162,21 +168,21 @@ const invalid: InvalidCase[] = ([
     path: PRISMA,
     config: { requireRollback: true },
     sql: UP_SQL,
-    ranges: FIRST_LINE,
+    errors: FIRST_LINE,
     fix: { title: 'Add a DOWN section', output: `${UP_SQL}\n-- DOWN Migration (Rollback)\n${COMMENTED_ROLLBACK}` },
   },
   {
     name: 'CRLF file with multi-byte text: the rollback keeps CRLF, the range stays on line 0',
     path: TEMPLATE,
     sql: '-- UP Migration: café 日本語 😀\r\nCREATE TABLE IF NOT EXISTS "données" ("😀" text);\r\n',
-    ranges: [[0, 0, 0, 28]],
+    errors: [{ messageId: 'missingRollback', range: [0, 0, 0, 28] }],
     fix: { title: 'Add a DOWN section', output: '-- UP Migration: café 日本語 😀\r\nCREATE TABLE IF NOT EXISTS "données" ("😀" text);\r\n\r\n-- DOWN Migration (Rollback)\r\n-- DROP TABLE IF EXISTS "données";\r\n' },
   },
   {
     name: 'a migration that only changes data: the rollback is a TODO',
     path: TEMPLATE,
     sql: "-- UP Migration\nUPDATE users SET plan = 'free' WHERE plan IS NULL;\n",
-    ranges: [[0, 0, 0, 15]],
+    errors: [{ messageId: 'missingRollback', range: [0, 0, 0, 15] }],
     fix: { title: 'Add a DOWN section', output: "-- UP Migration\nUPDATE users SET plan = 'free' WHERE plan IS NULL;\n\n-- DOWN Migration (Rollback)\n-- TODO: undo the data change of: UPDATE users SET plan = 'free' WHERE plan IS NULL\n" },
   },
 ] as InvalidCase[]).map((c) => ({ ...c, noVariant: true }));
@@ -227,7 +233,11 @@ ruleTests('missing-rollback', {
     {
       path: GOOSE,
       sql: "-- +goose Up\nCREATE TABLE IF NOT EXISTS t (id int);\nCOMMENT ON TABLE t IS '-- +goose Down';\n",
-      ranges: [[0, 0, 0, 12]],
+      errors: [{ messageId: 'missingRollback', range: [0, 0, 0, 12] }],
+      fix: {
+        title: 'Add a DOWN section',
+        output: "-- +goose Up\nCREATE TABLE IF NOT EXISTS t (id int);\nCOMMENT ON TABLE t IS '-- +goose Down';\n\n-- +goose Down\nCOMMENT ON TABLE t IS NULL;\nDROP TABLE IF EXISTS t;\n",
+      },
       noVariant: true,
     },
   ],

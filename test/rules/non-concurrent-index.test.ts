@@ -25,24 +25,66 @@ ruleTests('non-concurrent-index', {
     ...inEveryDownPart(`${CREATE}\nDROP INDEX IF EXISTS j;\nREINDEX TABLE t;`),
   ],
   invalid: [
-    { sql: CREATE, ranges: [[0, 0, 0, 37]], fix: { title: 'Add CONCURRENTLY', output: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);' } },
+    { sql: CREATE, errors: [{ messageId: 'createIndex', range: [0, 0, 0, 37], message: 'CREATE INDEX on t holds a SHARE lock while it reads the whole table: every INSERT, UPDATE and DELETE on it waits until the index is built.' }], fix: { title: 'Add CONCURRENTLY', output: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);' } },
     {
       sql: 'CREATE UNIQUE INDEX users_email ON "app"."Users" (lower(email)) WHERE deleted_at IS NULL;',
-      ranges: [[0, 0, 0, 88]],
+      errors: [{ messageId: 'createIndex', range: [0, 0, 0, 88] }],
       fix: { title: 'must then run outside a transaction', output: 'CREATE UNIQUE INDEX CONCURRENTLY users_email ON "app"."Users" (lower(email)) WHERE deleted_at IS NULL;' },
     },
     // A table of the same name in another schema, or quoted with another case, is another table.
-    { sql: `CREATE TABLE IF NOT EXISTS app.t (a int);\n${CREATE}`, ranges: [[1, 0, 1, 37]] },
-    { sql: `CREATE TABLE IF NOT EXISTS "T" (a int);\n${CREATE}`, ranges: [[1, 0, 1, 37]] },
-    { sql: 'DROP INDEX IF EXISTS i;', ranges: [[0, 0, 0, 22]], fix: { title: 'Add CONCURRENTLY', output: 'DROP INDEX CONCURRENTLY IF EXISTS i;' } },
+    {
+      sql: `CREATE TABLE IF NOT EXISTS app.t (a int);\n${CREATE}`,
+      errors: [{ messageId: 'createIndex', range: [1, 0, 1, 37] }],
+      fix: { title: 'Add CONCURRENTLY', output: 'CREATE TABLE IF NOT EXISTS app.t (a int);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);' },
+    },
+    {
+      sql: `CREATE TABLE IF NOT EXISTS "T" (a int);\n${CREATE}`,
+      errors: [{ messageId: 'createIndex', range: [1, 0, 1, 37] }],
+      fix: { title: 'Add CONCURRENTLY', output: 'CREATE TABLE IF NOT EXISTS "T" (a int);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);' },
+    },
+    { sql: 'DROP INDEX IF EXISTS i;', errors: [{ messageId: 'dropIndex', range: [0, 0, 0, 22], message: "DROP INDEX i takes an ACCESS EXCLUSIVE lock on the index's table: every query on the table, reads included, waits until it is done, and queues behind any long transaction already using the table." }], fix: { title: 'Add CONCURRENTLY', output: 'DROP INDEX CONCURRENTLY IF EXISTS i;' } },
     // CONCURRENTLY drops one index, without CASCADE: reported, no fix.
-    { sql: 'DROP INDEX IF EXISTS a, b CASCADE;', ranges: [[0, 0, 0, 33]] },
-    { sql: 'REINDEX TABLE t;', ranges: [[0, 0, 0, 15]], fix: { title: 'Add CONCURRENTLY', output: 'REINDEX TABLE CONCURRENTLY t;' } },
-    { sql: 'REINDEX (VERBOSE) INDEX app.i;', ranges: [[0, 0, 0, 29]], fix: { title: 'Add CONCURRENTLY', output: 'REINDEX (VERBOSE) INDEX CONCURRENTLY app.i;' } },
+    {
+      sql: 'DROP INDEX IF EXISTS a, b CASCADE;',
+      errors: [
+        {
+          messageId: 'dropIndexes',
+          range: [0, 0, 0, 33],
+          message: "DROP INDEX a, b takes an ACCESS EXCLUSIVE lock on the index's table: every query on the table, reads included, waits until it is done, and queues behind any long transaction already using the table.",
+          help: 'Use DROP INDEX CONCURRENTLY, outside a transaction (one index per statement, without CASCADE).',
+        },
+      ],
+    },
+    { sql: 'REINDEX TABLE t;', errors: [{ messageId: 'reindex', range: [0, 0, 0, 15], message: 'REINDEX of t locks out writes to the table and takes an ACCESS EXCLUSIVE lock on each index it rebuilds, which stops every query that plans with that table.' }], fix: { title: 'Add CONCURRENTLY', output: 'REINDEX TABLE CONCURRENTLY t;' } },
+    { sql: 'REINDEX (VERBOSE) INDEX app.i;', errors: [{ messageId: 'reindex', range: [0, 0, 0, 29] }], fix: { title: 'Add CONCURRENTLY', output: 'REINDEX (VERBOSE) INDEX CONCURRENTLY app.i;' } },
     // Before PostgreSQL 12 there is no REINDEX CONCURRENTLY: reported without the fix.
-    { sql: 'REINDEX INDEX i;', config: { pgVersion: 11 }, ranges: [[0, 0, 0, 15]] },
-    { path: GOOSE_PATH, sql: `-- +goose Up\n${CREATE}\n-- +goose Down\nDROP INDEX IF EXISTS i;\n`, ranges: [[1, 0, 1, 37]] },
-    { sql: `SELECT 'é 😀'; ${CREATE}`, ranges: [[0, 15, 0, 52]] },
-    { sql: '-- é 😀\r\n  CREATE INDEX IF NOT EXISTS i\r\n    ON t (a);\r\n', ranges: [[1, 2, 2, 12]] },
+    {
+      sql: 'REINDEX INDEX i;',
+      config: { pgVersion: 11 },
+      errors: [
+        {
+          messageId: 'reindexBefore12',
+          range: [0, 0, 0, 15],
+          message: 'REINDEX of i locks out writes to the table and takes an ACCESS EXCLUSIVE lock on each index it rebuilds, which stops every query that plans with that table.',
+          help: 'REINDEX CONCURRENTLY needs PostgreSQL 12 (pgVersion is 11): build a new index CONCURRENTLY, drop the old one CONCURRENTLY and rename the new one.',
+        },
+      ],
+    },
+    {
+      path: GOOSE_PATH,
+      sql: `-- +goose Up\n${CREATE}\n-- +goose Down\nDROP INDEX IF EXISTS i;\n`,
+      errors: [{ messageId: 'createIndex', range: [1, 0, 1, 37] }],
+      fix: { title: 'Add CONCURRENTLY', output: '-- +goose Up\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n-- +goose Down\nDROP INDEX IF EXISTS i;\n' },
+    },
+    {
+      sql: `SELECT 'é 😀'; ${CREATE}`,
+      errors: [{ messageId: 'createIndex', range: [0, 15, 0, 52] }],
+      fix: { title: 'Add CONCURRENTLY', output: "SELECT 'é 😀'; CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);" },
+    },
+    {
+      sql: '-- é 😀\r\n  CREATE INDEX IF NOT EXISTS i\r\n    ON t (a);\r\n',
+      errors: [{ messageId: 'createIndex', range: [1, 2, 2, 12] }],
+      fix: { title: 'Add CONCURRENTLY', output: '-- é 😀\r\n  CREATE INDEX CONCURRENTLY IF NOT EXISTS i\r\n    ON t (a);\r\n' },
+    },
   ],
 });

@@ -2,7 +2,7 @@ import type { Config } from '../../server/src/config/config';
 import { ruleTests } from './rule-tester';
 
 const config: Partial<Config> = { protectedTables: ['systems', 'documents', 'public.document_chunks', 'shared.*', 'audit_?'] };
-const statement = (sql: string) => ({ sql, config, ranges: [[0, 0, 0, sql.replace(/;$/, '').length]] });
+const statement = (sql: string) => ({ sql, config, errors: [{ messageId: 'table', range: [0, 0, 0, sql.replace(/;$/, '').length] }] });
 
 ruleTests('protected-table', {
   valid: [
@@ -41,14 +41,41 @@ ruleTests('protected-table', {
     statement('CREATE TABLE IF NOT EXISTS documents (id int);'),
     statement('CREATE TABLE IF NOT EXISTS documents_2025 PARTITION OF documents FOR VALUES FROM (1) TO (2);'),
     // Globs: `shared.*` any table of schema shared, `audit_?` one character.
-    statement('ALTER TABLE shared.anything ADD COLUMN IF NOT EXISTS x int;'),
+    {
+      sql: 'ALTER TABLE shared.anything ADD COLUMN IF NOT EXISTS x int;',
+      config,
+      errors: [{ messageId: 'table', range: [0, 0, 0, 58], message: 'This statement alters protected table shared.anything (protectedTables: "shared.*").' }],
+    },
     statement('DELETE FROM audit_1 WHERE id = 1;'),
     // Either part: a rollback that changes a shared table is a change too.
     {
       sql: '-- UP Migration\nSELECT 1;\n\n-- DOWN Migration (Rollback)\n-- ALTER TABLE documents DROP COLUMN IF EXISTS x;\n',
       config,
-      ranges: [[4, 3, 4, 48]],
+      errors: [{ messageId: 'table', range: [4, 3, 4, 48] }],
     },
-    { sql: "SELECT 'é 😀'; TRUNCATE documents;", config, ranges: [[0, 15, 0, 33]] },
+    {
+      sql: "SELECT 'é 😀'; TRUNCATE documents;",
+      config,
+      errors: [
+        {
+          messageId: 'table',
+          range: [0, 15, 0, 33],
+          message: 'This statement truncates protected table documents.',
+          help: 'Protected tables belong to another team: their owners must make this change. Ask them for it instead of changing it here.',
+        },
+      ],
+    },
+    {
+      sql: 'TRUNCATE documents, systems;',
+      config,
+      errors: [
+        {
+          messageId: 'tables',
+          range: [0, 0, 0, 27],
+          message: 'This statement truncates protected tables documents, systems.',
+          help: 'Protected tables belong to another team: their owners must make this change. Ask them for it instead of changing them here.',
+        },
+      ],
+    },
   ],
 });

@@ -38,14 +38,14 @@ export interface ExpectedFinding {
   range: number[];
   /** The exact problem text, when the case checks it. */
   message?: string;
+  /** The exact help text (what to do instead), when the case checks it. */
+  help?: string;
 }
 
 export interface InvalidCase extends Place {
   sql: string;
   /** Each finding of the rule, in file order. */
-  errors?: ExpectedFinding[];
-  /** @deprecated `[startLine, startChar, endLine, endChar]` of each finding: use `errors`. */
-  ranges?: number[][];
+  errors: ExpectedFinding[];
   fix?: {
     /** Part of the fix's title. */
     title: string;
@@ -53,6 +53,8 @@ export interface InvalidCase extends Place {
     output: string | Record<string, string>;
     /** Which finding's fix (default: the first). */
     finding?: number;
+    /** How many of the rule's findings remain after the fix (default: all but the fixed one). */
+    remaining?: number;
   };
 }
 
@@ -69,6 +71,7 @@ function label(c: Place & { sql: string }): string {
 
 export function ruleTests(ruleId: string, cases: { valid: (string | ValidCase)[]; invalid: InvalidCase[] }): void {
   const rule = RULES.find((r) => r.id === ruleId);
+  if (!rule) throw new Error(`no rule ${ruleId} in the registry`);
   describe(ruleId, () => {
     for (const raw of cases.valid) {
       const c: ValidCase = typeof raw === 'string' ? { sql: raw } : raw;
@@ -79,33 +82,31 @@ export function ruleTests(ruleId: string, cases: { valid: (string | ValidCase)[]
     }
     for (const c of cases.invalid) {
       test(`invalid: ${label(c)}`, () => {
-        const ranges = c.errors?.map((e) => e.range) ?? c.ranges ?? [];
+        const ranges = c.errors.map((e) => e.range);
         assert.ok(ranges.length > 0, 'an invalid case needs at least one finding');
+        for (const e of c.errors) assert.ok(rule.messages[e.messageId] !== undefined, `${ruleId} declares no message "${e.messageId}"`);
         const result = lintSql(c.sql, c);
         const found = result.findings.filter((f) => f.rule === ruleId);
         assert.deepEqual(rangesOf(found, ruleId), ranges);
-        if (c.errors) {
-          for (const e of c.errors) assert.ok(rule?.messages?.[e.messageId] !== undefined, `${ruleId} declares no message "${e.messageId}"`);
-          assert.deepEqual(found.map((f) => f.messageId), c.errors.map((e) => e.messageId), 'message IDs');
-          c.errors.forEach((e, i) => e.message !== undefined && assert.equal(found[i].message, e.message));
-        }
+        assert.deepEqual(found.map((f) => f.messageId), c.errors.map((e) => e.messageId), 'message IDs');
+        c.errors.forEach((e, i) => {
+          if (e.message !== undefined) assert.equal(found[i].message, e.message);
+          if (e.help !== undefined) assert.equal(found[i].help, e.help);
+        });
         if (!c.noVariant) {
           const shifted = ranges.map(([sl, sc, el, ec]) => [sl + 1, sc, el + 1, ec]);
           assert.deepEqual(rangesOf(lintSql(variantOf(c.sql), c).findings, ruleId), shifted, 'multi-byte + CRLF variant');
         }
+        const offered = found.flatMap((f) => f.fixes).filter((f) => !f.title.startsWith('Ignore '));
+        if (offered.length > 0) assert.equal(rule.fixable, true, `${ruleId} offers fixes of its own: declare fixable: true`);
         if (c.fix) checkFix(ruleId, c, result);
-        else if (c.errors) {
-          const offered = found.flatMap((f) => f.fixes).filter((f) => !f.title.startsWith('Ignore '));
-          assert.deepEqual(offered.map((f) => f.title), [], 'a finding offers a fix: the case must check its output (`fix`)');
-        }
+        else assert.deepEqual(offered.map((f) => f.title), [], 'a finding offers a fix: the case must check its output (`fix`)');
       });
     }
-    if (rule?.messages && cases.invalid.every((c) => c.errors)) {
-      test('every message of the rule is met by an invalid case', () => {
-        const met = new Set(cases.invalid.flatMap((c) => c.errors!.map((e) => e.messageId)));
-        assert.deepEqual(Object.keys(rule.messages!).filter((id) => !met.has(id)), []);
-      });
-    }
+    test('every message of the rule is met by an invalid case', () => {
+      const met = new Set(cases.invalid.flatMap((c) => c.errors.map((e) => e.messageId)));
+      assert.deepEqual(Object.keys(rule.messages).filter((id) => !met.has(id)), []);
+    });
   });
 }
 
@@ -122,6 +123,6 @@ function checkFix(rule: string, c: InvalidCase, result: ReturnType<typeof lintSq
   }
   const { [path]: fixed, ...others } = after;
   const relinted = lintSql(fixed, { ...c, files: others }).findings;
-  assert.equal(rangesOf(relinted, rule).length, (c.errors ?? c.ranges ?? []).length - 1, 'the fixed finding is gone, and only it');
+  assert.equal(rangesOf(relinted, rule).length, c.fix!.remaining ?? c.errors.length - 1, 'the fixed finding is gone, and only it');
   assert.deepEqual(rangesOf(relinted, 'syntax-error'), rangesOf(result.findings, 'syntax-error'), 'the fix keeps the SQL valid');
 }

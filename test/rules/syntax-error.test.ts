@@ -33,25 +33,25 @@ ruleTests('syntax-error', {
     '-- only a comment\n',
   ],
   invalid: [
-    { sql: 'SELEC 1;', ranges: [[0, 0, 0, 5]] },
+    { sql: 'SELEC 1;', errors: [{ messageId: 'syntaxError', range: [0, 0, 0, 5], message: 'Syntax error: syntax error at or near "SELEC".' }] },
     // One bad statement does not hide the others: the next ones are still parsed (and a rule fires).
-    { name: 'a bad statement among good ones', sql: `${UP}SELECT 1;\nALTER TABL t ADD COLUMN a int;\nALTER TABLE t ADD COLUMN IF NOT EXISTS b int;${DOWN}`, ranges: [[2, 6, 2, 10]] },
+    { name: 'a bad statement among good ones', sql: `${UP}SELECT 1;\nALTER TABL t ADD COLUMN a int;\nALTER TABLE t ADD COLUMN IF NOT EXISTS b int;${DOWN}`, errors: [{ messageId: 'syntaxError', range: [2, 6, 2, 10] }] },
     // At end of input: the last token of the statement.
-    { sql: 'ALTER TABLE t ADD COLUMN;\nSELECT 1;', ranges: [[0, 18, 0, 24]] },
+    { sql: 'ALTER TABLE t ADD COLUMN;\nSELECT 1;', errors: [{ messageId: 'syntaxError', range: [0, 18, 0, 24] }] },
     // Two bad statements, two errors.
-    { sql: 'SELECT FROM WHERE;\nSELECT 1;\nCREATE TABLE (a int);', ranges: [[0, 12, 0, 17], [2, 13, 2, 14]] },
+    { sql: 'SELECT FROM WHERE;\nSELECT 1;\nCREATE TABLE (a int);', errors: [{ messageId: 'syntaxError', range: [0, 12, 0, 17] }, { messageId: 'syntaxError', range: [2, 13, 2, 14] }] },
     // Unterminated quotes: one error at the opening quote, no hang.
-    { sql: "SELECT 1;\nSELECT 'abc;\nDROP TABLE t;\n", ranges: [[1, 7, 1, 8]] },
-    { sql: 'SELECT 1;\nSELECT $body$ abc;\nDROP TABLE t;\n', ranges: [[1, 7, 1, 8]] },
-    { sql: 'SELECT 1;\nSELECT "abc;\nDROP TABLE t;\n', ranges: [[1, 7, 1, 8]] },
-    { sql: 'SELECT 1;\n/* abc;\nDROP TABLE t;\n', ranges: [[1, 0, 1, 2]] },
+    { sql: "SELECT 1;\nSELECT 'abc;\nDROP TABLE t;\n", errors: [{ messageId: 'syntaxError', range: [1, 7, 1, 8] }] },
+    { sql: 'SELECT 1;\nSELECT $body$ abc;\nDROP TABLE t;\n', errors: [{ messageId: 'syntaxError', range: [1, 7, 1, 8] }] },
+    { sql: 'SELECT 1;\nSELECT "abc;\nDROP TABLE t;\n', errors: [{ messageId: 'syntaxError', range: [1, 7, 1, 8] }] },
+    { sql: 'SELECT 1;\n/* abc;\nDROP TABLE t;\n', errors: [{ messageId: 'syntaxError', range: [1, 0, 1, 2] }] },
     // Multi-byte text and an emoji before the error on the same line: the position does not shift.
-    { sql: "SELECT 'é 日本語 😀' FROM t WHERE x = ) + 1;", ranges: [[0, 35, 0, 36]] },
-    { sql: "SELECT '😀😀' AS a, b FROM t WHERE x = ;", ranges: [[0, 37, 0, 38]] },
+    { sql: "SELECT 'é 日本語 😀' FROM t WHERE x = ) + 1;", errors: [{ messageId: 'syntaxError', range: [0, 35, 0, 36] }] },
+    { sql: "SELECT '😀😀' AS a, b FROM t WHERE x = ;", errors: [{ messageId: 'syntaxError', range: [0, 37, 0, 38] }] },
     // goose: the error inside the UP section.
-    { path: GOOSE, sql: '-- +goose Up\nCREATE TABLE IF NOT EXISTS t (a int,);\n-- +goose Down\nDROP TABLE IF EXISTS t;\n', ranges: [[1, 36, 1, 37]] },
+    { path: GOOSE, sql: '-- +goose Up\nCREATE TABLE IF NOT EXISTS t (a int,);\n-- +goose Down\nDROP TABLE IF EXISTS t;\n', errors: [{ messageId: 'syntaxError', range: [1, 36, 1, 37] }] },
     // A DOWN part written as SQL is checked too.
-    { sql: `${UP}SELECT 1;\n-- DOWN Migration (Rollback)\nDROP TABEL t;\n`, ranges: [[3, 5, 3, 10]] },
+    { sql: `${UP}SELECT 1;\n-- DOWN Migration (Rollback)\nDROP TABEL t;\n`, errors: [{ messageId: 'syntaxError', range: [3, 5, 3, 10] }] },
   ],
 });
 

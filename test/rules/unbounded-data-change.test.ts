@@ -14,17 +14,17 @@ ruleTests('unbounded-data-change', {
     ...inEveryDownPart('UPDATE t SET a = NULL;\nDELETE FROM t;\nTRUNCATE t;'),
   ],
   invalid: [
-    { sql: 'UPDATE t SET a = 1;', ranges: [[0, 0, 0, 18]] },
-    { sql: 'DELETE FROM app."T";', ranges: [[0, 0, 0, 19]] },
-    { sql: 'UPDATE t SET a = u.a FROM u;', ranges: [[0, 0, 0, 27]] },
-    { sql: 'DELETE FROM t USING u;', ranges: [[0, 0, 0, 21]] },
-    { sql: 'TRUNCATE t, u CASCADE;', ranges: [[0, 0, 0, 21]] },
+    { sql: 'UPDATE t SET a = 1;', errors: [{ messageId: 'update', range: [0, 0, 0, 18], message: 'UPDATE without WHERE updates every row of t in one transaction: it holds a row lock on each until it commits (concurrent writes to those rows wait), writes WAL and dead rows for the whole table, and the old values are gone.' }] },
+    { sql: 'DELETE FROM app."T";', errors: [{ messageId: 'delete', range: [0, 0, 0, 19], message: 'DELETE without WHERE deletes every row of app.T in one transaction: it holds a row lock on each until it commits (concurrent writes to those rows wait), writes WAL and dead rows for the whole table, and the data is gone.' }] },
+    { sql: 'UPDATE t SET a = u.a FROM u;', errors: [{ messageId: 'update', range: [0, 0, 0, 27] }] },
+    { sql: 'DELETE FROM t USING u;', errors: [{ messageId: 'delete', range: [0, 0, 0, 21] }] },
+    { sql: 'TRUNCATE t, u CASCADE;', errors: [{ messageId: 'truncateCascade', range: [0, 0, 0, 21], message: 'TRUNCATE removes every row of t, u under an ACCESS EXCLUSIVE lock, and CASCADE empties every table that references it too; the data cannot be rolled back once committed.' }] },
     // Only the existing table of a TRUNCATE counts.
-    { sql: 'CREATE TABLE IF NOT EXISTS fresh (a int);\nTRUNCATE fresh, old;', ranges: [[1, 0, 1, 19]] },
-    { sql: 'WITH gone AS (DELETE FROM t RETURNING id) SELECT count(*) FROM gone;', ranges: [[0, 0, 0, 67]] },
+    { sql: 'CREATE TABLE IF NOT EXISTS fresh (a int);\nTRUNCATE fresh, old;', errors: [{ messageId: 'truncate', range: [1, 0, 1, 19], message: 'TRUNCATE removes every row of old under an ACCESS EXCLUSIVE lock; the data cannot be rolled back once committed.' }] },
+    { sql: 'WITH gone AS (DELETE FROM t RETURNING id) SELECT count(*) FROM gone;', errors: [{ messageId: 'delete', range: [0, 0, 0, 67] }] },
     // A table of the same name in another schema is another table.
-    { sql: 'CREATE TABLE IF NOT EXISTS app.t (a int);\nUPDATE t SET a = 1;', ranges: [[1, 0, 1, 18]] },
-    { path: GOOSE_PATH, sql: '-- +goose Up\nUPDATE t SET a = 0;\n-- +goose Down\nUPDATE t SET a = NULL;\n', ranges: [[1, 0, 1, 18]] },
-    { sql: "SELECT 'é 😀';\r\nUPDATE \"données\" SET \"😀\" = 1;", ranges: [[1, 0, 1, 29]] },
+    { sql: 'CREATE TABLE IF NOT EXISTS app.t (a int);\nUPDATE t SET a = 1;', errors: [{ messageId: 'update', range: [1, 0, 1, 18] }] },
+    { path: GOOSE_PATH, sql: '-- +goose Up\nUPDATE t SET a = 0;\n-- +goose Down\nUPDATE t SET a = NULL;\n', errors: [{ messageId: 'update', range: [1, 0, 1, 18] }] },
+    { sql: "SELECT 'é 😀';\r\nUPDATE \"données\" SET \"😀\" = 1;", errors: [{ messageId: 'update', range: [1, 0, 1, 29] }] },
   ],
 });

@@ -5,8 +5,8 @@ import { GOOSE_PATH, inEveryDownPart } from './conventions';
 import { ruleTests } from './rule-tester';
 
 const add = (column: string) => `ALTER TABLE t ADD COLUMN IF NOT EXISTS ${column};`;
-/** Range of the ADD COLUMN clause of `add(column)` on line `line`. */
-const clause = (column: string, line = 0) => [line, 14, line, 14 + `ADD COLUMN IF NOT EXISTS ${column}`.length];
+/** The finding on the ADD COLUMN clause of `add(column)` on line `line`. */
+const clause = (column: string, line = 0) => ({ messageId: 'rewritingDefault', range: [line, 14, line, 14 + `ADD COLUMN IF NOT EXISTS ${column}`.length] });
 
 ruleTests('volatile-default', {
   valid: [
@@ -33,28 +33,38 @@ ruleTests('volatile-default', {
     ...inEveryDownPart(add('id uuid DEFAULT gen_random_uuid()')),
   ],
   invalid: [
-    { sql: add('id uuid NOT NULL DEFAULT gen_random_uuid()'), ranges: [clause('id uuid NOT NULL DEFAULT gen_random_uuid()')] },
-    { sql: add('r float8 DEFAULT random()'), ranges: [clause('r float8 DEFAULT random()')] },
-    { sql: add('bucket int DEFAULT (random() * 10)::int'), ranges: [clause('bucket int DEFAULT (random() * 10)::int')] },
-    { sql: add('r float8 DEFAULT pg_catalog.random()'), ranges: [clause('r float8 DEFAULT pg_catalog.random()')] },
-    { sql: add('seen_at timestamptz DEFAULT clock_timestamp()'), ranges: [clause('seen_at timestamptz DEFAULT clock_timestamp()')] },
-    { sql: add('t text DEFAULT timeofday()'), ranges: [clause('t text DEFAULT timeofday()')] },
-    { sql: add("n bigint DEFAULT nextval('t_n_seq')"), ranges: [clause("n bigint DEFAULT nextval('t_n_seq')")] },
-    { sql: add('id uuid DEFAULT uuid_generate_v4()'), ranges: [clause('id uuid DEFAULT uuid_generate_v4()')] },
-    { sql: add('n serial'), ranges: [clause('n serial')] },
-    { sql: add('n bigserial PRIMARY KEY'), ranges: [clause('n bigserial PRIMARY KEY')] },
-    { sql: add('n bigint GENERATED ALWAYS AS IDENTITY'), ranges: [clause('n bigint GENERATED ALWAYS AS IDENTITY')] },
-    { sql: add('doubled int GENERATED ALWAYS AS (a * 2) STORED'), ranges: [clause('doubled int GENERATED ALWAYS AS (a * 2) STORED')] },
+    {
+      sql: add('id uuid NOT NULL DEFAULT gen_random_uuid()'),
+      errors: [
+        {
+          ...clause('id uuid NOT NULL DEFAULT gen_random_uuid()'),
+          message:
+            'Adding column id rewrites all of t and its indexes under an ACCESS EXCLUSIVE lock, because gen_random_uuid() is volatile, so PostgreSQL must compute it for every existing row: every query on the table waits for the rewrite.',
+          help: 'Add the column without that default (or with a constant one), backfill existing rows in batches, then SET DEFAULT for new rows.',
+        },
+      ],
+    },
+    { sql: add('r float8 DEFAULT random()'), errors: [clause('r float8 DEFAULT random()')] },
+    { sql: add('bucket int DEFAULT (random() * 10)::int'), errors: [clause('bucket int DEFAULT (random() * 10)::int')] },
+    { sql: add('r float8 DEFAULT pg_catalog.random()'), errors: [clause('r float8 DEFAULT pg_catalog.random()')] },
+    { sql: add('seen_at timestamptz DEFAULT clock_timestamp()'), errors: [clause('seen_at timestamptz DEFAULT clock_timestamp()')] },
+    { sql: add('t text DEFAULT timeofday()'), errors: [clause('t text DEFAULT timeofday()')] },
+    { sql: add("n bigint DEFAULT nextval('t_n_seq')"), errors: [clause("n bigint DEFAULT nextval('t_n_seq')")] },
+    { sql: add('id uuid DEFAULT uuid_generate_v4()'), errors: [clause('id uuid DEFAULT uuid_generate_v4()')] },
+    { sql: add('n serial'), errors: [clause('n serial')] },
+    { sql: add('n bigserial PRIMARY KEY'), errors: [clause('n bigserial PRIMARY KEY')] },
+    { sql: add('n bigint GENERATED ALWAYS AS IDENTITY'), errors: [clause('n bigint GENERATED ALWAYS AS IDENTITY')] },
+    { sql: add('doubled int GENERATED ALWAYS AS (a * 2) STORED'), errors: [clause('doubled int GENERATED ALWAYS AS (a * 2) STORED')] },
     // A function this migration creates without a volatility is VOLATILE.
     {
       sql: `CREATE OR REPLACE FUNCTION make_code() RETURNS text LANGUAGE sql AS $$ SELECT md5(random()::text) $$;\n${add('code text DEFAULT make_code()')}`,
-      ranges: [clause('code text DEFAULT make_code()', 1)],
+      errors: [clause('code text DEFAULT make_code()', 1)],
     },
     // Before PostgreSQL 11 every non-NULL default is written into every row.
-    { sql: add('n int DEFAULT 0'), config: { pgVersion: 10 }, ranges: [clause('n int DEFAULT 0')] },
-    { sql: 'ALTER TABLE "App"."T" ADD "Id" uuid DEFAULT gen_random_uuid(), ADD b int DEFAULT 1;', ranges: [[0, 22, 0, 61]] },
-    { path: GOOSE_PATH, sql: `-- +goose Up\n${add('id uuid DEFAULT gen_random_uuid()')}\n-- +goose Down\nALTER TABLE t DROP COLUMN IF EXISTS id;\n`, ranges: [clause('id uuid DEFAULT gen_random_uuid()', 1)] },
-    { sql: `SELECT 'é 😀';\r\n  ${add('id uuid DEFAULT gen_random_uuid()')}`, ranges: [[1, 16, 1, 16 + 'ADD COLUMN IF NOT EXISTS id uuid DEFAULT gen_random_uuid()'.length]] },
+    { sql: add('n int DEFAULT 0'), config: { pgVersion: 10 }, errors: [clause('n int DEFAULT 0')] },
+    { sql: 'ALTER TABLE "App"."T" ADD "Id" uuid DEFAULT gen_random_uuid(), ADD b int DEFAULT 1;', errors: [{ messageId: 'rewritingDefault', range: [0, 22, 0, 61] }] },
+    { path: GOOSE_PATH, sql: `-- +goose Up\n${add('id uuid DEFAULT gen_random_uuid()')}\n-- +goose Down\nALTER TABLE t DROP COLUMN IF EXISTS id;\n`, errors: [clause('id uuid DEFAULT gen_random_uuid()', 1)] },
+    { sql: `SELECT 'é 😀';\r\n  ${add('id uuid DEFAULT gen_random_uuid()')}`, errors: [{ messageId: 'rewritingDefault', range: [1, 16, 1, 16 + 'ADD COLUMN IF NOT EXISTS id uuid DEFAULT gen_random_uuid()'.length] }] },
   ],
 });
 

@@ -1,4 +1,5 @@
 /** Lints one file for `safemig check`: read it as text, find its configuration, run the engine. */
+import { UNREADABLE_FILE } from '../lint/engine-findings';
 import { internalError, lint, notAnalysed } from '../lint/lint';
 import type { DiskFileSystem } from '../workspace/node-fs';
 import type { ConfigResolver } from '../workspace/settings';
@@ -9,7 +10,7 @@ export function checkFile(path: string, shown: string, fs: DiskFileSystem, resol
   if (resolved.error) throw resolved.error;
   const read = fs.readText(path);
   const { config } = resolved;
-  if ('problem' in read) return { path: shown, convention: 'unknown', findings: notAnalysed(config, 'unreadable-file', `Not checked: ${read.problem}.`) };
+  if ('problem' in read) return { path: shown, convention: 'unknown', findings: notAnalysed(config, UNREADABLE_FILE, 'unreadable', { problem: read.problem }) };
   try {
     const { migration, findings } = lint(path, read.text, fs, config, { fixes: false });
     return { path: shown, convention: migration.convention.name, findings };

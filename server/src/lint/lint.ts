@@ -9,7 +9,8 @@ import type { FileSystem } from '../migration/model';
 import type { Range } from '../sql/positions';
 import { computeFacts } from '../analysis/facts';
 import { RULES, ruleById } from '../rules';
-import type { Fix, MessageData, Report, Rule, RuleContext } from '../rules/rule';
+import type { Fix, MessageData, Report, Rule, RuleContext, RuleMeta } from '../rules/rule';
+import { FILE_TOO_LARGE, INTERNAL_ERROR, UNKNOWN_SUPPRESSION_RULE, UNUSED_SUPPRESSION } from './engine-findings';
 import { readSuppressions, Suppression, suppressionMatcher } from './suppressions';
 
 export interface Finding {
@@ -19,7 +20,7 @@ export interface Finding {
   message: string;
   /** What to do instead, when the rule says. */
   help?: string;
-  /** Which of the rule's messages this is (engine findings have none). */
+  /** Which of the rule's (or engine finding's) messages this is. */
   messageId?: string;
   start: number;
   end: number;
@@ -31,10 +32,6 @@ export interface LintResult {
   migration: Migration;
   findings: Finding[];
 }
-
-export const UNUSED_SUPPRESSION = 'unused-suppression';
-export const UNKNOWN_SUPPRESSION_RULE = 'unknown-suppression-rule';
-export const FILE_TOO_LARGE = 'file-too-large';
 
 export interface LintOptions {
   rules?: readonly Rule[];
@@ -48,9 +45,8 @@ export const MAX_ANALYSED_BYTES = 2 * 1024 * 1024;
 export function lint(path: string, text: string, fs: FileSystem, config: Config, options: LintOptions = {}): LintResult {
   if (text.length > MAX_ANALYSED_BYTES) {
     const migration = readMigration(path, text, fs, { convention: config.convention, skipSql: true });
-    const size = `${(Buffer.byteLength(text) / 1024 / 1024).toFixed(1)} MB`;
-    const message = `Not checked: this file is ${size}, over safemig's limit of ${MAX_ANALYSED_BYTES / 1024 / 1024} MB for one migration. Split it into smaller migrations.`;
-    return { migration, findings: [engineFinding(migration, config, FILE_TOO_LARGE, 0, migration.lines.lineEnd(0), message)] };
+    const data = { size: `${(Buffer.byteLength(text) / 1024 / 1024).toFixed(1)} MB`, limit: MAX_ANALYSED_BYTES / 1024 / 1024 };
+    return { migration, findings: [engineFinding(migration, config, FILE_TOO_LARGE, 0, migration.lines.lineEnd(0), 'tooLarge', data)] };
   }
   const migration = readMigration(path, text, fs, { convention: config.convention });
   return { migration, findings: lintMigration(migration, config, options, fs) };
@@ -88,22 +84,19 @@ export function lintMigration(migration: Migration, config: Config, { rules = RU
   return findings.sort((a, b) => a.start - b.start || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
 
-const INTERNAL_ERROR = 'internal-error';
-
 /**
  * A file the engine did not analyse (it could not be read, or safemig failed on it): one finding
- * at its start, at the rule's severity, or none when that rule is off.
+ * of that engine finding (engine-findings.ts) at its start, at its severity, or none when it is off.
  */
-export function notAnalysed(config: Config, rule: string, message: string): Finding[] {
+export function notAnalysed(config: Config, rule: string, messageId: string, data?: MessageData): Finding[] {
   const severity = severityOf(rule, config);
   const at = { line: 0, character: 0 };
-  return severity === 'off' ? [] : [{ rule, severity, message, start: 0, end: 0, range: { start: at, end: at }, fixes: [] }];
+  return severity === 'off' ? [] : [{ rule, severity, ...messageOf(metaOf(rule), messageId, data), start: 0, end: 0, range: { start: at, end: at }, fixes: [] }];
 }
 
 /** The findings of a file the engine failed on: a bug met on one file must not hide it, nor stop the others. */
 export function internalError(config: Config, error: unknown): Finding[] {
-  const why = error instanceof Error ? error.message : String(error);
-  return notAnalysed(config, INTERNAL_ERROR, `Not checked: safemig failed on this file (${why}). This is a bug in safemig: please report it with the file.`);
+  return notAnalysed(config, INTERNAL_ERROR, 'failed', { error: error instanceof Error ? error.message : String(error) });
 }
 
 /** A rule's severity: the configured one, else its default. */
@@ -115,32 +108,37 @@ function suppressionFindings(migration: Migration, config: Config, suppressions:
   const out: Finding[] = [];
   for (const s of suppressions) {
     if (s.rules.length === 0) {
-      out.push(engineFinding(migration, config, UNKNOWN_SUPPRESSION_RULE, s.start, s.end, 'safemig-ignore needs a list of rule IDs, e.g. `-- safemig-ignore drop-column: reason`'));
+      out.push(engineFinding(migration, config, UNKNOWN_SUPPRESSION_RULE, s.start, s.end, 'noRules'));
       continue;
     }
     for (const entry of s.rules) {
       const rule = ruleById(entry.id);
       if (!rule) {
-        out.push(engineFinding(migration, config, UNKNOWN_SUPPRESSION_RULE, entry.start, entry.end, `Unknown rule ID "${entry.id}" in safemig-ignore.`));
+        out.push(engineFinding(migration, config, UNKNOWN_SUPPRESSION_RULE, entry.start, entry.end, 'unknownRule', { rule: entry.id }));
       } else if (!used.has(`${s.start}:${entry.id}`) && severityOf(entry.id, config) !== 'off') {
-        const where = s.fileWide ? 'in this file' : 'on the next statement';
-        out.push(engineFinding(migration, config, UNUSED_SUPPRESSION, entry.start, entry.end, `This safemig-ignore of "${entry.id}" silences nothing ${where}: remove it.`));
+        out.push(engineFinding(migration, config, UNUSED_SUPPRESSION, entry.start, entry.end, s.fileWide ? 'file' : 'nextStatement', { rule: entry.id }));
       }
     }
   }
   return out.filter((f) => f.severity !== ('off' as Severity));
 }
 
-function engineFinding(migration: Migration, config: Config, id: string, start: number, end: number, message: string): Finding {
+function engineFinding(migration: Migration, config: Config, id: string, start: number, end: number, messageId: string, data?: MessageData): Finding {
   const severity = severityOf(id, config) as Severity;
-  return { rule: id, severity, message, start, end, range: migration.lines.rangeOf(start, end), fixes: [] };
+  return { rule: id, severity, ...messageOf(metaOf(id), messageId, data), start, end, range: migration.lines.rangeOf(start, end), fixes: [] };
+}
+
+function metaOf(id: string): RuleMeta {
+  const meta = ruleById(id);
+  if (!meta) throw new Error(`no rule or engine finding ${id}`);
+  return meta;
 }
 
 function toFinding(migration: Migration, id: string, severity: Severity, report: Raw, withFixes: boolean): Finding {
   const { lines } = migration;
   const start = report.start ?? report.statement?.start ?? 0;
   const end = report.end ?? report.statement?.end ?? lines.lineEnd(0);
-  const finding: Finding = { rule: id, severity, ...messageOf(report.rule, report), start, end, range: lines.rangeOf(start, end), fixes: [] };
+  const finding: Finding = { rule: id, severity, ...messageOf(report.rule, report.messageId, report.data), start, end, range: lines.rangeOf(start, end), fixes: [] };
   if (withFixes) {
     // Built on first use: the editor asks only for the findings under the cursor.
     let fixes: Fix[] | undefined;
@@ -152,15 +150,13 @@ function toFinding(migration: Migration, id: string, severity: Severity, report:
   return finding;
 }
 
-/** A report's message and help, from its rule's templates. */
-function messageOf(rule: Rule, report: Report): Pick<Finding, 'message' | 'help' | 'messageId'> {
-  const id = report.messageId;
-  if (id === undefined) return { message: report.message ?? '' };
-  const template = rule.messages?.[id];
+/** A finding's message and help, from its rule's (or engine finding's) templates. */
+function messageOf(rule: RuleMeta, id: string, data: MessageData | undefined): Pick<Finding, 'message' | 'help' | 'messageId'> {
+  const template = rule.messages[id];
   if (template === undefined) throw new Error(`rule ${rule.id} reported unknown message ID "${id}"`);
   const help = rule.help?.[id];
-  const message = fillTemplate(template, report.data);
-  return help === undefined ? { message, messageId: id } : { message, help: fillTemplate(help, report.data), messageId: id };
+  const message = fillTemplate(template, data);
+  return help === undefined ? { message, messageId: id } : { message, help: fillTemplate(help, data), messageId: id };
 }
 
 /** Fills `{{name}}` placeholders; a placeholder without a value is a bug in the rule. */

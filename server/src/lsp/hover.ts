@@ -17,13 +17,14 @@ export interface HoverContent {
 
 /**
  * The hover at a position of a linted document: what to do instead for each finding there, then
- * the locks of the UP statement there. Undefined when there is neither.
+ * the locks of the UP statement there. Undefined when there is neither. The finding's problem is
+ * not repeated: the editor shows the diagnostic's message in the same hover.
  */
 export function hoverAt(result: LintResult, config: Config, position: Position): HoverContent | undefined {
   const { migration } = result;
   const offset = migration.lines.offsetAt(position);
   const helped = result.findings.filter((f) => f.help !== undefined && f.start <= offset && offset <= f.end);
-  const sections = helped.map((f) => `**${f.rule}**: ${f.message}\n\n${f.help}`);
+  const sections = helped.map((f) => `**${f.rule}**: ${f.help}`);
   const statement = migration.up.find((s) => s.node && s.start <= offset && offset <= s.end);
   const locks = statement && statementHover(migration, statement, config, offset);
   if (locks) sections.push(locks);

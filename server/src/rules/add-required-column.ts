@@ -8,6 +8,12 @@ export const addRequiredColumn: Rule = {
   id: 'add-required-column',
   defaultSeverity: 'error',
   description: 'ADD COLUMN … NOT NULL without a DEFAULT on an existing table fails on a table with rows and breaks old INSERTs.',
+  messages: {
+    requiredColumn: 'Adding NOT NULL column {{column}} to {{table}} without a DEFAULT fails on a table with rows, and every INSERT of the running code breaks.',
+  },
+  help: {
+    requiredColumn: 'Add it nullable (or with a DEFAULT), backfill, then set NOT NULL.',
+  },
   check(context) {
     for (const action of upAlterActions(context)) {
       if (action.cmd.subtype !== 'AT_AddColumn') continue;
@@ -25,7 +31,8 @@ export const addRequiredColumn: Rule = {
         statement: action.statement,
         start: action.start,
         end: action.end,
-        message: `Adding NOT NULL column ${def?.colname} to ${tableKey(action.alter.relation)} without a DEFAULT fails on a table with rows, and every INSERT of the running code breaks. Add it nullable (or with a DEFAULT), backfill, then set NOT NULL.`,
+        messageId: 'requiredColumn',
+        data: { column: def?.colname ?? '', table: tableKey(action.alter.relation) },
       });
     }
   },

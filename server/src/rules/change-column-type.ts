@@ -4,10 +4,18 @@ import { upAlterActions } from './helpers/alter';
 import { typeBefore } from './helpers/history';
 import type { Rule } from './rule';
 
+const HELP = 'Only varchar(n) → varchar(m ≥ n), varchar → text, numeric(p,s) → numeric(q ≥ p,s) and dropping a length limit are free; otherwise add a new column, backfill, and switch readers.';
+
 export const changeColumnType: Rule = {
   id: 'change-column-type',
   defaultSeverity: 'warning',
   description: 'ALTER COLUMN … TYPE on an existing table rewrites it under an ACCESS EXCLUSIVE lock and can break old readers.',
+  messages: {
+    knownType: 'Changing the type of {{column}} from {{from}} to {{to}} rewrites the table under an ACCESS EXCLUSIVE lock and can break code that reads the old type.',
+    typeFromFile: 'Changing the type of {{column}} from {{from}} (as {{file}} left it) to {{to}} rewrites the table under an ACCESS EXCLUSIVE lock and can break code that reads the old type.',
+    unknownType: 'Changing the type of {{column}} to {{to}} can rewrite the table under an ACCESS EXCLUSIVE lock and can break code that reads the old type.',
+  },
+  help: { knownType: HELP, typeFromFile: HELP, unknownType: HELP },
   check(context) {
     // Types the columns had earlier in this migration, to recognise safe widenings.
     const known = new Map<string, TypeName>();
@@ -25,12 +33,12 @@ export const changeColumnType: Rule = {
       const before = inThisMigration ?? earlier?.type;
       // A USING expression or a new collation rewrites (or reindexes) whatever the types are.
       if (before && !def.raw_default && !def.collClause && isSafeChange(before, def.typeName)) continue;
-      const was = before ? ` from ${typeText(before)}${earlier ? ` (as ${earlier.file} left it)` : ''}` : '';
       context.report({
         statement: action.statement,
         start: action.start,
         end: action.end,
-        message: `Changing the type of ${table}.${name}${was} to ${typeText(def.typeName)} ${before ? 'rewrites' : 'can rewrite'} the table under an ACCESS EXCLUSIVE lock and can break code that reads the old type. Only varchar(n) → varchar(m ≥ n), varchar → text, numeric(p,s) → numeric(q ≥ p,s) and dropping a length limit are free; otherwise add a new column, backfill, and switch readers.`,
+        messageId: !before ? 'unknownType' : earlier ? 'typeFromFile' : 'knownType',
+        data: { column: `${table}.${name}`, from: before ? typeText(before) : '', file: earlier?.file ?? '', to: typeText(def.typeName) },
       });
     }
   },

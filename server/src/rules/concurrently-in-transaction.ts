@@ -20,6 +20,17 @@ const RUNNER: Record<string, string> = {
   'golang-migrate': 'golang-migrate',
 };
 
+/** How to run a statement outside the transaction each runner wraps a file in. */
+const RUNNER_ADVICE: Record<string, string> = {
+  goose: 'goose runs the file in a transaction unless it says -- +goose NO TRANSACTION.',
+  dbmate: 'dbmate runs each part in a transaction unless its marker says transaction:false.',
+  diesel: 'diesel runs the migration in a transaction unless its metadata.toml says run_in_transaction = false.',
+  flyway: 'Flyway runs a script outside a transaction only when every statement in it needs that (and fails on a mix unless `mixed` is enabled): put this statement in a migration of its own.',
+  supabase: 'The Supabase CLI runs each migration file in one transaction and has no opt-out: run this statement outside the migration tool.',
+};
+
+const REJECTED = '{{clause}} runs inside a transaction, where PostgreSQL rejects it (ERROR: {{error}} cannot run inside a transaction block).';
+
 /**
  * `… CONCURRENTLY` cannot run in a transaction block: PostgreSQL rejects it at run time. Judged in
  * both parts: a rollback that fails when it is needed is as bad as a failing deploy.
@@ -28,39 +39,32 @@ export const concurrentlyInTransaction: Rule = {
   id: 'concurrently-in-transaction',
   defaultSeverity: 'error',
   description: 'A … CONCURRENTLY statement that runs inside a transaction: PostgreSQL rejects it at run time.',
+  messages: { explicit: REJECTED, assumed: REJECTED, implicitBlock: REJECTED, runner: REJECTED },
+  help: {
+    explicit: 'Move it out of the BEGIN … COMMIT block.',
+    assumed: 'assumeInTransaction is set: run this migration without a transaction.',
+    implicitBlock: '{{runner}} sends the whole file as one query string, which PostgreSQL runs as a single transaction block: put this statement in a migration file of its own.',
+    runner: '{{advice}}',
+  },
+  fixable: true,
   check(context) {
     for (const statement of context.migration.statements) {
       const clause = concurrentlyClause(statement);
       const transaction = clause ? context.facts.transactionOf(statement) : undefined;
       if (!clause || !transaction) continue;
+      const name = context.migration.convention.name;
+      const runner = RUNNER[name] ?? name;
       context.report({
         statement,
-        message: `${clause} runs inside a transaction, where PostgreSQL rejects it (ERROR: ${SERVER_ERROR[clause] ?? clause} cannot run inside a transaction block). ${advice(context, transaction)}`,
+        messageId: MESSAGE_ID[transaction],
+        data: { clause, error: SERVER_ERROR[clause] ?? clause, runner, advice: RUNNER_ADVICE[name] ?? `${runner} runs this file in a transaction: run it without one.` },
         fixes: () => optOutFix(context, statement, transaction),
       });
     }
   },
 };
 
-function advice(context: RuleContext, transaction: TransactionKind): string {
-  const name = context.migration.convention.name;
-  const runner = RUNNER[name] ?? name;
-  switch (transaction) {
-    case 'explicit':
-      return 'Move it out of the BEGIN … COMMIT block.';
-    case 'assumed':
-      return 'assumeInTransaction is set: run this migration without a transaction.';
-    case 'implicit-block':
-      return `${runner} sends the whole file as one query string, which PostgreSQL runs as a single transaction block: put this statement in a migration file of its own.`;
-    case 'runner':
-      if (name === 'goose') return 'goose runs the file in a transaction unless it says -- +goose NO TRANSACTION.';
-      if (name === 'dbmate') return 'dbmate runs each part in a transaction unless its marker says transaction:false.';
-      if (name === 'diesel') return 'diesel runs the migration in a transaction unless its metadata.toml says run_in_transaction = false.';
-      if (name === 'flyway') return 'Flyway runs a script outside a transaction only when every statement in it needs that (and fails on a mix unless `mixed` is enabled): put this statement in a migration of its own.';
-      if (name === 'supabase') return 'The Supabase CLI runs each migration file in one transaction and has no opt-out: run this statement outside the migration tool.';
-      return `${runner} runs this file in a transaction: run it without one.`;
-  }
-}
+const MESSAGE_ID: Record<TransactionKind, string> = { explicit: 'explicit', assumed: 'assumed', 'implicit-block': 'implicitBlock', runner: 'runner' };
 
 /** The runner's own switch, for runners that have one per file (goose, dbmate) or per migration (diesel). */
 function optOutFix(context: RuleContext, statement: Statement, transaction: TransactionKind): Fix[] {

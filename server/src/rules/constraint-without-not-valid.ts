@@ -3,6 +3,11 @@ import { nodeOf, qualifiedName, quoteIdent, tableKey } from '../sql/ast';
 import { upAlterActions, UpAlterAction } from './helpers/alter';
 import type { Fix, Rule, RuleContext } from './rule';
 
+const FOREIGN_KEY_SCAN = 'is checked against every existing row of {{table}} while the ALTER TABLE holds a SHARE ROW EXCLUSIVE lock on {{table}} and on {{referenced}}: writes to both wait for the whole scan.';
+const CHECK_SCAN = 'is checked against every existing row of {{table}} while the ALTER TABLE holds an ACCESS EXCLUSIVE lock on {{table}}: every query on it waits for the whole scan.';
+const NOT_VALID = 'Add it NOT VALID, then VALIDATE CONSTRAINT in a separate transaction (that takes SHARE UPDATE EXCLUSIVE: reads and writes go on)';
+const COLUMN_SCAN = 'for the whole scan, and a column constraint cannot be NOT VALID.';
+
 /**
  * A foreign key or CHECK added to an existing table is checked against every row while the
  * ALTER TABLE's lock is held. Added NOT VALID it only applies to new rows; VALIDATE CONSTRAINT then
@@ -12,6 +17,23 @@ export const constraintWithoutNotValid: Rule = {
   id: 'constraint-without-not-valid',
   defaultSeverity: 'warning',
   description: 'A FOREIGN KEY or CHECK added to an existing table without NOT VALID (by ADD CONSTRAINT, or on the column of ADD COLUMN): a full scan under a lock that blocks writes.',
+  messages: {
+    foreignKey: `Foreign key {{name}} ${FOREIGN_KEY_SCAN}`,
+    unnamedForeignKey: `This foreign key ${FOREIGN_KEY_SCAN}`,
+    check: `CHECK constraint {{name}} ${CHECK_SCAN}`,
+    unnamedCheck: `This CHECK constraint ${CHECK_SCAN}`,
+    columnForeignKey: `The foreign key of new column {{column}} is checked against every existing row of {{table}} while the ALTER TABLE holds ACCESS EXCLUSIVE on {{table}} and SHARE ROW EXCLUSIVE on {{referenced}} ${COLUMN_SCAN}`,
+    columnCheck: `The CHECK constraint of new column {{column}} is checked against every existing row of {{table}} while the ALTER TABLE holds ACCESS EXCLUSIVE on {{table}} ${COLUMN_SCAN}`,
+  },
+  help: {
+    foreignKey: `${NOT_VALID}.`,
+    unnamedForeignKey: `${NOT_VALID}; name the constraint so it can be validated.`,
+    check: `${NOT_VALID}.`,
+    unnamedCheck: `${NOT_VALID}; name the constraint so it can be validated.`,
+    columnForeignKey: 'Add the column without it, then add the constraint NOT VALID and VALIDATE CONSTRAINT in a separate transaction.',
+    columnCheck: 'Add the column without it, then add the constraint NOT VALID and VALIDATE CONSTRAINT in a separate transaction.',
+  },
+  fixable: true,
   check(context) {
     for (const action of upAlterActions(context)) {
       if (action.cmd.subtype === 'AT_AddColumn') checkColumnConstraints(context, action);
@@ -20,18 +42,14 @@ export const constraintWithoutNotValid: Rule = {
       // skip_validation: NOT VALID (and PostgreSQL 18's NOT ENFORCED, which checks nothing).
       if (!constraint || constraint.skip_validation) continue;
       if (constraint.contype !== 'CONSTR_FOREIGN' && constraint.contype !== 'CONSTR_CHECK') continue;
-      const table = tableKey(action.alter.relation);
       const name = constraint.conname;
-      const label = name ? `${constraint.contype === 'CONSTR_FOREIGN' ? 'Foreign key' : 'CHECK constraint'} ${name}` : `This ${constraint.contype === 'CONSTR_FOREIGN' ? 'foreign key' : 'CHECK constraint'}`;
-      const lock =
-        constraint.contype === 'CONSTR_FOREIGN'
-          ? `a SHARE ROW EXCLUSIVE lock on ${table} and on ${tableKey(constraint.pktable)}: writes to both wait`
-          : `an ACCESS EXCLUSIVE lock on ${table}: every query on it waits`;
+      const foreign = constraint.contype === 'CONSTR_FOREIGN';
       context.report({
         statement: action.statement,
         start: action.start,
         end: action.end,
-        message: `${label} is checked against every existing row of ${table} while the ALTER TABLE holds ${lock} for the whole scan. Add it NOT VALID, then VALIDATE CONSTRAINT in a separate transaction (that takes SHARE UPDATE EXCLUSIVE: reads and writes go on)${name ? '' : '; name the constraint so it can be validated'}.`,
+        messageId: foreign ? (name ? 'foreignKey' : 'unnamedForeignKey') : name ? 'check' : 'unnamedCheck',
+        data: { name: name ?? '', table: tableKey(action.alter.relation), referenced: foreign ? tableKey(constraint.pktable) : '' },
         fixes: () => name ? [notValidFix(context, action, name)] : [],
       });
     }
@@ -55,13 +73,12 @@ function checkColumnConstraints(context: RuleContext, action: UpAlterAction): vo
     const clause = columnConstraintClause(action, column!, constraint, constraints[next]);
     const table = tableKey(action.alter.relation);
     const foreign = constraint.contype === 'CONSTR_FOREIGN';
-    const kind = foreign ? 'foreign key' : 'CHECK constraint';
-    const lock = foreign ? `ACCESS EXCLUSIVE on ${table} and SHARE ROW EXCLUSIVE on ${tableKey(constraint.pktable)}` : `ACCESS EXCLUSIVE on ${table}`;
     context.report({
       statement: action.statement,
       start: clause.start,
       end: clause.end,
-      message: `The ${kind} of new column ${column!.colname} is checked against every existing row of ${table} while the ALTER TABLE holds ${lock} for the whole scan, and a column constraint cannot be NOT VALID. Add the column without it, then add the constraint NOT VALID and VALIDATE CONSTRAINT in a separate transaction.`,
+      messageId: foreign ? 'columnForeignKey' : 'columnCheck',
+      data: { column: column!.colname ?? '', table, referenced: foreign ? tableKey(constraint.pktable) : '' },
       fixes: () => [moveOutFix(context, action, column!, constraint, clause)],
     });
   });

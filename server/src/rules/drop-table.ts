@@ -5,6 +5,12 @@ export const dropTable: Rule = {
   id: 'drop-table',
   defaultSeverity: 'warning',
   description: 'DROP TABLE of an existing table breaks running code that uses it, and the data is gone.',
+  messages: {
+    dropTable: 'Dropping table {{table}} breaks running code that still uses it, and its data is lost.',
+  },
+  help: {
+    dropTable: 'Stop using it in the application first, deploy, then drop it.',
+  },
   check({ migration, facts, report }) {
     for (const statement of migration.up) {
       const drop = treeOf(statement, 'DropStmt');
@@ -12,10 +18,7 @@ export const dropTable: Rule = {
       for (const object of drop.objects ?? []) {
         const key = keyOfNames(names(nodeOf(object, 'List')?.items));
         if (!key || facts.createdTables.has(key)) continue;
-        report({
-          statement,
-          message: `Dropping table ${key} breaks running code that still uses it, and its data is lost. Stop using it in the application first, deploy, then drop it.`,
-        });
+        report({ statement, messageId: 'dropTable', data: { table: key } });
       }
     }
   },

@@ -24,6 +24,12 @@ export const duplicateMigrationVersion: Rule = {
   id: 'duplicate-migration-version',
   defaultSeverity: 'error',
   description: 'Two migrations in the same folder share a version.',
+  messages: {
+    duplicateVersion: 'Version {{version}} is also used by {{others}}: {{consequence}}.',
+  },
+  help: {
+    duplicateVersion: 'Give this migration the next free version.',
+  },
   check({ migration, fs, report }) {
     const found = ownFolderMigration(migration, fs);
     if (!found) return;
@@ -36,7 +42,7 @@ export const duplicateMigrationVersion: Rule = {
     if (others.length === 0 || index.ordersByWholeName) return;
     const names = others.map((m) => displayName(m, migration.path)).join(', ');
     const consequence = CONSEQUENCE[convention] ?? 'which one runs first is undefined, and a history keyed by version records only one of them';
-    report({ message: `Version ${own.version} is also used by ${names}: ${consequence}. Give this migration the next free version.` });
+    report({ messageId: 'duplicateVersion', data: { version: own.version, others: names, consequence } });
   },
 };
 

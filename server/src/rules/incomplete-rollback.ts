@@ -46,6 +46,12 @@ export const incompleteRollback: Rule = {
   id: 'incomplete-rollback',
   defaultSeverity: 'warning',
   description: 'An UP statement whose effect (created object, rename) the DOWN part does not undo.',
+  messages: {
+    notUndone: 'The rollback ({{where}}) does not undo this: it needs {{sql}} Without it, rolling back leaves this change in the database, and applying the migration again fails.',
+    replacementNotUndone:
+      'The rollback ({{where}}) does not undo this CREATE OR REPLACE of {{object}}: it neither drops it (if this migration created it) nor restores its previous definition (if it replaced one).',
+  },
+  fixable: true,
   check({ migration, facts, report }) {
     const { role } = migration.convention;
     if (role !== 'migration' && role !== 'up') return;
@@ -72,7 +78,8 @@ export const incompleteRollback: Rule = {
           statement: group[0].statement,
           start: group[0].start,
           end: group[0].end,
-          message: `The rollback (${where}) does not undo this CREATE OR REPLACE of ${object}: it neither drops it (if this migration created it) nor restores its previous definition (if it replaced one).`,
+          messageId: 'replacementNotUndone',
+          data: { where, object },
         });
         continue;
       }
@@ -81,7 +88,8 @@ export const incompleteRollback: Rule = {
         statement: group[0].statement,
         start: group[0].start,
         end: group[0].end,
-        message: `The rollback (${where}) does not undo this: it needs ${sql.join(' ')} Without it, rolling back leaves this change in the database, and applying the migration again fails.`,
+        messageId: 'notUndone',
+        data: { where, sql: sql.join(' ') },
         fixes: () => [appendFix(down, migration, group, `Append ${sql.length === 1 ? sql[0] : `${sql.length} statements`} to ${where}`), ...(all ? [all] : [])],
       });
     }

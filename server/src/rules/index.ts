@@ -1,4 +1,5 @@
 /** The rule registry: one line per rule. */
+import { ENGINE_FINDINGS } from '../lint/engine-findings';
 import { addRequiredColumn } from './add-required-column';
 import { addUniqueConstraint } from './add-unique-constraint';
 import { changeColumnType } from './change-column-type';
@@ -17,7 +18,7 @@ import { renameTable } from './rename-table';
 import { requireIfExists } from './require-if-exists';
 import { requireIfNotExists } from './require-if-not-exists';
 import { requireLockTimeout } from './require-lock-timeout';
-import type { Rule } from './rule';
+import type { Rule, RuleMeta } from './rule';
 import { setNotNull } from './set-not-null';
 import { syntaxError } from './syntax-error';
 import { unbalancedTransaction } from './unbalanced-transaction';
@@ -50,18 +51,12 @@ export const RULES: readonly Rule[] = [
   migrationFileName,
 ];
 
-/** Findings the engine itself makes: about suppression comments, and about files it did not analyse. */
-export const ENGINE_RULES: readonly Pick<Rule, 'id' | 'defaultSeverity' | 'description'>[] = [
-  { id: 'unused-suppression', defaultSeverity: 'info', description: 'A safemig-ignore comment that silences nothing.' },
-  { id: 'unknown-suppression-rule', defaultSeverity: 'info', description: 'A safemig-ignore comment naming no rule or an unknown rule ID.' },
-  { id: 'file-too-large', defaultSeverity: 'warning', description: 'A file over the 2 MB analysis limit, which was not checked.' },
-  { id: 'unreadable-file', defaultSeverity: 'error', description: 'A file that cannot be read, or is not UTF-8 text, so it was not checked.' },
-  { id: 'internal-error', defaultSeverity: 'error', description: 'A file safemig failed on (a bug in safemig), so it was not checked.' },
-];
+/** Findings the engine itself makes (declared in lint/engine-findings.ts): configured, suppressed and listed like rules. */
+export const ENGINE_RULES: readonly RuleMeta[] = ENGINE_FINDINGS;
 
-const BY_ID = new Map<string, Pick<Rule, 'id' | 'defaultSeverity' | 'description'>>([...RULES, ...ENGINE_RULES].map((r) => [r.id, r]));
+const BY_ID = new Map<string, RuleMeta>([...RULES, ...ENGINE_RULES].map((r) => [r.id, r]));
 
-export function ruleById(id: string): Pick<Rule, 'id' | 'defaultSeverity' | 'description'> | undefined {
+export function ruleById(id: string): RuleMeta | undefined {
   return BY_ID.get(id);
 }
 

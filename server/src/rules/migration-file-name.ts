@@ -26,6 +26,12 @@ export const migrationFileName: Rule = {
   id: 'migration-file-name',
   defaultSeverity: 'warning',
   description: "A file in a migrations folder whose name does not follow the folder's convention (or fileNamePattern).",
+  messages: {
+    pattern: '{{kind}} name "{{name}}" does not match fileNamePattern /{{pattern}}/ of the configuration.',
+    naming: '{{kind}} name "{{name}}" does not follow the naming of the other {{count}} migrations in this folder ({{like}}): it does not sort with them, and runners that read this naming skip or reject it.',
+    noVersion: '{{kind}} name "{{name}}" does not follow the naming of the other {{count}} migrations in this folder ({{like}}): without a version, runners skip it and its order among the others is undefined.',
+    padding: 'The version of "{{name}}" has {{digits}} where this folder pads versions to {{width}} ({{like}}): it sorts out of order by name.',
+  },
   check({ migration, config, fs, report }) {
     const convention = migration.convention.name;
     // sqitch names changes in its plan; Prisma generates its folder names.
@@ -36,9 +42,10 @@ export const migrationFileName: Rule = {
     // diesel's own first migration, named by `diesel setup`.
     if (DIESEL_SETUP.test(name)) return;
     const folder = inFolder ? splitPath(dir).dir : dir;
+    const kind = inFolder ? 'Migration folder' : 'File';
     if (config.fileNamePattern !== null) {
       if (!new RegExp(config.fileNamePattern).test(name)) {
-        report({ message: `${inFolder ? 'Migration folder' : 'File'} name "${name}" does not match fileNamePattern /${config.fileNamePattern}/ of the configuration.` });
+        report({ messageId: 'pattern', data: { kind, name, pattern: config.fileNamePattern } });
       }
       return;
     }
@@ -54,10 +61,9 @@ export const migrationFileName: Rule = {
     const example = neighbours.find((n, i) => shapes[i].key === dominantKey && n !== name) ?? '';
     const like = `like ${example}${inFolder ? '/' : ''}: ${dominant[0].pattern.replace('N…', width ? 'N'.repeat(width) : '<number>')}`;
     if (own.key !== dominantKey) {
-      const why = own.versioned ? 'it does not sort with them, and runners that read this naming skip or reject it' : 'without a version, runners skip it and its order among the others is undefined';
-      report({ message: `${inFolder ? 'Migration folder' : 'File'} name "${name}" does not follow the naming of the other ${dominant.length} migrations in this folder (${like}): ${why}.` });
+      report({ messageId: own.versioned ? 'naming' : 'noVersion', data: { kind, name, count: dominant.length, like } });
     } else if (width && own.digits !== undefined && own.digits !== width) {
-      report({ message: `The version of "${name}" has ${own.digits} digit${own.digits === 1 ? '' : 's'} where this folder pads versions to ${width} (${like}): it sorts out of order by name.` });
+      report({ messageId: 'padding', data: { name, digits: `${own.digits} digit${own.digits === 1 ? '' : 's'}`, width, like } });
     }
   },
 };

@@ -19,6 +19,10 @@ export const missingRollback: Rule = {
   id: 'missing-rollback',
   defaultSeverity: 'warning',
   description: 'The migration has no DOWN part (section or down/undo/rollback file) where its convention expects one.',
+  messages: {
+    missingRollback: 'This migration has no rollback: {{convention}} migrations keep it in {{where}}. Without one, a bad deploy can only be fixed forward.',
+  },
+  fixable: true,
   check({ migration, config, report }) {
     const { convention } = migration;
     if (config.requireRollback === false) return;
@@ -32,7 +36,8 @@ export const missingRollback: Rule = {
       ? `a rollback file (${relative(convention.twin, migration.path)})`
       : SECTIONED.has(convention.name) || convention.name === 'plain' ? 'a DOWN section' : 'a commented-out DOWN section, as the runner runs the whole file';
     report({
-      message: `This migration has no rollback: ${convention.name} migrations keep it in ${where}. Without one, a bad deploy can only be fixed forward.`,
+      messageId: 'missingRollback',
+      data: { convention: convention.name, where },
       fixes: () => [addRollbackFix(migration)],
     });
   },

@@ -6,6 +6,9 @@ import { isConcurrentReindex } from '../analysis/session';
 
 const FIX_TITLE = 'Add CONCURRENTLY (the statement must then run outside a transaction)';
 
+const DROP_LOCKS = "DROP INDEX {{indexes}} takes an ACCESS EXCLUSIVE lock on the index's table: every query on the table, reads included, waits until it is done, and queues behind any long transaction already using the table.";
+const REINDEX_LOCKS = 'REINDEX of {{target}} locks out writes to the table and takes an ACCESS EXCLUSIVE lock on each index it rebuilds, which stops every query that plans with that table.';
+
 /**
  * Building or dropping an index without CONCURRENTLY locks its table for the whole operation.
  * Indexes of tables (and indexes) this migration creates are nobody else's yet.
@@ -14,6 +17,21 @@ export const nonConcurrentIndex: Rule = {
   id: 'non-concurrent-index',
   defaultSeverity: 'warning',
   description: 'CREATE INDEX on an existing table, DROP INDEX or REINDEX without CONCURRENTLY: writes (or all queries) wait for the whole operation.',
+  messages: {
+    createIndex: 'CREATE INDEX on {{table}} holds a SHARE lock while it reads the whole table: every INSERT, UPDATE and DELETE on it waits until the index is built.',
+    dropIndex: DROP_LOCKS,
+    dropIndexes: DROP_LOCKS,
+    reindex: REINDEX_LOCKS,
+    reindexBefore12: REINDEX_LOCKS,
+  },
+  help: {
+    createIndex: 'Use CREATE INDEX CONCURRENTLY, outside a transaction.',
+    dropIndex: 'Use DROP INDEX CONCURRENTLY, outside a transaction.',
+    dropIndexes: 'Use DROP INDEX CONCURRENTLY, outside a transaction (one index per statement, without CASCADE).',
+    reindex: 'Use REINDEX … CONCURRENTLY, outside a transaction.',
+    reindexBefore12: 'REINDEX CONCURRENTLY needs PostgreSQL 12 (pgVersion is {{pgVersion}}): build a new index CONCURRENTLY, drop the old one CONCURRENTLY and rename the new one.',
+  },
+  fixable: true,
   check(context) {
     for (const statement of context.migration.up) {
       const index = treeOf(statement, 'IndexStmt');
@@ -21,7 +39,8 @@ export const nonConcurrentIndex: Rule = {
       if (index && !index.concurrent && !!index.relation?.inh && context.facts.isExisting(index.relation)) {
         context.report({
           statement,
-          message: `CREATE INDEX on ${tableKey(index.relation)} holds a SHARE lock while it reads the whole table: every INSERT, UPDATE and DELETE on it waits until the index is built. Use CREATE INDEX CONCURRENTLY, outside a transaction.`,
+          messageId: 'createIndex',
+          data: { table: tableKey(index.relation) },
           fixes: () => concurrentlyFix(context, statement, ['INDEX']),
         });
       }
@@ -39,10 +58,10 @@ function checkDrop(context: RuleContext, statement: Statement, drop: NonNullable
   if (existing.length === 0) return;
   // DROP INDEX CONCURRENTLY takes one index and no CASCADE.
   const canFix = indexes.length === 1 && drop.behavior !== 'DROP_CASCADE';
-  const list = existing.map(keyOfNames).join(', ');
   context.report({
     statement,
-    message: `DROP INDEX ${list} takes an ACCESS EXCLUSIVE lock on the index's table: every query on the table, reads included, waits until it is done, and queues behind any long transaction already using the table. Use DROP INDEX CONCURRENTLY, outside a transaction${canFix ? '' : ' (one index per statement, without CASCADE)'}.`,
+    messageId: canFix ? 'dropIndex' : 'dropIndexes',
+    data: { indexes: existing.map(keyOfNames).join(', ') },
     fixes: () => canFix ? concurrentlyFix(context, statement, ['INDEX']) : [],
   });
 }
@@ -56,14 +75,10 @@ function checkReindex(context: RuleContext, statement: Statement, reindex: NonNu
   if (reindex.kind === 'REINDEX_OBJECT_INDEX' && context.facts.createdIndexes.has(reindex.relation?.relname ?? '')) return;
   if (reindex.kind === 'REINDEX_OBJECT_TABLE' && !context.facts.isExisting(reindex.relation)) return;
   const modern = context.config.pgVersion >= 12;
-  const what = reindex.kind === 'REINDEX_OBJECT_INDEX' ? `REINDEX of ${name}` : `REINDEX of ${name || 'every index'}`;
   context.report({
     statement,
-    message: `${what} locks out writes to the table and takes an ACCESS EXCLUSIVE lock on each index it rebuilds, which stops every query that plans with that table. ${
-      modern
-        ? 'Use REINDEX … CONCURRENTLY, outside a transaction.'
-        : `REINDEX CONCURRENTLY needs PostgreSQL 12 (pgVersion is ${context.config.pgVersion}): build a new index CONCURRENTLY, drop the old one CONCURRENTLY and rename the new one.`
-    }`,
+    messageId: modern ? 'reindex' : 'reindexBefore12',
+    data: { target: reindex.kind === 'REINDEX_OBJECT_INDEX' ? name : name || 'every index', pgVersion: context.config.pgVersion },
     fixes: () => modern ? concurrentlyFix(context, statement, REINDEX_TARGETS) : [],
   });
 }

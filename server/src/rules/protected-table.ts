@@ -19,6 +19,14 @@ export const protectedTable: Rule = {
   id: 'protected-table',
   defaultSeverity: 'error',
   description: 'A statement that creates, alters, drops, renames, truncates or writes to a table listed in protectedTables.',
+  messages: {
+    table: 'This statement {{verb}} protected table {{tables}}.',
+    tables: 'This statement {{verb}} protected tables {{tables}}.',
+  },
+  help: {
+    table: 'Protected tables belong to another team: their owners must make this change. Ask them for it instead of changing it here.',
+    tables: 'Protected tables belong to another team: their owners must make this change. Ask them for it instead of changing them here.',
+  },
   check({ migration, config, report }) {
     if (config.protectedTables.length === 0) return;
     const patterns = config.protectedTables.map((p) => ({ written: p, test: globTest(normaliseTableName(p)) }));
@@ -32,10 +40,8 @@ export const protectedTable: Rule = {
       const [first] = hits.values();
       const tables = [...hits.keys()];
       const listed = normaliseTableName(first.pattern) === tables[0] ? '' : ` (protectedTables: "${first.pattern}")`;
-      report({
-        statement,
-        message: `This statement ${first.verb} protected table${tables.length > 1 ? 's' : ''} ${tables.join(', ')}${listed}. Protected tables belong to another team: their owners must make this change. Ask them for it instead of changing ${tables.length > 1 ? 'them' : 'it'} here.`,
-      });
+      // The tables, and the configured pattern when it is not the table's own name.
+      report({ statement, messageId: tables.length > 1 ? 'tables' : 'table', data: { verb: first.verb, tables: `${tables.join(', ')}${listed}` } });
     }
   },
 };

@@ -5,6 +5,12 @@ export const renameColumn: Rule = {
   id: 'rename-column',
   defaultSeverity: 'warning',
   description: 'ALTER TABLE … RENAME COLUMN breaks running code that uses the old name.',
+  messages: {
+    renameColumn: 'Renaming column {{column}} of {{table}} to {{newName}} breaks running code that uses the old name.',
+  },
+  help: {
+    renameColumn: 'Add the new column, write both, backfill, move readers, then drop the old one (expand and contract).',
+  },
   check({ migration, facts, report }) {
     for (const statement of migration.up) {
       const rename = treeOf(statement, 'RenameStmt');
@@ -12,7 +18,8 @@ export const renameColumn: Rule = {
       if (!facts.isExisting(rename.relation)) continue;
       report({
         statement,
-        message: `Renaming column ${rename.subname} of ${tableKey(rename.relation)} to ${rename.newname} breaks running code that uses the old name. Add the new column, write both, backfill, move readers, then drop the old one (expand and contract).`,
+        messageId: 'renameColumn',
+        data: { column: rename.subname ?? '', table: tableKey(rename.relation), newName: rename.newname ?? '' },
       });
     }
   },

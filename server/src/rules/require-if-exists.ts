@@ -22,6 +22,12 @@ export const requireIfExists: Rule = {
   id: 'require-if-exists',
   defaultSeverity: 'warning',
   description: 'DROP and ALTER TABLE … DROP COLUMN / CONSTRAINT without IF EXISTS fail when re-run.',
+  messages: {
+    drop: 'DROP {{object}} without IF EXISTS fails if the object is already gone (a re-run, a partial rollback).',
+    dropColumn: 'DROP COLUMN {{name}} without IF EXISTS fails if it is already gone (a re-run, a partial rollback).',
+    dropConstraint: 'DROP CONSTRAINT {{name}} without IF EXISTS fails if it is already gone (a re-run, a partial rollback).',
+  },
+  fixable: true,
   check({ migration, report }) {
     for (const statement of migration.statements) {
       const drop = treeOf(statement, 'DropStmt');
@@ -34,7 +40,8 @@ export const requireIfExists: Rule = {
         if (tokens[at + 1]?.value === 'CONCURRENTLY') at++;
         report({
           statement,
-          message: `DROP ${words.join(' ')} without IF EXISTS fails if the object is already gone (a re-run, a partial rollback).`,
+          messageId: 'drop',
+          data: { object: words.join(' ') },
           fixes: () => [insertFix(migration, 'Add IF EXISTS', tokens[at].end, ' IF EXISTS')],
         });
         continue;
@@ -47,12 +54,12 @@ export const requireIfExists: Rule = {
         if (missing_ok || (subtype !== 'AT_DropColumn' && subtype !== 'AT_DropConstraint')) continue;
         const clause = statement.sqlTokens.filter((t) => t.start >= action.start && t.end <= action.end);
         const words = clause[1]?.value === 'COLUMN' || clause[1]?.value === 'CONSTRAINT' ? 2 : 1;
-        const what = subtype === 'AT_DropColumn' ? 'DROP COLUMN' : 'DROP CONSTRAINT';
         report({
           statement,
           start: action.start,
           end: action.end,
-          message: `${what} ${name} without IF EXISTS fails if it is already gone (a re-run, a partial rollback).`,
+          messageId: subtype === 'AT_DropColumn' ? 'dropColumn' : 'dropConstraint',
+          data: { name: name ?? '' },
           fixes: () => [insertFix(migration, 'Add IF EXISTS', clause[words - 1].end, ' IF EXISTS')],
         });
       }

@@ -11,6 +11,13 @@ export const requireIfNotExists: Rule = {
   id: 'require-if-not-exists',
   defaultSeverity: 'warning',
   description: 'CREATE and ADD COLUMN without IF NOT EXISTS (or OR REPLACE) fail when the migration is re-run.',
+  messages: {
+    ifNotExists: '{{statement}} without IF NOT EXISTS fails if the migration is re-run.',
+    orReplace: 'CREATE {{object}} without OR REPLACE fails if the migration is re-run.',
+    addColumn: 'ADD COLUMN {{column}} without IF NOT EXISTS fails if the migration is re-run.',
+    unnamedIndex: 'CREATE INDEX without a name and IF NOT EXISTS creates a second index when the migration is re-run: name the index and add IF NOT EXISTS.',
+  },
+  fixable: true,
   check(context) {
     for (const statement of context.migration.statements) checkStatement(context, statement);
   },
@@ -37,7 +44,8 @@ function checkStatement(context: RuleContext, statement: Statement): void {
       statement,
       start: statement.start,
       end,
-      message: `${object} without IF NOT EXISTS fails if the migration is re-run.`,
+      messageId: 'ifNotExists',
+      data: { statement: object },
       fixes: () => fixable ? [insertFix(context.migration, 'Add IF NOT EXISTS', after, ' IF NOT EXISTS')] : [],
     });
   };
@@ -52,7 +60,8 @@ function checkStatement(context: RuleContext, statement: Statement): void {
       statement,
       start: statement.start,
       end: tokens[name].end,
-      message: `CREATE ${object} without OR REPLACE fails if the migration is re-run.`,
+      messageId: 'orReplace',
+      data: { object },
       fixes: () => [insertFix(context.migration, 'Add OR REPLACE', tokens[createAt].end, ' OR REPLACE')],
     });
   };
@@ -76,7 +85,7 @@ function checkStatement(context: RuleContext, statement: Statement): void {
       statement,
       start: statement.start,
       end: tokens[at + words.length - 1]?.end ?? statement.end,
-      message: 'CREATE INDEX without a name and IF NOT EXISTS creates a second index when the migration is re-run: name the index and add IF NOT EXISTS.',
+      messageId: 'unnamedIndex',
     });
     return;
   }
@@ -109,7 +118,8 @@ function checkStatement(context: RuleContext, statement: Statement): void {
         statement,
         start: action.start,
         end: clause[words]?.end ?? action.end,
-        message: `ADD COLUMN ${column} without IF NOT EXISTS fails if the migration is re-run.`,
+        messageId: 'addColumn',
+        data: { column },
         fixes: () => [insertFix(context.migration, 'Add IF NOT EXISTS', clause[words - 1].end, ' IF NOT EXISTS')],
       });
     }

@@ -17,7 +17,7 @@ export interface Rule {
    * The problem, by message ID: templates whose `{{name}}` placeholders a report's `data` fills.
    * This is the diagnostic's message.
    */
-  messages?: Readonly<Record<string, string>>;
+  messages: Readonly<Record<string, string>>;
   /**
    * What to do instead, by message ID (same placeholders; a message without one has no help):
    * shown on hover and as related information in the editor, after the problem in the CLI.
@@ -27,6 +27,9 @@ export interface Rule {
   fixable?: boolean;
   check(context: RuleContext): void;
 }
+
+/** What a rule declares about itself, and what each engine finding (lint/engine-findings.ts) declares too. */
+export type RuleMeta = Pick<Rule, 'id' | 'defaultSeverity' | 'description' | 'messages' | 'help'>;
 
 /** An edit of one file; `create` makes the file first (a new rollback file). */
 export interface FileEdit {
@@ -44,10 +47,8 @@ export interface Fix {
 
 export interface Report {
   /** Key of the rule's `messages` (and `help`). */
-  messageId?: string;
+  messageId: string;
   data?: MessageData;
-  /** @deprecated a literal message, until every rule reports by messageId. */
-  message?: string;
   /** The statement the finding is about: suppressions and "ignore" fixes attach to it. */
   statement?: Statement;
   /** Offsets in the linted file; defaults to the statement, or the first line for file-level findings. */

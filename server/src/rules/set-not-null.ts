@@ -6,6 +6,12 @@ export const setNotNull: Rule = {
   id: 'set-not-null',
   defaultSeverity: 'warning',
   description: 'ALTER COLUMN … SET NOT NULL on an existing table scans it under an ACCESS EXCLUSIVE lock and breaks code that writes NULL.',
+  messages: {
+    setNotNull: 'SET NOT NULL on {{table}}.{{column}} scans the whole table under an ACCESS EXCLUSIVE lock, and running code that writes NULL breaks.',
+  },
+  help: {
+    setNotNull: 'On PostgreSQL 12+, add CHECK ({{column}} IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL.',
+  },
   check(context) {
     // CHECK (col IS NOT NULL) constraints seen so far: name → column, and which are validated.
     const checks = new Map<string, { table: string; column: string; valid: boolean }>();
@@ -29,7 +35,8 @@ export const setNotNull: Rule = {
           statement: action.statement,
           start: action.start,
           end: action.end,
-          message: `SET NOT NULL on ${table}.${action.cmd.name} scans the whole table under an ACCESS EXCLUSIVE lock, and running code that writes NULL breaks. On PostgreSQL 12+, add CHECK (${action.cmd.name} IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL.`,
+          messageId: 'setNotNull',
+          data: { table, column: action.cmd.name ?? '' },
         });
       }
     }

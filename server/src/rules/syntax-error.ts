@@ -5,11 +5,14 @@ export const syntaxError: Rule = {
   id: 'syntax-error',
   defaultSeverity: 'error',
   description: "A statement PostgreSQL's own grammar rejects, at the parser's error position.",
+  messages: {
+    syntaxError: 'Syntax error: {{error}}.',
+  },
   check({ migration, report }) {
     for (const part of migration.parts) {
       for (const error of part.errors) {
         const statement = statementAt(part.statements, error.start);
-        report({ message: `Syntax error: ${shortened(error.message)}.`, statement, start: error.start, end: error.end });
+        report({ messageId: 'syntaxError', data: { error: shortened(error.message) }, statement, start: error.start, end: error.end });
       }
     }
   },

@@ -15,6 +15,21 @@ export const unbalancedTransaction: Rule = {
   id: 'unbalanced-transaction',
   defaultSeverity: 'error',
   description: 'BEGIN never committed in the same part, COMMIT / ROLLBACK with no open transaction, or BEGIN inside an open transaction.',
+  messages: {
+    nestedBegin: 'BEGIN inside the transaction opened on line {{line}}: PostgreSQL ignores it with a warning ("there is already a transaction in progress"), and the first COMMIT ends the outer transaction.',
+    beginInRunnerTransaction:
+      "{{runner}} already runs this part in a transaction: this BEGIN is ignored with a warning (\"there is already a transaction in progress\"), and the COMMIT that follows ends {{runner}}'s transaction early, so the rest of the part and {{runner}}'s own bookkeeping run outside it.",
+    endWithoutBegin: '{{statement}} with no open transaction: PostgreSQL warns ("there is no transaction in progress") and does nothing.',
+    prepareWithoutBegin: 'PREPARE TRANSACTION with no open transaction: PostgreSQL rejects it.',
+    neverCommitted: 'This BEGIN is never committed in the {{part}} part: when the session ends, everything after it is rolled back.',
+  },
+  help: {
+    nestedBegin: 'Remove it, or COMMIT first.',
+    beginInRunnerTransaction: "Remove BEGIN and COMMIT, or turn off {{runner}}'s transaction for this file.",
+    endWithoutBegin: 'Add the missing BEGIN before the statements it should cover, or remove it.',
+    prepareWithoutBegin: 'Add the missing BEGIN before the statements it should cover, or remove it.',
+    neverCommitted: 'Add COMMIT at the end of the part.',
+  },
   check({ migration, report }) {
     const convention = migration.convention.name;
     for (const part of migration.parts) {
@@ -31,16 +46,15 @@ export const unbalancedTransaction: Rule = {
         if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') {
           if (open) {
             const line = migration.lines.positionAt(open.start).line + 1;
-            report({ statement, message: `BEGIN inside the transaction opened on line ${line}: PostgreSQL ignores it with a warning ("there is already a transaction in progress"), and the first COMMIT ends the outer transaction. Remove it, or COMMIT first.` });
+            report({ statement, messageId: 'nestedBegin', data: { line } });
           } else if (runnerOpen) {
-            const runner = RUNNER[convention] ?? convention;
-            report({ statement, message: `${runner} already runs this part in a transaction: this BEGIN is ignored with a warning ("there is already a transaction in progress"), and the COMMIT that follows ends ${runner}'s transaction early, so the rest of the part and ${runner}'s own bookkeeping run outside it. Remove BEGIN and COMMIT, or turn off ${runner}'s transaction for this file.` });
+            report({ statement, messageId: 'beginInRunnerTransaction', data: { runner: RUNNER[convention] ?? convention } });
           }
           open ??= statement;
         } else if ((kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK' || kind === 'TRANS_STMT_PREPARE') && !tx.chain) {
           if (!open && !runnerOpen) {
-            const word = kind === 'TRANS_STMT_COMMIT' ? 'COMMIT' : kind === 'TRANS_STMT_ROLLBACK' ? 'ROLLBACK' : 'PREPARE TRANSACTION';
-            report({ statement, message: `${word} with no open transaction: PostgreSQL ${kind === 'TRANS_STMT_PREPARE' ? 'rejects it' : 'warns ("there is no transaction in progress") and does nothing'}. Add the missing BEGIN before the statements it should cover, or remove it.` });
+            if (kind === 'TRANS_STMT_PREPARE') report({ statement, messageId: 'prepareWithoutBegin' });
+            else report({ statement, messageId: 'endWithoutBegin', data: { statement: kind === 'TRANS_STMT_COMMIT' ? 'COMMIT' : 'ROLLBACK' } });
           }
           open = undefined;
           runnerOpen = false;
@@ -48,7 +62,7 @@ export const unbalancedTransaction: Rule = {
       }
       // The runner's own COMMIT closes a transaction the file leaves open.
       if (open && !runnerBegins && !unknown) {
-        report({ statement: open, message: `This BEGIN is never committed in the ${part.kind === 'up' ? 'UP' : 'DOWN'} part: when the session ends, everything after it is rolled back. Add COMMIT at the end of the part.` });
+        report({ statement: open, messageId: 'neverCommitted', data: { part: part.kind === 'up' ? 'UP' : 'DOWN' } });
       }
     }
   },

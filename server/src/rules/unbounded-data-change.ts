@@ -4,6 +4,8 @@ import { dmlTarget, mayWriteRows } from '../analysis/locks';
 import type { Rule } from './rule';
 import type { Statement } from '../migration/migration';
 
+const TRUNCATE_HELP = 'If the rows must go while the application runs, DELETE them in batches; otherwise make sure this is intended.';
+
 /**
  * An UPDATE or DELETE without WHERE, or a TRUNCATE, changes every row of a live table in one
  * transaction: row locks on all of it (or ACCESS EXCLUSIVE for TRUNCATE), a burst of WAL and
@@ -13,26 +15,30 @@ export const unboundedDataChange: Rule = {
   id: 'unbounded-data-change',
   defaultSeverity: 'warning',
   description: 'UPDATE or DELETE without WHERE, or TRUNCATE, on an existing table in the UP part.',
+  messages: {
+    truncate: 'TRUNCATE removes every row of {{tables}} under an ACCESS EXCLUSIVE lock; the data cannot be rolled back once committed.',
+    truncateCascade: 'TRUNCATE removes every row of {{tables}} under an ACCESS EXCLUSIVE lock, and CASCADE empties every table that references it too; the data cannot be rolled back once committed.',
+    update: 'UPDATE without WHERE updates every row of {{table}} in one transaction: it holds a row lock on each until it commits (concurrent writes to those rows wait), writes WAL and dead rows for the whole table, and the old values are gone.',
+    delete: 'DELETE without WHERE deletes every row of {{table}} in one transaction: it holds a row lock on each until it commits (concurrent writes to those rows wait), writes WAL and dead rows for the whole table, and the data is gone.',
+  },
+  help: {
+    truncate: TRUNCATE_HELP,
+    truncateCascade: TRUNCATE_HELP,
+    update: 'Add a WHERE clause, or process the rows in batches.',
+    delete: 'Add a WHERE clause, or process the rows in batches.',
+  },
   check({ migration, facts, report }) {
     for (const statement of migration.up) {
       const truncate = treeOf(statement, 'TruncateStmt');
       if (truncate) {
         const tables = (truncate.relations ?? []).map((r) => nodeOf(r, 'RangeVar')).filter((r): r is RangeVar => !!r && facts.isExisting(r));
         if (tables.length === 0) continue;
-        const list = tables.map(tableKey).join(', ');
-        report({
-          statement,
-          message: `TRUNCATE removes every row of ${list} under an ACCESS EXCLUSIVE lock${truncate.behavior === 'DROP_CASCADE' ? ', and CASCADE empties every table that references it too' : ''}; the data cannot be rolled back once committed. If the rows must go while the application runs, DELETE them in batches; otherwise make sure this is intended.`,
-        });
+        report({ statement, messageId: truncate.behavior === 'DROP_CASCADE' ? 'truncateCascade' : 'truncate', data: { tables: tables.map(tableKey).join(', ') } });
         continue;
       }
       for (const change of mayUpdateOrDelete(statement) ? dataChanges(statement.node) : []) {
         if (!change.whereless || (change.command !== 'UPDATE' && change.command !== 'DELETE') || !facts.isExisting(change.relation)) continue;
-        const verb = change.command === 'UPDATE' ? 'updates' : 'deletes';
-        report({
-          statement,
-          message: `${change.command} without WHERE ${verb} every row of ${tableKey(change.relation)} in one transaction: it holds a row lock on each until it commits (concurrent writes to those rows wait), writes WAL and dead rows for the whole table, and ${change.command === 'DELETE' ? 'the data is gone' : 'the old values are gone'}. Add a WHERE clause, or process the rows in batches.`,
-        });
+        report({ statement, messageId: change.command === 'UPDATE' ? 'update' : 'delete', data: { table: tableKey(change.relation) } });
       }
     }
   },

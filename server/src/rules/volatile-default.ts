@@ -12,6 +12,12 @@ export const volatileDefault: Rule = {
   id: 'volatile-default',
   defaultSeverity: 'warning',
   description: 'ADD COLUMN with a volatile default (gen_random_uuid(), random(), clock_timestamp(), nextval, serial, identity, GENERATED … STORED) on an existing table rewrites it under ACCESS EXCLUSIVE.',
+  messages: {
+    rewritingDefault: 'Adding column {{column}} rewrites all of {{table}} and its indexes under an ACCESS EXCLUSIVE lock, because {{reason}}: every query on the table waits for the rewrite.',
+  },
+  help: {
+    rewritingDefault: 'Add the column without that default (or with a constant one), backfill existing rows in batches, then SET DEFAULT for new rows.',
+  },
   check(context) {
     for (const action of upAlterActions(context)) {
       if (action.cmd.subtype !== 'AT_AddColumn') continue;
@@ -23,7 +29,8 @@ export const volatileDefault: Rule = {
         statement: action.statement,
         start: action.start,
         end: action.end,
-        message: `Adding column ${def?.colname} rewrites all of ${table} and its indexes under an ACCESS EXCLUSIVE lock, because ${why}: every query on the table waits for the rewrite. Add the column without that default (or with a constant one), backfill existing rows in batches, then SET DEFAULT for new rows.`,
+        messageId: 'rewritingDefault',
+        data: { column: def?.colname ?? '', table, reason: why },
       });
     }
   },
