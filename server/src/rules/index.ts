@@ -17,8 +17,11 @@ import { renameTable } from './rename-table';
 import { requireIfExists } from './require-if-exists';
 import { requireIfNotExists } from './require-if-not-exists';
 import { requireLockTimeout } from './require-lock-timeout';
+import { roundTripMismatch } from './round-trip-mismatch';
 import type { Rule } from './rule';
+import { schemaError } from './schema-error';
 import { setNotNull } from './set-not-null';
+import { shadowIncomplete } from './shadow-incomplete';
 import { syntaxError } from './syntax-error';
 import { unbalancedTransaction } from './unbalanced-transaction';
 import { unboundedDataChange } from './unbounded-data-change';
@@ -48,6 +51,10 @@ export const RULES: readonly Rule[] = [
   protectedTable,
   duplicateMigrationVersion,
   migrationFileName,
+  // Reported from the shadow schema (rule.shadow): run only by `check --shadow`.
+  schemaError,
+  roundTripMismatch,
+  shadowIncomplete,
 ];
 
 /** Findings the engine itself makes: about suppression comments, and about files it did not analyse. */
@@ -59,9 +66,9 @@ export const ENGINE_RULES: readonly Pick<Rule, 'id' | 'defaultSeverity' | 'descr
   { id: 'internal-error', defaultSeverity: 'error', description: 'A file safemig failed on (a bug in safemig), so it was not checked.' },
 ];
 
-const BY_ID = new Map<string, Pick<Rule, 'id' | 'defaultSeverity' | 'description'>>([...RULES, ...ENGINE_RULES].map((r) => [r.id, r]));
+const BY_ID = new Map<string, Pick<Rule, 'id' | 'defaultSeverity' | 'description' | 'shadow'>>([...RULES, ...ENGINE_RULES].map((r) => [r.id, r]));
 
-export function ruleById(id: string): Pick<Rule, 'id' | 'defaultSeverity' | 'description'> | undefined {
+export function ruleById(id: string): Pick<Rule, 'id' | 'defaultSeverity' | 'description' | 'shadow'> | undefined {
   return BY_ID.get(id);
 }
 
