@@ -31,7 +31,9 @@ export const roundTripMismatch: Rule = {
     const byRollback = reportedByIncompleteRollback(context);
     for (const m of shadow.mismatches) {
       if (m.kind === 'up-fails') {
-        report({ statement: statementAt(migration.statements, m.start), start: m.start, end: m.end, messageId: 'upFails', data: { message: m.name } });
+        const statement = statementAt(migration.statements, m.start);
+        // UP meets what DOWN left behind: when incomplete-rollback names it, that is the finding.
+        if (!statement || !byRollback.has(statement)) report({ statement, start: m.start, end: m.end, messageId: 'upFails', data: { message: m.name } });
         continue;
       }
       const key = effectKey(m.objectKind ?? '', m.name);
@@ -50,10 +52,10 @@ export const roundTripMismatch: Rule = {
 };
 
 /** The UP statements incomplete-rollback reports (when it is on). */
-function reportedByIncompleteRollback(context: RuleContext): Set<Statement | undefined> {
-  const out = new Set<Statement | undefined>();
+function reportedByIncompleteRollback(context: RuleContext): Set<Statement> {
+  const out = new Set<Statement>();
   if (context.config.rules[incompleteRollback.id] === 'off') return out;
-  incompleteRollback.check({ ...context, report: (r: Report) => out.add(r.statement) });
+  incompleteRollback.check({ ...context, report: (r: Report) => r.statement && out.add(r.statement) });
   return out;
 }
 

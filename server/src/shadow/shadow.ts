@@ -15,7 +15,7 @@ import type { Migration } from '../migration/migration';
 import { lex } from '../sql/lexer';
 import { fingerprint } from './fingerprint';
 import { emptyShadowFile, ShadowFile, ShadowResults } from './findings';
-import { namesOf, relationsOf, shadowPart, ShadowStatement } from './statements';
+import { madeBy, relationsOf, shadowPart, ShadowStatement } from './statements';
 
 export interface ShadowOptions {
   /** Where the embedded database's template is kept. */
@@ -140,8 +140,7 @@ export class FolderShadow {
   /** Turns a failure into a schema-error, or into the file's shadow-incomplete. */
   private async judge({ statement, error }: Failure, part: Direction, file: ShadowFile): Promise<void> {
     const quoted = [...error.message.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
-    const unrunnable = this.tainted.get('*');
-    const earlier = quoted.map((name) => this.tainted.get(name)).find((t) => t !== undefined) ?? (unrunnable?.path !== statement.path ? unrunnable : undefined);
+    const earlier = quoted.map((name) => this.tainted.get(name)).find((t) => t !== undefined) ?? this.tainted.get('*');
     if (earlier && earlier.path === statement.path) return; // a consequence of an error already reported in this file
     const missing = MISSING_RELATION.has(error.code ?? '') ? quoted[0] : undefined;
     const span = this.spanOf(statement, error, missing ?? quoted[0]);
@@ -215,7 +214,9 @@ export class FolderShadow {
     if (error.position !== undefined) {
       const offset = utf16Offset(statement.sql, error.position - 1);
       const token = lex(statement.sql).find((t) => t.start <= offset && offset < t.end);
-      return { start: statement.start + offset, end: statement.start + (token ? token.end : Math.min(statement.sql.length, offset + 1)) };
+      // Inside a function body (one string token): the word there.
+      const end = token && !(token.kind === 'string' && offset > token.start) ? token.end : offset + (/^(?:[\p{L}\p{N}_$]+|[^])/u.exec(statement.sql.slice(offset))?.[0].length ?? 1);
+      return { start: statement.start + offset, end: statement.start + end };
     }
     if (name !== undefined) {
       const relation = relationsOf(statement.parsed).find((r) => r.key === name || r.key.endsWith(`.${name}`) || name.endsWith(`.${r.key}`));
@@ -244,7 +245,7 @@ export class FolderShadow {
 
   private taint(statement: ShadowStatement, error: DatabaseError): void {
     const why = `${statement.where}: ${error.message}`;
-    for (const name of namesOf(statement.parsed)) if (!this.tainted.has(name)) this.tainted.set(name, { path: statement.path, why });
+    for (const name of madeBy(statement)) if (!this.tainted.has(name)) this.tainted.set(name, { path: statement.path, why });
   }
 
   /** A migration that could not run at all (a syntax error): whatever it makes is missing. */

@@ -3,8 +3,10 @@
  * them (planMigration: sections, twins, commented-out DOWN sections), made fit to run inside the
  * shadow's transaction, with the names each one uses.
  */
+import { basename } from 'node:path';
 import type { RangeVar } from 'libpg-query';
 import { Plan, planMigration, PlanError, Direction } from '../database/plan';
+import { inversesOf } from '../migration/inverse';
 import type { Migration, MigrationFile, Statement } from '../migration/migration';
 import { nameEnd, tableKey, walkTree } from '../sql/ast';
 import { lex } from '../sql/lexer';
@@ -18,10 +20,12 @@ export interface ShadowStatement {
   /** Offsets in the file (UTF-16). */
   start: number;
   end: number;
-  /** `file:line`, for messages. */
+  /** `file line N`, for messages. */
   where: string;
   /** Its parsed statement, for the error's token and the names it uses. */
   parsed: SqlStatement;
+  /** The file's text (what the parse tree's offsets are in). */
+  source: string;
 }
 
 /** The relations a statement names, with the span of each name in the file. */
@@ -36,13 +40,21 @@ export function relationsOf(statement: SqlStatement): { key: string; start: numb
   return out;
 }
 
-/** Every name a statement writes (relations, types, functions, columns, constraints), lower-cased as PostgreSQL folds them. */
-export function namesOf(statement: SqlStatement): Set<string> {
-  const out = new Set<string>();
-  walkTree(statement.node, (node) => {
-    for (const value of Object.values(node)) if (typeof value === 'string' && value !== '') out.add(value);
-  });
-  return out;
+/**
+ * The names of what a statement makes (tables, columns, indexes, types, functions, constraints,
+ * new names of renames), read from its mechanical inverse: what the shadow lacks when it fails.
+ * `*` for an extension: what it would have made is not in the SQL.
+ */
+export function madeBy(statement: ShadowStatement): string[] {
+  if (statement.parsed.kind === 'CreateExtensionStmt') return ['*'];
+  return inversesOf(statement.parsed, statement.source)
+    .map((inverse) => inverse.effect ?? '')
+    .filter((effect) => effect !== '')
+    .map((effect) => {
+      const name = effect.slice(effect.indexOf(':') + 1);
+      const renamed = name.split('->')[0];
+      return renamed.slice(renamed.lastIndexOf('.') + 1);
+    });
 }
 
 /** Statements with no effect on the schema that cannot run in a transaction block: not run in the shadow. */
@@ -91,5 +103,5 @@ function prepare(text: string, path: string, start: number, parsed: SqlStatement
     const word = lex(sql).find((t) => t.kind === 'word' && t.value === 'CONCURRENTLY');
     if (word) sql = sql.slice(0, word.start) + ' '.repeat(word.end - word.start) + sql.slice(word.end);
   }
-  return { sql, path, start, end: start + text.length, where: `${path}:${lines.positionAt(start).line + 1}`, parsed };
+  return { sql, path, start, end: start + text.length, where: `${basename(path)} line ${lines.positionAt(start).line + 1}`, parsed, source: lines.text };
 }
