@@ -13,7 +13,7 @@ import { diffSnapshots, snapshot } from '../database/schema';
 import { DatabaseError, Target, toDatabaseError } from '../database/target';
 import type { Migration } from '../migration/migration';
 import { lex } from '../sql/lexer';
-import { fingerprint } from './fingerprint';
+import { afterDown, roundTripStart, sameAsAfterDown } from './fingerprint';
 import { emptyShadowFile, ShadowFile, ShadowResults } from './findings';
 import { madeBy, relationsOf, shadowPart, ShadowStatement } from './statements';
 
@@ -76,9 +76,11 @@ export class FolderShadow {
     if (!up) return;
     if (up.unparsable) return this.taintAll(migration.path, up.unparsable);
     await this.db.run('BEGIN');
-    for (const statement of up.statements) {
-      const error = await this.attempt(statement);
-      if (error && !environmentError(error)) this.taint(statement, error);
+    if (!(await this.runAll(up.statements))) {
+      for (const statement of up.statements) {
+        const error = await this.attempt(statement);
+        if (error && !environmentError(error)) this.taint(statement, error);
+      }
     }
     await this.commit();
   }
@@ -98,22 +100,47 @@ export class FolderShadow {
     if (!up) return;
     if (up.unparsable) return this.taintAll(migration.path, up.unparsable);
     const down = shadowPart(migration, 'down');
-    const downStatements = down && !down.unparsable ? down.statements : undefined;
+    const downStatements = down && !down.unparsable && down.statements.length > 0 ? down.statements : undefined;
 
     await this.db.run('BEGIN');
-    const before = downStatements ? await fingerprint(this.db) : '';
+    const start = downStatements ? await roundTripStart(this.db) : undefined;
     await this.db.run('SAVEPOINT shadow_up');
-    const upOk = await this.runChecked(up.statements, 'up', fileOf);
-    if (upOk && downStatements && downStatements.length > 0) {
+    const upOk = await this.runPart(up.statements, 'up', fileOf);
+    if (upOk && start && downStatements) {
       await this.db.run('SAVEPOINT shadow_round_trip');
-      const downOk = await this.runChecked(downStatements, 'down', fileOf);
+      const downOk = await this.runPart(downStatements, 'down', fileOf);
       if (downOk && !upFile.incomplete) {
-        if ((await fingerprint(this.db)) !== before) await this.compareRoundTrip(up.statements, downStatements, upFile);
+        const after = await afterDown(this.db, start);
         await this.upAgain(up.statements, upFile);
+        // Back to before UP: compare, then UP once more, for the state the next migration meets.
+        await this.db.run('ROLLBACK TO SAVEPOINT shadow_up');
+        if (!(await sameAsAfterDown(this.db, start, after))) await this.compareRoundTrip(up.statements, downStatements, upFile);
+        if (!(await this.runAll(up.statements))) for (const statement of up.statements) await this.attempt(statement);
+      } else {
+        await this.db.run('ROLLBACK TO SAVEPOINT shadow_round_trip');
       }
-      await this.db.run('ROLLBACK TO SAVEPOINT shadow_round_trip');
     }
     await this.commit();
+  }
+
+  /** Runs a part: at once, and when something fails, again statement by statement to report each failure. */
+  private async runPart(statements: ShadowStatement[], part: Direction, fileOf: (path: string) => ShadowFile): Promise<boolean> {
+    return (await this.runAll(statements)) || this.runChecked(statements, part, fileOf);
+  }
+
+  /** Runs statements in one call under a savepoint; false (and undone) when one fails. */
+  private async runAll(statements: ShadowStatement[]): Promise<boolean> {
+    if (statements.length === 0) return true;
+    await this.db.run('SAVEPOINT shadow_part');
+    try {
+      await this.db.run(statements.map((s) => s.sql).join(';\n'));
+    } catch (thrown) {
+      if (!toDatabaseError(thrown)) throw thrown;
+      await this.db.run('ROLLBACK TO SAVEPOINT shadow_part');
+      return false;
+    }
+    await this.db.run('RELEASE SAVEPOINT shadow_part');
+    return true;
   }
 
   /**
@@ -159,16 +186,15 @@ export class FolderShadow {
   }
 
   /**
-   * The precise comparison, when the cheap one saw a difference: back to before UP, snapshot, UP,
-   * DOWN, snapshot, and each object left behind, missing or changed.
+   * The precise comparison, when the cheap one saw a difference (from before UP): snapshot, UP,
+   * DOWN, snapshot, and each object left behind, missing or changed; then back to before UP.
    */
   private async compareRoundTrip(up: ShadowStatement[], down: ShadowStatement[], file: ShadowFile): Promise<void> {
-    await this.db.run('ROLLBACK TO SAVEPOINT shadow_up');
     const before = await snapshot(this.db);
     for (const statement of up) await this.attempt(statement);
-    await this.db.run('SAVEPOINT shadow_round_trip');
     for (const statement of down) await this.attempt(statement);
     const after = await snapshot(this.db);
+    await this.db.run('ROLLBACK TO SAVEPOINT shadow_up');
     const at = { start: up[0]?.start ?? 0, end: up[0]?.end ?? 0 };
     for (const change of diffSnapshots(before, after)) {
       const kind = change.change === 'added' ? 'left' : change.change === 'removed' ? 'missing' : 'changed';
@@ -178,6 +204,7 @@ export class FolderShadow {
 
   /** UP once more after DOWN: a DOWN that leaves something behind makes the next deploy fail. */
   private async upAgain(up: ShadowStatement[], file: ShadowFile): Promise<void> {
+    if (await this.runAll(up)) return;
     for (const statement of up) {
       const error = await this.attempt(statement);
       if (!error || environmentError(error)) continue;
