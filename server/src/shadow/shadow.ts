@@ -14,7 +14,7 @@ import { DatabaseError, Target, toDatabaseError } from '../database/target';
 import type { Migration } from '../migration/migration';
 import { lex } from '../sql/lexer';
 import { afterDown, roundTripStart, sameAsAfterDown } from './fingerprint';
-import { emptyShadowFile, ShadowFile, ShadowResults } from './findings';
+import { emptyShadowFile, ShadowFile, ShadowMismatch, ShadowResults } from './findings';
 import { madeBy, relationsOf, shadowPart, ShadowStatement } from './statements';
 
 export interface ShadowOptions {
@@ -111,10 +111,11 @@ export class FolderShadow {
       const downOk = await this.runPart(downStatements, 'down', fileOf);
       if (downOk && !upFile.incomplete) {
         const after = await afterDown(this.db, start);
-        await this.upAgain(up.statements, upFile);
+        const failsAgain = await this.upAgain(up.statements);
         // Back to before UP: compare, then UP once more, for the state the next migration meets.
         await this.db.run('ROLLBACK TO SAVEPOINT shadow_up');
         if (!(await sameAsAfterDown(this.db, start, after))) await this.compareRoundTrip(up.statements, downStatements, upFile);
+        if (failsAgain) upFile.mismatches.push(failsAgain);
         if (!(await this.runAll(up.statements))) for (const statement of up.statements) await this.attempt(statement);
       } else {
         await this.db.run('ROLLBACK TO SAVEPOINT shadow_round_trip');
@@ -203,15 +204,15 @@ export class FolderShadow {
   }
 
   /** UP once more after DOWN: a DOWN that leaves something behind makes the next deploy fail. */
-  private async upAgain(up: ShadowStatement[], file: ShadowFile): Promise<void> {
-    if (await this.runAll(up)) return;
+  private async upAgain(up: ShadowStatement[]): Promise<ShadowMismatch | undefined> {
+    if (await this.runAll(up)) return undefined;
     for (const statement of up) {
       const error = await this.attempt(statement);
       if (!error || environmentError(error)) continue;
       const quoted = /"([^"]+)"/.exec(error.message)?.[1];
-      file.mismatches.push({ ...this.spanOf(statement, error, quoted), kind: 'up-fails', name: error.message });
-      return;
+      return { ...this.spanOf(statement, error, quoted), kind: 'up-fails', name: error.message };
     }
+    return undefined;
   }
 
   /** Runs one statement under a savepoint: its error, the transaction still usable. */
