@@ -4,15 +4,16 @@ import { internalError, lint, notAnalysed } from '../lint/lint';
 import type { DiskFileSystem } from '../workspace/node-fs';
 import type { ConfigResolver } from '../workspace/settings';
 import type { FileReport } from './output';
+import type { ShadowFile } from '../shadow/findings';
 
-export function checkFile(path: string, shown: string, fs: DiskFileSystem, resolver: ConfigResolver): FileReport {
+export function checkFile(path: string, shown: string, fs: DiskFileSystem, resolver: ConfigResolver, shadow?: ShadowFile): FileReport {
   const resolved = resolver.resolve(path);
   if (resolved.error) throw resolved.error;
   const read = fs.readText(path);
   const { config } = resolved;
   if ('problem' in read) return { path: shown, convention: 'unknown', findings: notAnalysed(config, UNREADABLE_FILE, 'unreadable', { problem: read.problem }) };
   try {
-    const { migration, findings } = lint(path, read.text, fs, config, { fixes: false });
+    const { migration, findings } = lint(path, read.text, fs, config, { fixes: false, shadow });
     return { path: shown, convention: migration.convention.name, findings };
   } catch (error) {
     return { path: shown, convention: 'unknown', findings: internalError(config, error) };

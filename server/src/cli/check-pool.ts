@@ -16,6 +16,7 @@ import { ConfigResolver } from '../workspace/settings';
 import { DiskFileSystem, Listing } from '../workspace/node-fs';
 import { checkFile } from './check-file';
 import { addTotals, countReport, Format, FORMATS, noTotals, Totals } from './output';
+import type { ShadowResults } from '../shadow/findings';
 
 export interface CheckJob {
   path: string;
@@ -33,6 +34,8 @@ interface WorkerTask {
   format: string;
   fixedConfig?: string;
   overrides: Partial<Config>;
+  /** The shadow schema's findings by path, when it ran. */
+  shadow?: ShadowResults;
 }
 
 /** A batch linted and formatted: its items joined by the format's separator, its findings counted. */
@@ -73,9 +76,9 @@ export class CheckPool {
    * (a key of FORMATS) through `write`, in the order of `jobs`. When `write` returns false (no
    * one reads any more), no further batch is started. Returns the findings counted (so far).
    */
-  async run(jobs: CheckJob[], format: string, write: (text: string) => boolean, listings: Listing[] = []): Promise<Totals> {
+  async run(jobs: CheckJob[], format: string, write: (text: string) => boolean, listings: Listing[] = [], shadow?: ShadowResults): Promise<Totals> {
     this.found(jobs.length);
-    const task: WorkerTask = { jobs, listings, nextBatch: new SharedArrayBuffer(4), format, fixedConfig: this.fixedConfig, overrides: this.overrides };
+    const task: WorkerTask = { jobs, listings, nextBatch: new SharedArrayBuffer(4), format, fixedConfig: this.fixedConfig, overrides: this.overrides, shadow };
     const batches = Math.ceil(jobs.length / BATCH_SIZE);
     const nextBatch = new Int32Array(task.nextBatch);
     // Every thread's next claim is then past the end.
@@ -157,7 +160,7 @@ function checkBatches(task: WorkerTask, next: Int32Array, done: (output: BatchOu
     const items: string[] = [];
     const totals = noTotals();
     for (const job of jobs.slice(batch * BATCH_SIZE, (batch + 1) * BATCH_SIZE)) {
-      const report = checkFile(job.path, job.shown, fs, resolver);
+      const report = checkFile(job.path, job.shown, fs, resolver, task.shadow?.get(job.path));
       countReport(totals, report);
       for (const item of format.items(report)) items.push(item);
     }

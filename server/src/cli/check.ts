@@ -9,13 +9,14 @@ import { CheckJob, CheckPool } from './check-pool';
 import { parseArgs, UsageError } from './args';
 import { FORMATS } from './output';
 import type { Io } from './io';
+import { runShadows } from '../shadow/run';
 
-export const CHECK_USAGE = `usage: safemig check [paths…] [--format ${Object.keys(FORMATS).join('|')}] [--config FILE] [--max-warnings N]`;
+export const CHECK_USAGE = `usage: safemig check [paths…] [--format ${Object.keys(FORMATS).join('|')}] [--config FILE] [--max-warnings N] [--shadow]`;
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test']);
 
 export async function check(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, { values: ['format', 'config', 'max-warnings'] });
+  const args = parseArgs(argv, { values: ['format', 'config', 'max-warnings'], booleans: ['shadow'] });
   const format = args.values.format ?? 'text';
   if (!Object.hasOwn(FORMATS, format)) throw new UsageError(`unknown --format ${format} (use ${Object.keys(FORMATS).join(', ')})`);
   const maxWarnings = args.values['max-warnings'];
@@ -53,10 +54,12 @@ export async function check(argv: string[], io: Io): Promise<number> {
     }
   }
   await initParser();
+  // The shadow schema (`--shadow`, or `shadow: true` in the config): its findings go to the rules schema-error & co.
+  const shadow = await runShadows(jobs.map((job) => job.path), fs, resolver, { all: args.booleans.has('shadow') });
   const { errors, warnings } = await pool.run(jobs, format, (text) => {
     io.stdout(text);
     return !io.stdoutClosed?.();
-  }, listings);
+  }, listings, shadow);
   if (errors > 0) return 1;
   if (maxWarnings !== undefined && warnings > Number(maxWarnings)) {
     io.stderr(`safemig: ${warnings} warnings (more than --max-warnings ${maxWarnings})\n`);

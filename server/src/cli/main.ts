@@ -11,6 +11,7 @@ import { applyCommand, APPLY_USAGE } from './apply';
 import { rollbackCommand, ROLLBACK_USAGE } from './rollback';
 import { verifyCommand, VERIFY_USAGE } from './verify';
 import { statusCommand, STATUS_USAGE } from './status';
+import { schemaCommand, SCHEMA_USAGE } from './schema';
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, { run: Command; usage: string; waitsForParser?: b
   rollback: { run: rollbackCommand, usage: ROLLBACK_USAGE },
   verify: { run: verifyCommand, usage: VERIFY_USAGE },
   status: { run: statusCommand, usage: STATUS_USAGE },
+  schema: { run: schemaCommand, usage: SCHEMA_USAGE },
 };
 
 const HELP = `safemig: safe PostgreSQL migrations

@@ -33,6 +33,13 @@ export interface Config {
   /** Template for new migrations, relative to the config file's folder. */
   template: string | null;
   database: DatabaseConfig;
+  /**
+   * SQL files (e.g. a schema-only dump) applied before a folder's migrations in the shadow schema,
+   * relative to the config file's folder and inside it. Never linted as migrations.
+   */
+  baseline: string[];
+  /** `safemig check` builds the shadow schema (as `--shadow` does). */
+  shadow: boolean;
 }
 
 export const DEFAULT_MIGRATION_GLOBS = [
@@ -61,6 +68,8 @@ export function defaultConfig(): Config {
       productionPattern: 'prod|production|live',
       allowHosts: [],
     },
+    baseline: [],
+    shadow: false,
   };
 }
 
@@ -147,6 +156,9 @@ function schema(ruleIds: readonly string[]): Record<string, Check> {
       productionPattern: regex,
       allowHosts: strings,
     }),
+    // One file or a list of files.
+    baseline: (v, k, f) => (typeof v === 'string' ? [v] : strings(v, k, f)),
+    shadow: boolean,
   };
 }
 

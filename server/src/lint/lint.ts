@@ -10,6 +10,7 @@ import type { Range } from '../sql/positions';
 import { computeFacts } from '../analysis/facts';
 import { RULES, ruleById } from '../rules';
 import type { Fix, MessageData, Report, Rule, RuleContext, RuleMeta } from '../rules/rule';
+import type { ShadowFile } from '../shadow/findings';
 import { FILE_TOO_LARGE, INTERNAL_ERROR, UNKNOWN_SUPPRESSION_RULE, UNUSED_SUPPRESSION } from './engine-findings';
 import { readSuppressions, Suppression, suppressionMatcher } from './suppressions';
 
@@ -37,6 +38,8 @@ export interface LintOptions {
   rules?: readonly Rule[];
   /** Offer quick fixes, built when a finding's `fixes` is first read (the editor wants them; the CLI does not). Default true. */
   fixes?: boolean;
+  /** What the shadow schema found for this file (`check --shadow`); without it the schema rules do not run. */
+  shadow?: ShadowFile;
 }
 
 /** Larger files are not analysed: no real migration comes near, and the editor must stay responsive. */
@@ -59,13 +62,13 @@ interface Raw extends Report {
 /** No neighbouring files: for linting a migration on its own. */
 const NO_FILES: FileSystem = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
 
-export function lintMigration(migration: Migration, config: Config, { rules = RULES, fixes = true }: LintOptions = {}, fs: FileSystem = NO_FILES): Finding[] {
+export function lintMigration(migration: Migration, config: Config, { rules = RULES, fixes = true, shadow }: LintOptions = {}, fs: FileSystem = NO_FILES): Finding[] {
   const facts = computeFacts(migration, config);
   const raw: Raw[] = [];
   // One context for every rule of the file: the rule running is the one that reports.
   let rule: Rule = rules[0];
-  const context: RuleContext = { migration, config, facts, fs, report: (report) => raw.push({ ...report, rule }) };
-  for (rule of rules) if (severityOf(rule.id, config) !== 'off') rule.check(context);
+  const context: RuleContext = { migration, config, facts, fs, shadow, report: (report) => raw.push({ ...report, rule }) };
+  for (rule of rules) if (severityOf(rule.id, config) !== 'off' && (!rule.shadow || shadow)) rule.check(context);
 
   const suppressions = readSuppressions(migration.text, migration.statements);
   const suppressedBy = suppressionMatcher(suppressions, migration.statements);
@@ -79,7 +82,7 @@ export function lintMigration(migration: Migration, config: Config, { rules = RU
     }
     findings.push(toFinding(migration, report.rule.id, severityOf(report.rule.id, config) as Severity, report, fixes));
   }
-  findings.push(...suppressionFindings(migration, config, suppressions, used));
+  findings.push(...suppressionFindings(migration, config, suppressions, used, shadow !== undefined));
   // Rule IDs are ASCII: plain comparison orders them as localeCompare would, without the collator's cost.
   return findings.sort((a, b) => a.start - b.start || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
@@ -104,7 +107,7 @@ export function severityOf(id: string, config: Config): Severity | 'off' {
   return config.rules[id] ?? ruleById(id)?.defaultSeverity ?? 'info';
 }
 
-function suppressionFindings(migration: Migration, config: Config, suppressions: Suppression[], used: Set<string>): Finding[] {
+function suppressionFindings(migration: Migration, config: Config, suppressions: Suppression[], used: Set<string>, shadowRan: boolean): Finding[] {
   const out: Finding[] = [];
   for (const s of suppressions) {
     if (s.rules.length === 0) {
@@ -115,7 +118,7 @@ function suppressionFindings(migration: Migration, config: Config, suppressions:
       const rule = ruleById(entry.id);
       if (!rule) {
         out.push(engineFinding(migration, config, UNKNOWN_SUPPRESSION_RULE, entry.start, entry.end, 'unknownRule', { rule: entry.id }));
-      } else if (!used.has(`${s.start}:${entry.id}`) && severityOf(entry.id, config) !== 'off') {
+      } else if (!used.has(`${s.start}:${entry.id}`) && severityOf(entry.id, config) !== 'off' && (shadowRan || !rule.shadow)) {
         out.push(engineFinding(migration, config, UNUSED_SUPPRESSION, entry.start, entry.end, s.fileWide ? 'file' : 'nextStatement', { rule: entry.id }));
       }
     }

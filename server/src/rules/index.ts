@@ -18,8 +18,11 @@ import { renameTable } from './rename-table';
 import { requireIfExists } from './require-if-exists';
 import { requireIfNotExists } from './require-if-not-exists';
 import { requireLockTimeout } from './require-lock-timeout';
+import { roundTripMismatch } from './round-trip-mismatch';
 import type { Rule, RuleMeta } from './rule';
+import { schemaError } from './schema-error';
 import { setNotNull } from './set-not-null';
+import { shadowIncomplete } from './shadow-incomplete';
 import { syntaxError } from './syntax-error';
 import { unbalancedTransaction } from './unbalanced-transaction';
 import { unboundedDataChange } from './unbounded-data-change';
@@ -49,6 +52,10 @@ export const RULES: readonly Rule[] = [
   protectedTable,
   duplicateMigrationVersion,
   migrationFileName,
+  // Reported from the shadow schema (rule.shadow): run only by `check --shadow`.
+  schemaError,
+  roundTripMismatch,
+  shadowIncomplete,
 ];
 
 /** Findings the engine itself makes (declared in lint/engine-findings.ts): configured, suppressed and listed like rules. */

@@ -4,6 +4,7 @@ import type { Migration, Statement } from '../migration/migration';
 import type { FileSystem } from '../migration/model';
 import type { Range } from '../sql/positions';
 import type { Facts } from '../analysis/facts';
+import type { ShadowFile } from '../shadow/findings';
 
 /** Values filling a message template's `{{name}}` placeholders. */
 export type MessageData = Readonly<Record<string, string | number>>;
@@ -25,11 +26,16 @@ export interface Rule {
   help?: Readonly<Record<string, string>>;
   /** The rule offers quick fixes of its own (beyond "ignore"): the rule tester then checks each one's output. */
   fixable?: boolean;
+  /**
+   * The rule reports what the shadow schema found (`safemig check --shadow`): it runs only when
+   * the shadow ran for the file, and a suppression of it is not "unused" when the shadow did not run.
+   */
+  shadow?: boolean;
   check(context: RuleContext): void;
 }
 
 /** What a rule declares about itself, and what each engine finding (lint/engine-findings.ts) declares too. */
-export type RuleMeta = Pick<Rule, 'id' | 'defaultSeverity' | 'description' | 'messages' | 'help'>;
+export type RuleMeta = Pick<Rule, 'id' | 'defaultSeverity' | 'description' | 'messages' | 'help' | 'shadow'>;
 
 /** An edit of one file; `create` makes the file first (a new rollback file). */
 export interface FileEdit {
@@ -64,5 +70,7 @@ export interface RuleContext {
   readonly facts: Facts;
   /** The files around the migration (the editor's open documents over the disk), for folder-level rules. */
   readonly fs: FileSystem;
+  /** What the shadow schema found for this file; undefined when it did not run. */
+  readonly shadow?: ShadowFile;
   report(report: Report): void;
 }

@@ -7,6 +7,7 @@ import picomatch from 'picomatch';
 import { Config, ConfigError, findConfigFile, mergeConfig, parseConfigText } from '../config/config';
 import type { FileSystem } from '../migration/model';
 import { RULE_IDS } from '../rules';
+import { isBaselineFile } from '../shadow/baseline';
 
 export interface ResolvedConfig {
   config: Config;
@@ -79,7 +80,7 @@ const MARKERS = /^\s*--\s*(\+goose\s+up|migrate:up|up migration)/im;
 
 /** A file is a migration when it matches the `migrations` globs or carries runner markers. */
 export function isMigrationFile(path: string, text: string | undefined, config: Config, base: string): boolean {
-  if (!/\.sql$/i.test(path)) return false;
+  if (!/\.sql$/i.test(path) || isBaselineFile(path, config, base)) return false;
   if (matchesGlobs(path, config.migrations, base)) return true;
   return text !== undefined && MARKERS.test(text.slice(0, 4096));
 }
