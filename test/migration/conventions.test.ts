@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { detectConvention, scanMarkers, sniffMarkers } from '../../server/src/migration/conventions';
+import { scanMarkers, sniffMarkers } from '../../server/src/migration/conventions/markers';
+import { detectConvention } from '../../server/src/migration/recognise';
 import { ConventionInfo, FileSystem, PartSpan } from '../../server/src/migration/model';
 import { MemoryFileSystem } from '../helpers/memory-fs';
 

@@ -3,7 +3,7 @@
  * points at (a diesel migration's own folder, a `rollback/` folder and sqitch's `deploy/` mean the
  * migrations folder around them), or the migrations folders found in a workspace.
  */
-import { sniffMarkers } from '../migration/conventions';
+import { sectionedConventionOf } from '../migration/conventions';
 import { FolderMigration, readMigrationFolder } from '../migration/folder';
 import type { ConventionName, FileSystem } from '../migration/model';
 import { joinPath, parseMigrationName, ROLLBACK_FOLDER, splitMigrationFileName, splitPath } from '../migration/names';
@@ -63,7 +63,7 @@ export function describeFolder(dir: string, fs: FileSystem, accept?: (path: stri
   const latest = [last.version, last.description].filter((x) => x !== '').join(' ');
   // Only the latest file is read for its markers: enough to name the folder's convention.
   const text = last.convention === 'plain' && last.files.single ? read(fs, last.files.single) : undefined;
-  const convention = (text !== undefined ? sniffMarkers(text) : undefined) ?? last.convention;
+  const convention = (text !== undefined ? sectionedConventionOf(text) : undefined) ?? last.convention;
   return { dir, convention, count: migrations.length, latest };
 }
 

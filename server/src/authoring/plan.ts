@@ -4,7 +4,7 @@
  * through a FileSystem and writes nothing, so the CLI and the editor both use it and tests can
  * check every convention.
  */
-import type { MarkerFamily } from '../migration/conventions';
+import type { MarkerFamily } from '../migration/conventions/markers';
 import type { ConventionName, FileSystem } from '../migration/model';
 import { joinPath, splitPath } from '../migration/names';
 import { descriptionProblem, displayDescription, formatDescription } from './description';
