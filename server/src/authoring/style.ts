@@ -1,22 +1,21 @@
 /**
  * What a new migration in a folder must look like, read from the folder's recent migrations: its
- * convention, the shape of its files (one file with sections, an `.up`/`.down` pair, a diesel
- * folder, a rollback twin…) and how its names are written (version scheme, separators, case).
- * For an empty folder, the same from a convention the user chose.
+ * convention (whose module lays out the files: one file with sections, an `.up`/`.down` pair, a
+ * diesel folder, a rollback twin…) and how its names are written (version scheme, separators,
+ * case). For an empty folder, the same from a convention the user chose.
  */
 import { CONVENTIONS, conventionNamed } from '../migration/conventions';
-import type { NamingStyle, NewFolderChoice, Shape } from '../migration/conventions/types';
+import type { NamingStyle, NewFolderChoice } from '../migration/conventions/types';
 import { FolderMigration, readMigrationFolder } from '../migration/folder';
 import type { ConventionName, FileSystem } from '../migration/model';
 import { parseMigrationName, splitMigrationFileName, splitPath } from '../migration/names';
 import { detectDescriptionStyle } from './description';
 import { schemeOf, VersionScheme } from './version';
 
-export type { NamingStyle, NewFolderChoice, Shape } from '../migration/conventions/types';
+export type { NamingStyle, NewFolderChoice } from '../migration/conventions/types';
 
 export interface FolderStyle {
   convention: ConventionName;
-  shape: Shape;
   naming: NamingStyle;
   /** The folder's migrations, in run order. */
   migrations: FolderMigration[];
@@ -41,7 +40,6 @@ export function detectFolderStyle(dir: string, fs: FileSystem, forced?: Conventi
   const names = recent.map((m) => nameParts(m)).filter((n): n is NameParts => n !== undefined);
   return {
     convention,
-    shape: conventionNamed(convention).authoring!.shape(dir, fs, migrations),
     naming: namingOf(names, convention),
     migrations,
     transactionBlock: conventionNamed(convention).authoring?.transactionBlock?.(versioned, fs) ?? false,
@@ -91,7 +89,6 @@ export function codeMigrationsIn(dir: string, fs: FileSystem): string[] {
 export function choiceStyle(choice: NewFolderChoice, dir: string, fs: FileSystem): FolderStyle {
   return {
     convention: choice.convention,
-    shape: conventionNamed(choice.convention).authoring!.shape(dir, fs, []),
     naming: choice.naming,
     migrations: [],
     transactionBlock: conventionNamed(choice.convention).authoring?.transactionBlock?.([], fs) ?? false,

@@ -3,6 +3,7 @@ import type { ConventionInfo } from '../model';
 import { naming, SECOND } from './naming';
 import { sectionParts, wholePart } from './sections';
 import type { Convention } from './types';
+import { sectionedFile } from './writing';
 
 export const dbmate: Convention = {
   name: 'dbmate',
@@ -24,6 +25,6 @@ export const dbmate: Convention = {
   },
   authoring: {
     choices: [{ id: 'dbmate', convention: 'dbmate', label: 'dbmate', example: 'YYYYMMDDHHMMSS_description.sql with -- migrate:up / down', naming: naming(SECOND), rank: 50 }],
-    shape: () => ({ kind: 'single', sections: 'dbmate' }),
+    layOut: (input) => sectionedFile(input, 'dbmate'),
   },
 };

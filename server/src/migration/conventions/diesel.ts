@@ -1,7 +1,7 @@
 /** diesel: `migrations/<version>_<name>/up.sql` + `down.sql`; in a transaction unless `metadata.toml` says `run_in_transaction = false`. */
 import { joinPath } from '../names';
 import { DASHED_SECOND, naming } from './naming';
-import { isUpOrDownFile, readUpDownFolder, upDownFiles } from './per-migration-folder';
+import { isUpOrDownFile, readUpDownFolder, upDownFiles, upDownFolder } from './per-migration-folder';
 import type { Convention } from './types';
 
 export const diesel: Convention = {
@@ -21,6 +21,6 @@ export const diesel: Convention = {
   folder: { migrationFolder: upDownFiles },
   authoring: {
     choices: [{ id: 'diesel', convention: 'diesel', label: 'diesel', example: 'YYYY-MM-DD-HHMMSS_description/up.sql + down.sql', naming: naming(DASHED_SECOND), rank: 70 }],
-    shape: () => ({ kind: 'folder', runner: 'diesel' }),
+    layOut: (input) => upDownFolder(input),
   },
 };

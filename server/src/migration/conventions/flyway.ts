@@ -5,6 +5,7 @@ import type { TwinResult } from './file';
 import { naming } from './naming';
 import { single, wholePart } from './sections';
 import type { Convention } from './types';
+import { splitFiles } from './writing';
 
 export const flyway: Convention = {
   name: 'flyway',
@@ -58,7 +59,14 @@ export const flyway: Convention = {
   },
   authoring: {
     choices: [{ id: 'flyway', convention: 'flyway', label: 'Flyway', example: 'V1__description.sql', naming: naming({ kind: 'dotted', separator: '.', width: 0 }, '__', 'V'), rank: 90 }],
-    shape: (_dir, _fs, migrations) => ({ kind: 'flyway', undo: migrations.some((m: FolderMigration) => m.convention === 'flyway' && m.files.down) }),
+    layOut(input) {
+      const { dir, stem, naming } = input;
+      // The undo file `U<v>__x.sql` only where the folder keeps them.
+      const undo = input.migrations.some((m: FolderMigration) => m.convention === 'flyway' && m.files.down);
+      const undoPrefix = naming.prefix === 'v' ? 'u' : 'U';
+      const undoPath = undo ? joinPath(dir, undoPrefix + stem.slice(naming.prefix.length) + '.sql') : undefined;
+      return splitFiles(input, joinPath(dir, `${stem}.sql`), undoPath, `${stem}.sql`);
+    },
     versions: { kind: 'dotted', prefix: 'V', separator: '__' },
   },
 };

@@ -9,6 +9,7 @@ import { naming } from './naming';
 import { single, wholePart } from './sections';
 import { versionHint } from './twins';
 import type { Convention } from './types';
+import { splitFiles } from './writing';
 
 export const golangMigrate: Convention = {
   name: 'golang-migrate',
@@ -64,9 +65,12 @@ export const golangMigrate: Convention = {
   },
   authoring: {
     choices: [{ id: 'golang-migrate', convention: 'golang-migrate', label: 'golang-migrate', example: '000001_description.up.sql + .down.sql', naming: naming({ kind: 'sequential', width: 6 }), rank: 60 }],
-    shape(_dir, _fs, migrations) {
-      const pairs = migrations.filter((m) => m.convention === 'golang-migrate');
-      return { kind: 'pair', down: pairs.length === 0 || pairs.some((m) => m.files.down) };
+    layOut(input) {
+      // The down file only where the folder keeps them.
+      const pairs = input.migrations.filter((m) => m.convention === 'golang-migrate');
+      const down = pairs.length === 0 || pairs.some((m) => m.files.down);
+      const { dir, stem } = input;
+      return splitFiles(input, joinPath(dir, `${stem}.up.sql`), down ? joinPath(dir, `${stem}.down.sql`) : undefined, `${stem}.up.sql`);
     },
   },
 };

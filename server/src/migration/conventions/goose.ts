@@ -3,6 +3,7 @@ import type { ConventionInfo } from '../model';
 import { naming, SECOND } from './naming';
 import { sectionParts, wholePart } from './sections';
 import type { Convention } from './types';
+import { sectionedFile } from './writing';
 
 export const goose: Convention = {
   name: 'goose',
@@ -25,6 +26,6 @@ export const goose: Convention = {
   },
   authoring: {
     choices: [{ id: 'goose', convention: 'goose', label: 'goose', example: 'YYYYMMDDHHMMSS_description.sql with -- +goose Up / Down', naming: naming(SECOND), rank: 40 }],
-    shape: () => ({ kind: 'single', sections: 'goose' }),
+    layOut: (input) => sectionedFile(input, 'goose'),
   },
 };

@@ -6,6 +6,8 @@ import type { ConventionInfo, FolderMigration } from '../model';
 import { joinPath, parseMigrationName, splitPath } from '../names';
 import type { FileContext } from './file';
 import { single, wholePart } from './sections';
+import type { Layout, LayoutInput } from './types';
+import { splitFiles } from './writing';
 
 /** `up.sql` / `down.sql`, in any case. */
 export function isUpOrDownFile(file: FileContext): boolean {
@@ -58,4 +60,10 @@ export function readUpDownFolder(name: 'diesel' | 'sourcegraph', file: FileConte
   };
   if (folderName) info.migrationName = folderName;
   return info;
+}
+
+/** A new migration as `<stem>/up.sql` + `<stem>/down.sql`. */
+export function upDownFolder(input: LayoutInput): Layout {
+  const folder = joinPath(input.dir, input.stem);
+  return splitFiles(input, joinPath(folder, 'up.sql'), joinPath(folder, 'down.sql'), `${input.stem}/`, folder);
 }

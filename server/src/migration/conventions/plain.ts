@@ -5,6 +5,7 @@
  */
 import { single } from './sections';
 import type { Convention } from './types';
+import { sectionedFile } from './writing';
 
 export const plain: Convention = {
   name: 'plain',
@@ -15,6 +16,6 @@ export const plain: Convention = {
   read: (file) => single('plain', file, { runnerTransaction: false, expectsRollback: true }),
   authoring: {
     choices: [],
-    shape: () => ({ kind: 'single', sections: 'template' }),
+    layOut: (input) => sectionedFile(input, 'template'),
   },
 };

@@ -18,7 +18,8 @@ import type { FileContext, TwinResult } from './file';
 import { naming, SEQUENTIAL_3 } from './naming';
 import { findByVersion, versionHint } from './twins';
 import { wholePart } from './sections';
-import type { Convention, Shape } from './types';
+import type { Convention } from './types';
+import { splitFiles } from './writing';
 
 export const rollbackFiles: Convention = {
   name: 'rollback-files',
@@ -32,7 +33,12 @@ export const rollbackFiles: Convention = {
   folder: { fileSide: (_name, parts) => (parts.rollback ? { side: 'down' } : undefined) },
   authoring: {
     choices: [{ id: 'rollback-files', convention: 'rollback-files', label: 'Plain file + rollback file', example: '001_description.sql + rollback_001_description.sql', naming: naming(SEQUENTIAL_3), rank: 30 }],
-    shape: (dir, _fs, migrations) => rollbackShape(dir, migrations),
+    layOut(input) {
+      const { dir, stem } = input;
+      const shape = rollbackShape(dir, input.migrations);
+      const down = shape.suffix ? joinPath(dir, `${stem}.rollback.sql`) : joinPath(shape.folder, `${shape.prefix}${stem}.sql`);
+      return splitFiles(input, joinPath(dir, `${stem}.sql`), down, `${stem}.sql`);
+    },
   },
 };
 
@@ -46,17 +52,17 @@ function rollbackOfUp(file: FileContext): TwinResult | undefined {
   return file.once('rollback-of-up', () => findRollbackOfUp(file));
 }
 
-/** Where the folder's rollback files are, from its latest migration that has one. */
-function rollbackShape(dir: string, migrations: readonly FolderMigration[]): Shape {
+/** Where the folder's rollback files are (`rollback_` + name, `name.rollback.sql`, a rollback folder), from its latest migration that has one. */
+function rollbackShape(dir: string, migrations: readonly FolderMigration[]): { folder: string; prefix: string; suffix: boolean } {
   for (let i = migrations.length - 1; i >= 0; i--) {
     const m = migrations[i];
     if (m.convention !== 'rollback-files' || !m.files.down) continue;
     const { dir: downDir, base } = splitPath(m.files.down);
     const prefix = /^rollback[_-]/i.exec(base)?.[0] ?? '';
     const suffix = prefix === '' && /\.rollback\.sql$/i.test(base);
-    return { kind: 'rollback', folder: downDir === dir ? dir : downDir, prefix, suffix };
+    return { folder: downDir === dir ? dir : downDir, prefix, suffix };
   }
-  return { kind: 'rollback', folder: dir, prefix: 'rollback_', suffix: false };
+  return { folder: dir, prefix: 'rollback_', suffix: false };
 }
 
 function read(file: FileContext): ConventionInfo {

@@ -4,7 +4,10 @@ import { joinPath, parseMigrationName, splitPath } from '../names';
 import type { FileContext } from './file';
 import { naming, readOrUndefined } from './naming';
 import { single, wholePart } from './sections';
-import type { Convention } from './types';
+import { displayDescription } from '../../authoring/description';
+import { NewMigrationError } from '../../authoring/errors';
+import type { Convention, Layout, LayoutInput } from './types';
+import { exists, transactionBlock } from './writing';
 
 export const sqitch: Convention = {
   name: 'sqitch',
@@ -37,12 +40,7 @@ export const sqitch: Convention = {
   folder: { readFolder: (dir, entries, fs) => (entries.includes('sqitch.plan') ? readSqitchPlan(dir, fs) : undefined) },
   authoring: {
     choices: [{ id: 'sqitch', convention: 'sqitch', label: 'sqitch', example: 'deploy/, revert/, verify/description.sql + sqitch.plan', naming: naming({ kind: 'none' }, ''), rank: 100 }],
-    shape(dir, fs) {
-      const plan = readOrUndefined(fs, joinPath(dir, 'sqitch.plan')) ?? '';
-      const project = /^%project=(\S+)/m.exec(plan)?.[1] ?? splitPath(dir).base;
-      const verify = fs.isDirectory(joinPath(dir, 'verify')) || !fs.isDirectory(joinPath(dir, 'deploy'));
-      return { kind: 'sqitch', project, verify };
-    },
+    layOut: sqitchLayout,
     impliedBy: (_dir, entries) => entries.includes('sqitch.plan'),
     transactionBlock: () => true,
     versions: { kind: 'none' },
@@ -101,4 +99,38 @@ function listDir(fs: FileSystem, dir: string): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `deploy/`, `revert/` (and `verify/` where the project has it) `<change>.sql`, and the change's line in `sqitch.plan`. */
+function sqitchLayout(input: LayoutInput): Layout {
+  const { dir, stem: change, parts, fs, now } = input;
+  const { header, eol } = parts;
+  if (input.migrations.some((m) => m.description === change)) {
+    throw new NewMigrationError('exists', `sqitch.plan already has a change named "${change}": describe this one differently.`);
+  }
+  const planPath = joinPath(dir, 'sqitch.plan');
+  const plan = readOrUndefined(fs, planPath);
+  const project = /^%project=(\S+)/m.exec(plan ?? '')?.[1] ?? splitPath(dir).base;
+  const verify = fs.isDirectory(joinPath(dir, 'verify')) || !fs.isDirectory(joinPath(dir, 'deploy'));
+  const head = (verb: string, preposition: string) => `-- ${verb} ${project}:${change} ${preposition} pg${eol}`;
+  const files = [
+    { path: joinPath(dir, 'deploy', `${change}.sql`), text: head('Deploy', 'to') + header + transactionBlock(parts.up, 'COMMIT', eol) },
+    { path: joinPath(dir, 'revert', `${change}.sql`), text: head('Revert', 'from') + header + transactionBlock(parts.down, 'COMMIT', eol) },
+  ];
+  if (verify) files.push({ path: joinPath(dir, 'verify', `${change}.sql`), text: head('Verify', 'on') + header + transactionBlock('', 'ROLLBACK', eol) });
+  const author = oneLine(input.author.name);
+  const email = input.author.email ?? `${author.replace(/\s+/g, '.').toLowerCase() || 'unknown'}@localhost`;
+  const line = `${change} ${now.toISOString().replace(/\.\d+Z$/, 'Z')} ${author} <${email}> # ${displayDescription(input.description)}${eol}`;
+  const appends: Layout['appends'] = [];
+  if (plan === undefined) {
+    files.push({ path: planPath, text: `%syntax-version=1.0.0${eol}%project=${project}${eol}${eol}${line}` });
+    if (!exists(fs, joinPath(dir, 'sqitch.conf'))) files.push({ path: joinPath(dir, 'sqitch.conf'), text: `[core]${eol}\tengine = pg${eol}` });
+  } else {
+    appends.push({ path: planPath, text: (plan === '' || /\n$/.test(plan) ? '' : eol) + line });
+  }
+  return { files, upAt: files[0].text.indexOf(`BEGIN;${eol}`) + `BEGIN;${eol}`.length, appends, name: `${change}.sql` };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }

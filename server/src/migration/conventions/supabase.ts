@@ -4,6 +4,7 @@ import type { FileContext } from './file';
 import { naming, SECOND } from './naming';
 import { single } from './sections';
 import type { Convention } from './types';
+import { sectionedFile } from './writing';
 
 export const supabase: Convention = {
   name: 'supabase',
@@ -16,7 +17,8 @@ export const supabase: Convention = {
   folder: { ownsFolder: isSupabaseFolder },
   authoring: {
     choices: [{ id: 'supabase', convention: 'supabase', label: 'Supabase CLI (roll-forward)', example: 'YYYYMMDDHHMMSS_description.sql', naming: naming(SECOND), rank: 110 }],
-    shape: () => ({ kind: 'single', sections: 'none' }),
+    // Roll-forward: the UP part alone.
+    layOut: (input) => sectionedFile(input, 'none'),
     impliedBy: (dir) => {
       const { dir: parent, base } = splitPath(dir);
       return base === 'migrations' && splitPath(parent).base === 'supabase';

@@ -8,6 +8,7 @@ import { commentedOut, onlyCommentsOrBlank } from './markers';
 import { DAY, naming, SEQUENTIAL_3 } from './naming';
 import { sectionParts, wholePart } from './sections';
 import type { Convention } from './types';
+import { sectionedFile } from './writing';
 
 export const template: Convention = {
   name: 'template',
@@ -45,6 +46,6 @@ export const template: Convention = {
       { id: 'template', convention: 'template', label: 'Template sections (this project’s template)', example: 'YYYYMMDD_description.sql with -- UP / -- DOWN sections', naming: naming(DAY), rank: 10 },
       { id: 'template-numbered', convention: 'template', label: 'Template sections, numbered', example: '001_description.sql with -- UP / -- DOWN sections', naming: naming(SEQUENTIAL_3), rank: 20 },
     ],
-    shape: () => ({ kind: 'single', sections: 'template' }),
+    layOut: (input) => sectionedFile(input, 'template'),
   },
 };

@@ -4,6 +4,7 @@
  * as migrations and how a new migration is named and laid out. One `Convention` per module.
  */
 import type { DescriptionStyle } from '../../authoring/description';
+import type { TemplateParts } from '../../authoring/template';
 import type { VersionScheme } from '../../authoring/version';
 import type { SqlStatement } from '../../sql/parse';
 import type { ConventionInfo, ConventionName, FileSystem, FolderMigration } from '../model';
@@ -86,20 +87,45 @@ export interface NamingStyle {
   description: DescriptionStyle;
 }
 
-/** Where a migration's UP and DOWN go. */
-export type Shape =
-  /** One file; `sections` says which markers divide it (`none`: roll-forward, no DOWN). */
-  | { kind: 'single'; sections: MarkerFamily | 'none' }
-  /** golang-migrate `x.up.sql` + `x.down.sql` (the down file only where the folder keeps them). */
-  | { kind: 'pair'; down: boolean }
-  /** diesel / sourcegraph `<version>_<name>/up.sql` + `down.sql`; prisma `<version>_<name>/migration.sql`. */
-  | { kind: 'folder'; runner: 'diesel' | 'sourcegraph' | 'prisma' }
-  /** A forward file and its rollback file: `rollback_` + name beside it, `name.rollback.sql`, or in a rollback folder. */
-  | { kind: 'rollback'; folder: string; prefix: string; suffix: boolean }
-  /** Flyway `V<v>__x.sql`, with its undo `U<v>__x.sql` where the folder keeps them. */
-  | { kind: 'flyway'; undo: boolean }
-  /** sqitch `deploy/`, `revert/`, `verify/` and a line in `sqitch.plan`. */
-  | { kind: 'sqitch'; project: string; verify: boolean };
+/** Who writes the migration (for sqitch.plan: `Name <email>`). */
+export interface Author {
+  name: string;
+  email?: string;
+}
+
+/** What a convention module needs to lay out a new migration. */
+export interface LayoutInput {
+  /** The migrations folder (absolute). */
+  dir: string;
+  /** The new name without extension: `20251122_add_x`, `V2__add_x`, sqitch's change name. */
+  stem: string;
+  /** The filled template taken apart. */
+  parts: TemplateParts;
+  /** The folder's migrations in run order (none for an empty folder). */
+  migrations: readonly FolderMigration[];
+  /** The files wrap their SQL in `BEGIN; … COMMIT;`. */
+  transactionBlock: boolean;
+  naming: NamingStyle;
+  fs: FileSystem;
+  /** As the user wrote it. */
+  description: string;
+  author: Author;
+  now: Date;
+}
+
+/** The files of a new migration. */
+export interface Layout {
+  /** The first file holds the UP part. `text` still contains the cursor placeholder. */
+  files: { path: string; text: string }[];
+  /** Offset of the UP part in the first file, for the default cursor. */
+  upAt: number;
+  /** Text to append to existing files (a sqitch change's line in sqitch.plan). */
+  appends: { path: string; text: string }[];
+  /** A folder the migration creates (diesel, prisma, sourcegraph). */
+  folder?: string;
+  /** The new migration's name as it shows in the folder (`20251122_add_x.sql`, `2019-…_add_x/`). */
+  name: string;
+}
 
 /** A convention offered for an empty folder, with the names it writes. */
 export interface NewFolderChoice {
@@ -116,8 +142,8 @@ export interface NewFolderChoice {
 export interface Authoring {
   /** The choices this convention offers for an empty folder. */
   choices: readonly NewFolderChoice[];
-  /** Where a new migration's UP and DOWN go in `dir`, given the folder's migrations (none when empty). */
-  shape(dir: string, fs: FileSystem, migrations: readonly FolderMigration[]): Shape;
+  /** The files of a new migration, laid out like the folder's others (its shape, its runner's files). */
+  layOut(input: LayoutInput): Layout;
   /** An empty folder already implies this convention (a `sqitch.plan`, Prisma's `migration_lock.toml`). */
   impliedBy?(dir: string, entries: readonly string[]): boolean;
   /** New files wrap their SQL in `BEGIN; … COMMIT;`, judged from the folder's versioned migrations (none when empty). */
