@@ -49,6 +49,15 @@ export function detect(file: FileContext): Convention {
   return CONVENTIONS.find((c) => c.recognises(file)) ?? CONVENTIONS.find((c) => c.recognisesByNeighbours?.(file)) ?? plain;
 }
 
+/** The project folder a convention recognises in these entries (a `sqitch.plan`), and its layout's subfolders. */
+export function projectFolderOf(entries: readonly string[]): { subfolders: readonly string[] } | undefined {
+  for (const c of CONVENTIONS) {
+    const project = c.folder?.projectFolder?.(entries);
+    if (project) return project;
+  }
+  return undefined;
+}
+
 /** The convention whose sections a text's markers open (goose, dbmate, template), if any. */
 export function sectionedConventionOf(text: string): ConventionName | undefined {
   const family = sniffMarkers(text);

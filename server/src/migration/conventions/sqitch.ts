@@ -37,7 +37,10 @@ export const sqitch: Convention = {
     if (n) info.migrationName = n;
     return info;
   },
-  folder: { readFolder: (dir, entries, fs) => (entries.includes('sqitch.plan') ? readSqitchPlan(dir, fs) : undefined) },
+  folder: {
+    readFolder: (dir, entries, fs) => (entries.includes('sqitch.plan') ? readSqitchPlan(dir, fs) : undefined),
+    projectFolder: (entries) => (entries.includes('sqitch.plan') ? { subfolders: ['deploy', 'revert', 'verify'] } : undefined),
+  },
   authoring: {
     choices: [{ id: 'sqitch', convention: 'sqitch', label: 'sqitch', example: 'deploy/, revert/, verify/description.sql + sqitch.plan', naming: naming({ kind: 'none' }, ''), rank: 100 }],
     layOut: sqitchLayout,

@@ -74,6 +74,12 @@ export interface FolderReading {
   fileSide?(name: string, parts: FileNameParts, present: ReadonlySet<string>): { side: 'up' | 'down' | 'repeatable'; underscore?: boolean } | undefined;
   /** The folder's single-file migrations are this convention's (`supabase/migrations`). */
   ownsFolder?(dir: string): boolean;
+  /**
+   * A folder with these entries is this convention's project folder even before it holds a
+   * migration (sqitch: a `sqitch.plan`); `subfolders` are the layout's own (`deploy/`,
+   * `revert/`, `verify/`), which hold no other migrations folder. Undefined: not its.
+   */
+  projectFolder?(entries: readonly string[]): { subfolders: readonly string[] } | undefined;
 }
 
 export interface NamingStyle {
