@@ -7,15 +7,30 @@
 import * as vscode from 'vscode';
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
-import { gitAuthor, projectTemplate } from '../../server/src/authoring/author';
-import { descriptionProblem } from '../../server/src/authoring/description';
-import { describeFolder, findMigrationFolders, MigrationFolder, migrationFolderOf, resolveTargetFolder } from '../../server/src/authoring/folders';
-import { impliedConvention, namePatternWarnings, NewMigrationError, NewMigrationPlan, planNewMigration } from '../../server/src/authoring/plan';
-import { codeMigrationsIn, NEW_FOLDER_CHOICES } from '../../server/src/authoring/style';
-import type { Config } from '../../server/src/config/config';
-import { DiskFileSystem } from '../../server/src/workspace/node-fs';
-import { ConfigResolver, configBase, isMigrationFile, ResolvedConfig } from '../../server/src/workspace/settings';
+import {
+  codeMigrationsIn,
+  configBase,
+  ConfigResolver,
+  describeFolder,
+  descriptionProblem,
+  DiskFileSystem,
+  findMigrationFolders,
+  gitAuthor,
+  impliedConvention,
+  isMigrationFile,
+  MigrationFolder,
+  migrationFolderOf,
+  namePatternWarnings,
+  NEW_FOLDER_CHOICES,
+  NewMigrationError,
+  NewMigrationPlan,
+  planNewMigration,
+  projectTemplate,
+  ResolvedConfig,
+  resolveTargetFolder,
+} from '../../server/src/api';
 import type { CommandContext } from './commands';
+import { editorOverrides } from './settings';
 
 /** What a caller (a test, another command) may decide instead of the prompts. */
 export interface NewMigrationArgs {
@@ -43,7 +58,7 @@ export async function newMigration(ctx: CommandContext, target?: unknown, option
 async function run(target: vscode.Uri | undefined, args: NewMigrationArgs): Promise<vscode.Uri | undefined> {
   // Unsaved editors win over the disk (a sqitch.plan being edited).
   const fs = new DiskFileSystem((path) => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === path)?.getText());
-  const resolver = new ConfigResolver(fs, editorOverrides(target));
+  const resolver = new ConfigResolver(fs, editorOverrides(target ?? vscode.window.activeTextEditor?.document.uri));
   const accept = (path: string) => {
     const resolved = resolver.resolve(path);
     return isMigrationFile(path, fs.readFile(path), resolved.config, configBase(resolved, workspaceRootOf(path) ?? dirname(path)));
@@ -81,17 +96,6 @@ function argsOf(options: unknown): NewMigrationArgs {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) return {};
   const { description, convention } = options as Record<string, unknown>;
   return { description: typeof description === 'string' ? description : undefined, convention: typeof convention === 'string' ? convention : undefined };
-}
-
-/** The editor's `safemig.migrations` / `safemig.convention`, over `.safemig.json`. */
-function editorOverrides(scope: vscode.Uri | undefined): Partial<Config> {
-  const settings = vscode.workspace.getConfiguration('safemig', scope ?? vscode.window.activeTextEditor?.document.uri);
-  const out: Partial<Config> = {};
-  const migrations = settings.get<unknown>('migrations');
-  if (Array.isArray(migrations) && migrations.every((g) => typeof g === 'string')) out.migrations = migrations;
-  const convention = settings.get<unknown>('convention');
-  if (typeof convention === 'string' && NEW_FOLDER_CHOICES.some((c) => c.convention === convention)) out.convention = convention as Config['convention'];
-  return out;
 }
 
 function configuredConvention(resolved: ResolvedConfig): string | undefined {

@@ -23,24 +23,27 @@ ruleTests('drop-column', {
     ...inEveryDownPart('ALTER TABLE users DROP COLUMN IF EXISTS legacy;'),
   ],
   invalid: [
-    { sql: 'ALTER TABLE users DROP COLUMN IF EXISTS legacy;', ranges: [[0, 18, 0, 46]] },
-    { sql: `${UP}ALTER TABLE users DROP legacy;${DOWN}`, ranges: [[1, 18, 1, 29]] },
+    {
+      sql: 'ALTER TABLE users DROP COLUMN IF EXISTS legacy;',
+      errors: [{ messageId: 'dropColumn', range: [0, 18, 0, 46], message: 'Dropping column legacy of users breaks running code that still reads or writes it, and its data is lost.' }],
+    },
+    { sql: `${UP}ALTER TABLE users DROP legacy;${DOWN}`, errors: [{ messageId: 'dropColumn', range: [1, 18, 1, 29] }] },
     {
       name: 'two drops in one ALTER TABLE, ONLY, a quoted schema-qualified name',
       sql: 'ALTER TABLE ONLY "my schema"."a.b" DROP COLUMN "x,y" CASCADE, ADD COLUMN IF NOT EXISTS c int, DROP COLUMN IF EXISTS z;',
-      ranges: [[0, 35, 0, 60], [0, 94, 0, 117]],
+      errors: [{ messageId: 'dropColumn', range: [0, 35, 0, 60] }, { messageId: 'dropColumn', range: [0, 94, 0, 117] }],
     },
-    { name: 'ALTER TABLE IF EXISTS', sql: 'ALTER TABLE IF EXISTS app.users DROP COLUMN IF EXISTS legacy;', ranges: [[0, 32, 0, 60]] },
+    { name: 'ALTER TABLE IF EXISTS', sql: 'ALTER TABLE IF EXISTS app.users DROP COLUMN IF EXISTS legacy;', errors: [{ messageId: 'dropColumn', range: [0, 32, 0, 60] }] },
     // Another table of the same name in another case is not this migration's.
-    { sql: 'CREATE TABLE IF NOT EXISTS "T" (a int);\nALTER TABLE t DROP COLUMN IF EXISTS a;', ranges: [[1, 14, 1, 37]] },
-    { sql: 'CREATE TABLE IF NOT EXISTS app.t (a int);\nALTER TABLE t DROP COLUMN IF EXISTS a;', ranges: [[1, 14, 1, 37]] },
+    { sql: 'CREATE TABLE IF NOT EXISTS "T" (a int);\nALTER TABLE t DROP COLUMN IF EXISTS a;', errors: [{ messageId: 'dropColumn', range: [1, 14, 1, 37] }] },
+    { sql: 'CREATE TABLE IF NOT EXISTS app.t (a int);\nALTER TABLE t DROP COLUMN IF EXISTS a;', errors: [{ messageId: 'dropColumn', range: [1, 14, 1, 37] }] },
     // UP parts of other conventions.
-    { path: GOOSE_PATH, sql: '-- +goose Up\nALTER TABLE users DROP COLUMN IF EXISTS legacy;\n-- +goose Down\nALTER TABLE users ADD COLUMN IF NOT EXISTS legacy text;\n', ranges: [[1, 18, 1, 46]] },
-    { path: DBMATE_PATH, sql: '-- migrate:up\nALTER TABLE users DROP COLUMN IF EXISTS legacy;\n\n-- migrate:down\nSELECT 1;\n', ranges: [[1, 18, 1, 46]] },
-    { path: GOLANG_UP_PATH, files: { '/project/migrate/000002_change.down.sql': 'SELECT 1;\n' }, sql: 'ALTER TABLE users DROP COLUMN IF EXISTS legacy;\n', ranges: [[0, 18, 0, 46]] },
-    { path: SUPABASE_PATH, sql: 'ALTER TABLE users DROP COLUMN IF EXISTS legacy;\n', ranges: [[0, 18, 0, 46]] },
+    { path: GOOSE_PATH, sql: '-- +goose Up\nALTER TABLE users DROP COLUMN IF EXISTS legacy;\n-- +goose Down\nALTER TABLE users ADD COLUMN IF NOT EXISTS legacy text;\n', errors: [{ messageId: 'dropColumn', range: [1, 18, 1, 46] }] },
+    { path: DBMATE_PATH, sql: '-- migrate:up\nALTER TABLE users DROP COLUMN IF EXISTS legacy;\n\n-- migrate:down\nSELECT 1;\n', errors: [{ messageId: 'dropColumn', range: [1, 18, 1, 46] }] },
+    { path: GOLANG_UP_PATH, files: { '/project/migrate/000002_change.down.sql': 'SELECT 1;\n' }, sql: 'ALTER TABLE users DROP COLUMN IF EXISTS legacy;\n', errors: [{ messageId: 'dropColumn', range: [0, 18, 0, 46] }] },
+    { path: SUPABASE_PATH, sql: 'ALTER TABLE users DROP COLUMN IF EXISTS legacy;\n', errors: [{ messageId: 'dropColumn', range: [0, 18, 0, 46] }] },
     // Multi-byte text and an emoji before the clause on its line; CRLF before the statement.
-    { sql: "SELECT 'é 日本語 😀'; ALTER TABLE \"données\" DROP COLUMN \"😀\";", ranges: [[0, 41, 0, 57]] },
-    { sql: '-- 😀\r\nSELECT 1;\r\nALTER TABLE t\r\n  DROP COLUMN a;\r\n', ranges: [[3, 2, 3, 15]] },
+    { sql: "SELECT 'é 日本語 😀'; ALTER TABLE \"données\" DROP COLUMN \"😀\";", errors: [{ messageId: 'dropColumn', range: [0, 41, 0, 57] }] },
+    { sql: '-- 😀\r\nSELECT 1;\r\nALTER TABLE t\r\n  DROP COLUMN a;\r\n', errors: [{ messageId: 'dropColumn', range: [3, 2, 3, 15] }] },
   ],
 });

@@ -3,7 +3,7 @@
  * thread formats the files it linted, and the report is written in the order of the file list
  * while the rest is still being linted, rather than gathered and formatted at the end.
  */
-import type { Finding } from '../lint/lint';
+import { Finding, fullMessage } from '../lint/lint';
 import { githubFormat, sarifFormat } from './sarif';
 
 export interface FileReport {
@@ -56,7 +56,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export const textFormat: Format = {
   head: '',
   separator: '',
-  items: (report) => report.findings.map((f) => `${report.path}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.rule} ${f.message}\n`),
+  items: (report) => report.findings.map((f) => `${report.path}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.rule} ${fullMessage(f)}\n`),
   tail: (t) => `${plural(t.files, 'file')} checked: ${plural(t.errors, 'error')}, ${plural(t.warnings, 'warning')}, ${t.infos} info\n`,
 };
 
@@ -68,7 +68,7 @@ export const jsonFormat: Format = {
     JSON.stringify({
       path: r.path,
       convention: r.convention,
-      diagnostics: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, range: f.range })),
+      diagnostics: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: fullMessage(f), range: f.range })),
     }),
   ],
   tail: () => ']}\n',

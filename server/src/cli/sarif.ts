@@ -6,7 +6,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Severity } from '../config/config';
 import { ENGINE_RULES, RULES, ruleDocUrl } from '../rules';
-import type { Finding } from '../lint/lint';
+import { Finding, fullMessage } from '../lint/lint';
 import type { Format } from './output';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -73,7 +73,7 @@ function resultOf(path: string, f: Finding) {
     ruleId: f.rule,
     ...(ruleIndex.has(f.rule) && { ruleIndex: ruleIndex.get(f.rule) }),
     level: LEVEL[f.severity],
-    message: { text: f.message },
+    message: { text: fullMessage(f) },
     locations: [
       {
         physicalLocation: {
@@ -113,7 +113,7 @@ export const githubFormat: Format = {
         `endColumn=${f.range.end.character + 1}`,
         `title=${escapeProperty(`safemig ${f.rule}`)}`,
       ];
-      return `::${COMMAND[f.severity]} ${properties.join(',')}::${escapeData(f.message)}\n`;
+      return `::${COMMAND[f.severity]} ${properties.join(',')}::${escapeData(fullMessage(f))}\n`;
     }),
   tail: () => '',
 };

@@ -9,13 +9,18 @@ import type { FileSystem } from '../migration/model';
 import type { Range } from '../sql/positions';
 import { computeFacts } from '../analysis/facts';
 import { RULES, ruleById } from '../rules';
-import type { Fix, Report, Rule, RuleContext } from '../rules/rule';
+import type { Fix, MessageData, Report, Rule, RuleContext } from '../rules/rule';
 import { readSuppressions, Suppression, suppressionMatcher } from './suppressions';
 
 export interface Finding {
   rule: string;
   severity: Severity;
+  /** The problem. */
   message: string;
+  /** What to do instead, when the rule says. */
+  help?: string;
+  /** Which of the rule's messages this is (engine findings have none). */
+  messageId?: string;
   start: number;
   end: number;
   range: Range;
@@ -135,7 +140,7 @@ function toFinding(migration: Migration, id: string, severity: Severity, report:
   const { lines } = migration;
   const start = report.start ?? report.statement?.start ?? 0;
   const end = report.end ?? report.statement?.end ?? lines.lineEnd(0);
-  const finding: Finding = { rule: id, severity, message: report.message, start, end, range: lines.rangeOf(start, end), fixes: [] };
+  const finding: Finding = { rule: id, severity, ...messageOf(report.rule, report), start, end, range: lines.rangeOf(start, end), fixes: [] };
   if (withFixes) {
     // Built on first use: the editor asks only for the findings under the cursor.
     let fixes: Fix[] | undefined;
@@ -145,6 +150,31 @@ function toFinding(migration: Migration, id: string, severity: Severity, report:
     });
   }
   return finding;
+}
+
+/** A report's message and help, from its rule's templates. */
+function messageOf(rule: Rule, report: Report): Pick<Finding, 'message' | 'help' | 'messageId'> {
+  const id = report.messageId;
+  if (id === undefined) return { message: report.message ?? '' };
+  const template = rule.messages?.[id];
+  if (template === undefined) throw new Error(`rule ${rule.id} reported unknown message ID "${id}"`);
+  const help = rule.help?.[id];
+  const message = fillTemplate(template, report.data);
+  return help === undefined ? { message, messageId: id } : { message, help: fillTemplate(help, report.data), messageId: id };
+}
+
+/** Fills `{{name}}` placeholders; a placeholder without a value is a bug in the rule. */
+export function fillTemplate(template: string, data: MessageData = {}): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => {
+    const value = data[name];
+    if (value === undefined) throw new Error(`no value for {{${name}}} in "${template}"`);
+    return String(value);
+  });
+}
+
+/** The problem and what to do instead, as one text: what the CLI prints. */
+export function fullMessage(finding: Pick<Finding, 'message' | 'help'>): string {
+  return finding.help === undefined ? finding.message : `${finding.message} ${finding.help}`;
 }
 
 /** "Ignore for this statement" (a comment line above it) and "ignore for this file". */

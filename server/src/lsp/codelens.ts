@@ -4,10 +4,8 @@
  */
 import type { CodeLens } from 'vscode-languageserver';
 import type { MigrationFile, Part } from '../migration/migration';
+import { COMMANDS } from '../protocol';
 import type { DocumentState } from './documents';
-
-/** Client command ids, declared in package.json. */
-export const DATABASE_COMMANDS = { apply: 'safemig.apply', rollback: 'safemig.rollback', verify: 'safemig.verify' } as const;
 
 export function codeLensesOf(state: DocumentState): CodeLens[] {
   const migration = state.result?.migration;
@@ -21,10 +19,10 @@ export function codeLensesOf(state: DocumentState): CodeLens[] {
     const line = lensLine(migration, part);
     const range = { start: { line, character: 0 }, end: { line, character: 0 } };
     if (part.kind === 'up') {
-      lenses.push({ range, command: { title: 'Apply UP', command: DATABASE_COMMANDS.apply, arguments: args } });
-      lenses.push({ range, command: { title: 'Verify round trip', command: DATABASE_COMMANDS.verify, arguments: args } });
+      lenses.push({ range, command: { title: 'Apply UP', command: COMMANDS.apply.id, arguments: args } });
+      lenses.push({ range, command: { title: 'Verify round trip', command: COMMANDS.verify.id, arguments: args } });
     } else {
-      lenses.push({ range, command: { title: part.commentedOut ? 'Roll back (DOWN, uncommented)' : 'Roll back (DOWN)', command: DATABASE_COMMANDS.rollback, arguments: args } });
+      lenses.push({ range, command: { title: part.commentedOut ? 'Roll back (DOWN, uncommented)' : 'Roll back (DOWN)', command: COMMANDS.rollback.id, arguments: args } });
     }
   }
   return lenses;

@@ -10,11 +10,9 @@ import {
   TextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver';
-import type { Config } from '../config/config';
 import type { Finding } from '../lint/lint';
 import { ruleDocUrl } from '../rules';
 import type { Fix } from '../rules/rule';
-import type { EditorSettings } from '../protocol';
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
 
@@ -28,8 +26,9 @@ export interface DiagnosticData {
   index: number;
 }
 
-export function toDiagnostic(finding: Finding, index: number, version: number): Diagnostic {
-  return {
+/** The diagnostic's message is the problem; what to do instead is related information on the same range (and in the hover). */
+export function toDiagnostic(finding: Finding, index: number, version: number, uri?: string): Diagnostic {
+  const diagnostic: Diagnostic = {
     range: finding.range,
     severity: SEVERITY[finding.severity],
     code: finding.rule,
@@ -38,6 +37,8 @@ export function toDiagnostic(finding: Finding, index: number, version: number): 
     message: finding.message,
     data: { version, index } satisfies DiagnosticData,
   };
+  if (finding.help !== undefined && uri !== undefined) diagnostic.relatedInformation = [{ location: { uri, range: finding.range }, message: finding.help }];
+  return diagnostic;
 }
 
 /** VS Code shows at most this many problems of a file: sending more only slows the editor down. */
@@ -49,9 +50,9 @@ const RANK = { error: 0, warning: 1, info: 2 } as const;
  * A document's findings as diagnostics: all of them, or, past MAX_DIAGNOSTICS, the most severe
  * (errors first, then in file order) and one more that says how many are left out.
  */
-export function toDiagnostics(findings: readonly Finding[], version: number): Diagnostic[] {
+export function toDiagnostics(findings: readonly Finding[], version: number, uri?: string): Diagnostic[] {
   const indexes = findings.map((_, i) => i);
-  if (findings.length <= MAX_DIAGNOSTICS) return indexes.map((i) => toDiagnostic(findings[i], i, version));
+  if (findings.length <= MAX_DIAGNOSTICS) return indexes.map((i) => toDiagnostic(findings[i], i, version, uri));
   const shown = indexes
     .sort((a, b) => RANK[findings[a].severity] - RANK[findings[b].severity] || a - b)
     .slice(0, MAX_DIAGNOSTICS - 1)
@@ -63,7 +64,7 @@ export function toDiagnostics(findings: readonly Finding[], version: number): Di
     source: 'safemig',
     message: `${findings.length - shown.length} more findings are not shown (the editor shows ${MAX_DIAGNOSTICS} per file): run \`safemig check\` on this file to see them all.`,
   };
-  return [...shown.map((i) => toDiagnostic(findings[i], i, version)), more];
+  return [...shown.map((i) => toDiagnostic(findings[i], i, version, uri)), more];
 }
 
 /** The finding a diagnostic of ours shows, from the findings of the document's current version. */
@@ -97,18 +98,4 @@ export function toWorkspaceEdit(fix: Fix): WorkspaceEdit {
     documentChanges.push(TextDocumentEdit.create({ uri, version: null }, [{ range: edit.range, newText: edit.newText }]));
   }
   return { documentChanges };
-}
-
-/** Editor settings that are set (not null) override the config file. */
-export function settingsToOverrides(settings: Partial<EditorSettings> | null | undefined): Partial<Config> {
-  const out: Partial<Config> = {};
-  if (!settings) return out;
-  if (typeof settings.pgVersion === 'number') out.pgVersion = settings.pgVersion;
-  if (settings.rules && Object.keys(settings.rules).length > 0) out.rules = settings.rules;
-  if (Array.isArray(settings.protectedTables)) out.protectedTables = settings.protectedTables;
-  if (Array.isArray(settings.migrations)) out.migrations = settings.migrations;
-  if (settings.convention && settings.convention !== 'auto') out.convention = settings.convention as Config['convention'];
-  if (typeof settings.assumeInTransaction === 'boolean') out.assumeInTransaction = settings.assumeInTransaction;
-  if (typeof settings.requireRollback === 'boolean') out.requireRollback = settings.requireRollback;
-  return out;
 }

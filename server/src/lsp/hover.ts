@@ -15,15 +15,22 @@ export interface HoverContent {
   range: Range;
 }
 
-/** The hover at a position of a linted document, or undefined outside an UP statement that takes a lock. */
+/**
+ * The hover at a position of a linted document: what to do instead for each finding there, then
+ * the locks of the UP statement there. Undefined when there is neither.
+ */
 export function hoverAt(result: LintResult, config: Config, position: Position): HoverContent | undefined {
   const { migration } = result;
   const offset = migration.lines.offsetAt(position);
+  const helped = result.findings.filter((f) => f.help !== undefined && f.start <= offset && offset <= f.end);
+  const sections = helped.map((f) => `**${f.rule}**: ${f.message}\n\n${f.help}`);
   const statement = migration.up.find((s) => s.node && s.start <= offset && offset <= s.end);
-  if (!statement) return undefined;
-  const markdown = statementHover(migration, statement, config, offset);
-  if (!markdown) return undefined;
-  return { markdown, range: migration.lines.rangeOf(statement.start, statement.end) };
+  const locks = statement && statementHover(migration, statement, config, offset);
+  if (locks) sections.push(locks);
+  if (sections.length === 0) return undefined;
+  const start = Math.min(...helped.map((f) => f.start), ...(locks ? [statement!.start] : []));
+  const end = Math.max(...helped.map((f) => f.end), ...(locks ? [statement!.end] : []));
+  return { markdown: sections.join('\n\n---\n\n'), range: migration.lines.rangeOf(start, end) };
 }
 
 const factsCache = new WeakMap<Migration, Facts>();

@@ -9,11 +9,10 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Config, ConfigError, validateConfig } from '../config/config';
-import { RULE_IDS } from '../rules';
+import { Config, ConfigError } from '../config/config';
 import { initParser } from '../sql/pg';
-import type { EditorSettings } from '../protocol';
-import { findingOf, settingsToOverrides, toCodeActions, toDiagnostics } from './convert';
+import { settingIn, SETTINGS_SECTION, settingsToOverrides } from '../protocol';
+import { findingOf, toCodeActions, toDiagnostics } from './convert';
 import { codeLensesOf } from './codelens';
 import { DocumentState, Workspace } from './documents';
 import { hoverAt } from './hover';
@@ -47,7 +46,7 @@ connection.onInitialize(async (params) => {
 });
 
 connection.onInitialized(() => {
-  if (pullsConfiguration) connection.client.register(DidChangeConfigurationNotification.type, { section: 'safemig' }).catch(() => undefined);
+  if (pullsConfiguration) connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
 });
 
 interface FolderSettings {
@@ -64,11 +63,11 @@ function settingsFor(uri: string): Promise<FolderSettings> {
   const folder = roots.map((root) => pathToFileURL(root).toString()).find((root) => uri.startsWith(`${root}/`)) ?? uri;
   let pending = settingsCache.get(folder);
   if (!pending) {
-    pending = connection.workspace.getConfiguration({ scopeUri: folder, section: 'safemig' }).then(
-      (settings: Partial<EditorSettings> | null) => {
-        const enabled = settings?.enable !== false;
+    pending = connection.workspace.getConfiguration({ scopeUri: folder, section: SETTINGS_SECTION }).then(
+      (settings: unknown) => {
+        const enabled = settingIn(settings, 'enable') !== false;
         try {
-          return { enabled, overrides: validateConfig(settingsToOverrides(settings), 'VS Code settings (safemig.*)', RULE_IDS) };
+          return { enabled, overrides: settingsToOverrides((key) => settingIn(settings, key)) };
         } catch (error) {
           if (error instanceof ConfigError) reportConfigError(error);
           return { enabled, overrides: {} };
@@ -117,7 +116,7 @@ async function validate(uri: string): Promise<void> {
     if (state?.resolved.error) reportConfigError(state.resolved.error);
     if (state?.failed) connection.console.error(`safemig: could not lint ${uri}: ${describe(state.failed.error)}`);
     const findings = state?.result?.findings ?? state?.failed?.findings ?? [];
-    await connection.sendDiagnostics({ uri, version: current.version, diagnostics: toDiagnostics(findings, current.version) });
+    await connection.sendDiagnostics({ uri, version: current.version, diagnostics: toDiagnostics(findings, current.version, uri) });
   } catch (error) {
     // A bug on one document must not take the server down: say so and keep serving.
     connection.console.error(`safemig: could not lint ${uri}: ${describe(error)}`);

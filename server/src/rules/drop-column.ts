@@ -6,6 +6,12 @@ export const dropColumn: Rule = {
   id: 'drop-column',
   defaultSeverity: 'warning',
   description: 'ALTER TABLE … DROP COLUMN on an existing table breaks running code that reads or writes it, and the data is gone.',
+  messages: {
+    dropColumn: 'Dropping column {{column}} of {{table}} breaks running code that still reads or writes it, and its data is lost.',
+  },
+  help: {
+    dropColumn: 'Stop using the column in the application first, deploy, then drop it.',
+  },
   check(context) {
     for (const action of upAlterActions(context)) {
       if (action.cmd.subtype !== 'AT_DropColumn') continue;
@@ -13,7 +19,8 @@ export const dropColumn: Rule = {
         statement: action.statement,
         start: action.start,
         end: action.end,
-        message: `Dropping column ${action.cmd.name} of ${tableKey(action.alter.relation)} breaks running code that still reads or writes it, and its data is lost. Stop using the column in the application first, deploy, then drop it.`,
+        messageId: 'dropColumn',
+        data: { column: action.cmd.name ?? '', table: tableKey(action.alter.relation) },
       });
     }
   },

@@ -5,11 +5,26 @@ import type { FileSystem } from '../migration/model';
 import type { Range } from '../sql/positions';
 import type { Facts } from '../analysis/facts';
 
+/** Values filling a message template's `{{name}}` placeholders. */
+export type MessageData = Readonly<Record<string, string | number>>;
+
 export interface Rule {
   id: string;
   defaultSeverity: Severity;
   /** One line for the rule table and the SARIF rule list. */
   description: string;
+  /**
+   * The problem, by message ID: templates whose `{{name}}` placeholders a report's `data` fills.
+   * This is the diagnostic's message.
+   */
+  messages?: Readonly<Record<string, string>>;
+  /**
+   * What to do instead, by message ID (same placeholders; a message without one has no help):
+   * shown on hover and as related information in the editor, after the problem in the CLI.
+   */
+  help?: Readonly<Record<string, string>>;
+  /** The rule offers quick fixes of its own (beyond "ignore"): the rule tester then checks each one's output. */
+  fixable?: boolean;
   check(context: RuleContext): void;
 }
 
@@ -28,7 +43,11 @@ export interface Fix {
 }
 
 export interface Report {
-  message: string;
+  /** Key of the rule's `messages` (and `help`). */
+  messageId?: string;
+  data?: MessageData;
+  /** @deprecated a literal message, until every rule reports by messageId. */
+  message?: string;
   /** The statement the finding is about: suppressions and "ignore" fixes attach to it. */
   statement?: Statement;
   /** Offsets in the linted file; defaults to the statement, or the first line for file-level findings. */

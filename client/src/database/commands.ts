@@ -1,0 +1,223 @@
+/**
+ * The database commands in the editor: apply, roll back, verify, status, set password. The work
+ * is the engine's (server/src/api.ts); here are Workspace Trust, which file, one command at a
+ * time, and what each says when done. Where they run is target.ts; what they show is ui.ts.
+ */
+import { basename, dirname } from 'node:path';
+import * as vscode from 'vscode';
+import {
+  AlreadyAppliedError,
+  apply,
+  ConfigError,
+  ConnectionError,
+  connectionLabel,
+  DiskFileSystem,
+  formatStatus,
+  GuardRefusal,
+  locateInFolder,
+  MigrateReport,
+  PlanError,
+  rollback,
+  status,
+  StatusReport,
+  TargetChoice,
+  verify,
+  VerifyReport,
+} from '../../../server/src/api';
+import type { CommandContext } from '../commands';
+import { settingsFor, targetChoice, Targets } from './target';
+import { confirm, logTo, RunDiagnostics, showError, showInfo, showMigrateResult, withCancellableProgress } from './ui';
+
+/** What the database commands keep for the extension's lifetime. */
+export class DatabaseSession implements vscode.Disposable {
+  readonly targets: Targets;
+  readonly diagnostics = new RunDiagnostics();
+  /** One database command at a time: two would interleave statements on one session. */
+  running: string | undefined;
+
+  constructor(extension: vscode.ExtensionContext) {
+    this.targets = new Targets(extension);
+  }
+
+  dispose(): void {
+    this.targets.dispose();
+    this.diagnostics.dispose();
+  }
+}
+
+export const applyMigration = (ctx: CommandContext, arg?: unknown) => runMigrate(ctx, 'apply', arg);
+export const rollbackMigration = (ctx: CommandContext, arg?: unknown) => runMigrate(ctx, 'rollback', arg);
+
+/** Each command resolves to its report (undefined when nothing ran), for callers such as tests. */
+async function runMigrate(ctx: CommandContext, command: 'apply' | 'rollback', arg: unknown): Promise<MigrateReport | undefined> {
+  const file = await commandFile(arg, command);
+  if (!file) return undefined;
+  return exclusive(ctx, command, async () => {
+    const { diagnostics, targets } = ctx.database;
+    diagnostics.clear();
+    const settings = await settingsFor(file);
+    const choice = targetChoice(settings);
+    const log = logTo(ctx.output);
+    const title = command === 'apply' ? `applying ${basename(file.fsPath)}` : `rolling back ${basename(file.fsPath)}`;
+    return withCancellableProgress(title, async (progress, signal) => {
+      const target = await targets.open(choice, settings.config.database, log);
+      if (!target) return undefined;
+      try {
+        const run = command === 'apply' ? apply : rollback;
+        const options = {
+          target,
+          fs: new DiskFileSystem(),
+          config: settings.config,
+          path: file.fsPath,
+          signal,
+          progress: { log: log.log, step: progress.step },
+          confirmDestructive: (statements: { destructive?: string; line: number }[]) =>
+            confirm(
+              `${basename(file.fsPath)} destroys data when it runs on ${target.describe()}:`,
+              statements.map((s) => `• ${s.destructive} (line ${s.line + 1})`).join('\n'),
+              'Apply',
+            ),
+        };
+        let report: MigrateReport;
+        try {
+          report = await run(options);
+        } catch (error) {
+          if (!(error instanceof AlreadyAppliedError)) throw error;
+          if (!(await confirm(error.message.replace(/, or apply it again with --force$/, ''), 'Apply it again anyway?', 'Apply Again'))) return undefined;
+          report = await run({ ...options, force: true });
+        }
+        showMigrateResult(report, diagnostics, ctx.output);
+        return report;
+      } finally {
+        if (target.kind === 'server') await target.close();
+      }
+    }, log);
+  });
+}
+
+export async function verifyMigration(ctx: CommandContext, arg?: unknown): Promise<VerifyReport | undefined> {
+  const file = await commandFile(arg, 'verify');
+  if (!file) return undefined;
+  return exclusive(ctx, 'verify', async () => {
+    const { diagnostics, targets } = ctx.database;
+    diagnostics.clear();
+    const settings = await settingsFor(file);
+    const log = logTo(ctx.output);
+    return withCancellableProgress(`verifying ${basename(file.fsPath)} (UP → DOWN → UP on a throwaway database)`, async (progress, signal) => {
+      const report = await verify({
+        fs: new DiskFileSystem(),
+        config: settings.config,
+        path: file.fsPath,
+        openThrowaway: () => targets.openThrowaway(),
+        signal,
+        progress: { log: log.log, step: progress.step },
+      });
+      if (report.failure) diagnostics.add(report.failure, 'verify');
+      if (report.cancelled) void vscode.window.showWarningMessage('safemig: verify cancelled.');
+      else if (report.ok) {
+        void vscode.window.showInformationMessage(`safemig: ${basename(file.fsPath)} verified: DOWN undoes UP${report.idempotent === false ? ' (UP is not idempotent)' : ''}.`);
+      } else {
+        const what = report.differences.length > 0 ? report.differences[0] + (report.differences.length > 1 ? ` (and ${report.differences.length - 1} more)` : '') : report.steps.flatMap((s) => s.lines)[0];
+        showError(ctx.output, `safemig: verify of ${basename(file.fsPath)} failed: ${what}`);
+      }
+      return report;
+    }, log);
+  });
+}
+
+export async function migrationStatus(ctx: CommandContext, arg?: unknown): Promise<StatusReport | undefined> {
+  const file = await commandFile(arg, 'status');
+  if (!file) return undefined;
+  return exclusive(ctx, 'status', async () => {
+    const settings = await settingsFor(file);
+    const fs = new DiskFileSystem();
+    const dir = locateInFolder(file.fsPath, fs)?.dir ?? dirname(file.fsPath);
+    const choice = targetChoice(settings);
+    const log = logTo(ctx.output);
+    return withCancellableProgress(`status of ${dir}`, async () => {
+      const target = await ctx.database.targets.open(choice, settings.config.database, log);
+      if (!target) return undefined;
+      try {
+        const report = await status({ target, fs, config: settings.config, dir });
+        for (const line of formatStatus(report).trimEnd().split('\n')) log.log(line);
+        const count = (s: string) => report.entries.filter((e) => e.state === s).length;
+        showInfo(ctx.output, `safemig: ${count('applied') + count('changed')} applied (${count('changed')} changed since), ${count('pending')} pending on ${report.target}.`);
+        return report;
+      } finally {
+        if (target.kind === 'server') await target.close();
+      }
+    }, log);
+  });
+}
+
+export async function setDatabasePassword(ctx: CommandContext, arg?: unknown): Promise<void> {
+  if (!trusted('set the database password')) return;
+  const uri = toUri(arg) ?? vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+  let choice: TargetChoice;
+  try {
+    choice = targetChoice(await settingsFor(uri));
+  } catch (error) {
+    showError(ctx.output, `safemig: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+  if (choice.kind === 'embedded') {
+    void vscode.window.showInformationMessage('safemig: no database server is configured (safemig.database.url, .safemig.json database.url, DATABASE_URL): the embedded database needs no password.');
+    return;
+  }
+  if (!(await ctx.database.targets.askAndStorePassword(choice))) return;
+  void vscode.window.showInformationMessage(`safemig: password for ${connectionLabel(choice)} stored in VS Code's secret storage.`);
+}
+
+/** The migration a command is for: the CodeLens' or explorer's argument, else the active editor's; saved first. */
+async function commandFile(arg: unknown, command: string): Promise<vscode.Uri | undefined> {
+  if (!trusted(command)) return undefined;
+  const uri = toUri(arg) ?? vscode.window.activeTextEditor?.document.uri;
+  if (!uri || uri.scheme !== 'file' || !/\.sql$/i.test(uri.fsPath)) {
+    void vscode.window.showErrorMessage(`safemig: open a migration file (.sql) to ${command} it.`);
+    return undefined;
+  }
+  // What runs is what is on disk (the history's checksum, the CLI): save the editor's changes first.
+  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (document?.isDirty && !(await document.save())) {
+    void vscode.window.showErrorMessage(`safemig: could not save ${basename(uri.fsPath)}; nothing ran.`);
+    return undefined;
+  }
+  return uri;
+}
+
+function toUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string' && arg !== '') return arg.includes(':') && !/^[a-zA-Z]:[\\/]/.test(arg) ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
+  return undefined;
+}
+
+function trusted(what: string): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window.showErrorMessage(`safemig: cannot ${what} in an untrusted workspace: the database commands run the workspace's SQL and are disabled until you trust it (Workspaces: Manage Workspace Trust).`);
+  return false;
+}
+
+async function exclusive<T>(ctx: CommandContext, name: string, body: () => Promise<T>): Promise<T | undefined> {
+  const session = ctx.database;
+  if (session.running) {
+    void vscode.window.showWarningMessage(`safemig: wait for ${session.running} to finish (one database command at a time).`);
+    return undefined;
+  }
+  session.running = name;
+  try {
+    return await body();
+  } catch (error) {
+    reportError(ctx, name, error);
+    return undefined;
+  } finally {
+    session.running = undefined;
+  }
+}
+
+/** Errors that say what to do are shown as they are; anything else is a bug, shown with the log. */
+function reportError(ctx: CommandContext, name: string, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  const explained = error instanceof PlanError || error instanceof ConnectionError || error instanceof GuardRefusal || error instanceof ConfigError;
+  ctx.output.appendLine(`safemig ${name}: ${error instanceof Error && !explained ? error.stack : message}`);
+  showError(ctx.output, `safemig ${name}: ${message}`);
+}
