@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { findMigrationFolders, migrationFolderOf, resolveTargetFolder } from '../../server/src/authoring/folders';
 import { planNewMigration, PlannedFile } from '../../server/src/authoring/plan';
-import { detectConvention } from '../../server/src/migration/conventions';
+import { detectConvention } from '../../server/src/migration/recognise';
 import { readMigrationFolder } from '../../server/src/migration/folder';
 import type { FileSystem } from '../../server/src/migration/model';
 import { sameVersion } from '../../server/src/migration/names';

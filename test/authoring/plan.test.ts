@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { detectConvention } from '../../server/src/migration/conventions';
+import { detectConvention } from '../../server/src/migration/recognise';
 import { readMigrationFolder } from '../../server/src/migration/folder';
 import { NewMigrationError, planNewMigration } from '../../server/src/authoring/plan';
 import { NEW_FOLDER_CHOICES } from '../../server/src/authoring/style';

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scanMarkers } from '../../server/src/migration/conventions';
+import { scanMarkers } from '../../server/src/migration/conventions/markers';
 
 const ROOT = join(__dirname, '..', '..');
 const BASE = 'test/grammar/fixtures/sql.tmLanguage.json';

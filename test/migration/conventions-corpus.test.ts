@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { detectConvention } from '../../server/src/migration/conventions';
+import { detectConvention } from '../../server/src/migration/recognise';
 import { ConventionInfo, ConventionName } from '../../server/src/migration/model';
 import { DiskFileSystem } from './helpers';
 

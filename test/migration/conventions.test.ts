@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { detectConvention, scanMarkers, sniffMarkers } from '../../server/src/migration/conventions';
+import { scanMarkers, sniffMarkers } from '../../server/src/migration/conventions/markers';
+import { detectConvention } from '../../server/src/migration/recognise';
 import { ConventionInfo, FileSystem, PartSpan } from '../../server/src/migration/model';
-import { MemoryFileSystem } from './helpers';
+import { MemoryFileSystem } from '../helpers/memory-fs';
 
 /** The text of each part, for readable assertions. */
 function partTexts(text: string, info: ConventionInfo): { kind: string; text: string }[] {

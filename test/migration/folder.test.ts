@@ -5,7 +5,8 @@ import { dirname, join, relative } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { FolderMigration, isMigrationFolderFile, readMigrationFolder } from '../../server/src/migration/folder';
 import { DiskFileSystem as NodeDiskFileSystem } from '../../server/src/workspace/node-fs';
-import { DiskFileSystem, MemoryFileSystem } from './helpers';
+import { MemoryFileSystem } from '../helpers/memory-fs';
+import { DiskFileSystem } from './helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'safemig-folder-'));
 after(() => rmSync(root, { recursive: true, force: true }));

@@ -6,7 +6,7 @@
  * Sources (PostgreSQL documentation, current version): "Explicit Locking" § Table-Level Locks
  * and its Table "Conflicting Lock Modes"; the reference page of each command (ALTER TABLE,
  * CREATE INDEX, DROP INDEX, REINDEX, CREATE TRIGGER, TRUNCATE, VACUUM, CLUSTER, REFRESH
- * MATERIALIZED VIEW, LOCK, CREATE TABLE). test/rules/locks.test.ts checks every entry against a
+ * MATERIALIZED VIEW, LOCK, CREATE TABLE). test/analysis/locks.test.ts checks every entry against a
  * real PostgreSQL (PGlite): the locks it holds after the statement, and whether the table's file
  * was replaced.
  */

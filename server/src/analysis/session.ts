@@ -5,7 +5,9 @@
  */
 import type { Node, ReindexStmt } from 'libpg-query';
 import type { Config } from '../config/config';
+import { conventionNamed } from '../migration/conventions';
 import type { Migration, Part, Statement } from '../migration/migration';
+import type { RunnerWrapping } from '../migration/conventions/types';
 import { names, nodeOf, treeOf } from '../sql/ast';
 
 /**
@@ -28,17 +30,17 @@ export interface SessionFacts {
  * How the runner wraps a part: `begin` when it sends BEGIN … COMMIT around it (goose, dbmate,
  * diesel, Flyway), `implicit` when it sends the file as one multi-statement query or batch, which
  * PostgreSQL runs as one implicit transaction (golang-migrate, the Supabase CLI), or undefined.
+ * The convention's module says which.
  */
 export function runnerWrapping(part: Part, convention: string): 'begin' | 'implicit' | undefined {
+  const wrapping = runnerWrappingOf(part, convention);
+  return wrapping === 'implicit-block' || wrapping === 'batch' ? 'implicit' : wrapping;
+}
+
+function runnerWrappingOf(part: Part, convention: string): RunnerWrapping {
   if (!part.runnerTransaction) return undefined;
-  const sql = part.statements.filter((s) => s.kind !== '');
-  // One statement alone in a query string is not in a transaction block.
-  if (convention === 'golang-migrate') return sql.length > 1 ? 'implicit' : undefined;
-  // The Supabase CLI sends the statements and its history INSERT as one batch.
-  if (convention === 'supabase') return 'implicit';
-  // Flyway runs a script without its transaction when every statement needs that (CREATE INDEX CONCURRENTLY …).
-  if (convention === 'flyway' && sql.length > 0 && sql.every(cannotRunInTransaction)) return undefined;
-  return 'begin';
+  const wrap = conventionNamed(convention).runnerWrapping;
+  return wrap ? wrap(part.statements.filter((s) => s.kind !== ''), (s) => cannotRunInTransaction(s as Statement)) : 'begin';
 }
 
 export function readSession(migration: Migration, config: Config): SessionFacts {
@@ -58,8 +60,8 @@ function readPart(
   transactions: Map<Statement, TransactionKind | undefined>,
   lockTimeouts: Map<Statement, boolean>,
 ): void {
-  const wrapping = runnerWrapping(part, convention);
-  const implicit: TransactionKind | undefined = wrapping === 'implicit' ? (convention === 'golang-migrate' ? 'implicit-block' : 'runner') : undefined;
+  const wrapping = runnerWrappingOf(part, convention);
+  const implicit: TransactionKind | undefined = wrapping === 'implicit-block' ? 'implicit-block' : wrapping === 'batch' ? 'runner' : undefined;
   let runner = wrapping === 'begin';
 
   let explicit = false;

@@ -8,7 +8,7 @@ import { hostname, userInfo } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { FileSystem } from '../migration/model';
 import type { ResolvedConfig } from '../workspace/settings';
-import type { Author } from './plan';
+import type { Author } from '../migration/conventions/types';
 
 /** The author from git's config as seen from `cwd`, else the OS user name. */
 export function gitAuthor(cwd: string): Author {

@@ -3,7 +3,7 @@
  * points at (a diesel migration's own folder, a `rollback/` folder and sqitch's `deploy/` mean the
  * migrations folder around them), or the migrations folders found in a workspace.
  */
-import { sniffMarkers } from '../migration/conventions';
+import { projectFolderOf, sectionedConventionOf } from '../migration/conventions';
 import { FolderMigration, readMigrationFolder } from '../migration/folder';
 import type { ConventionName, FileSystem } from '../migration/model';
 import { joinPath, parseMigrationName, ROLLBACK_FOLDER, splitMigrationFileName, splitPath } from '../migration/names';
@@ -40,12 +40,12 @@ export function findMigrationFolders(root: string, fs: FileSystem, options: Find
     if (!entries) continue;
     const found = mayHoldMigrations(entries) ? describeFolder(dir, fs, options.accept) : undefined;
     if (found) out.push(found);
-    const sqitch = entries.includes('sqitch.plan');
+    const project = projectFolderOf(entries);
     for (const e of [...entries].sort()) {
       if (e.startsWith('.') || SKIPPED.has(e) || ROLLBACK_FOLDER.test(e)) continue;
-      // A migration's own folder (diesel, prisma) or sqitch's deploy/revert/verify holds no other migrations folder.
+      // A migration's own folder (diesel, prisma) or a project's layout (sqitch's deploy/revert/verify) holds no other migrations folder.
       if (found && parseMigrationName(e)) continue;
-      if (sqitch && /^(deploy|revert|verify)$/.test(e)) continue;
+      if (project?.subfolders.includes(e)) continue;
       const path = joinPath(dir, e);
       // Files with an extension are not worth a stat; folders named `1.2.0` are.
       if ((!/\.[A-Za-z]\w{0,7}$/.test(e) || /^[\d.]+$/.test(e)) && isDir(fs, path)) queue.push(path);
@@ -63,7 +63,7 @@ export function describeFolder(dir: string, fs: FileSystem, accept?: (path: stri
   const latest = [last.version, last.description].filter((x) => x !== '').join(' ');
   // Only the latest file is read for its markers: enough to name the folder's convention.
   const text = last.convention === 'plain' && last.files.single ? read(fs, last.files.single) : undefined;
-  const convention = (text !== undefined ? sniffMarkers(text) : undefined) ?? last.convention;
+  const convention = (text !== undefined ? sectionedConventionOf(text) : undefined) ?? last.convention;
   return { dir, convention, count: migrations.length, latest };
 }
 
@@ -72,7 +72,7 @@ function filesOf(m: FolderMigration): string[] {
 }
 
 function mayHoldMigrations(entries: string[]): boolean {
-  return entries.some((e) => e === 'sqitch.plan' || (parseMigrationName(e) !== undefined && (splitMigrationFileName(e).sql || !/\.\w+$/.test(e))));
+  return projectFolderOf(entries) !== undefined || entries.some((e) => parseMigrationName(e) !== undefined && (splitMigrationFileName(e).sql || !/\.\w+$/.test(e)));
 }
 
 /**
@@ -86,7 +86,7 @@ export function migrationFolderOf(path: string, fs: FileSystem): string {
   const { dir: parent, base } = splitPath(dir);
   if (parent === dir || !base) return dir;
   const entries = list(fs, dir) ?? [];
-  if (/^(deploy|revert|verify)$/.test(base) && (list(fs, parent) ?? []).includes('sqitch.plan')) return parent;
+  if (projectFolderOf(list(fs, parent) ?? [])?.subfolders.includes(base)) return parent;
   if (parseMigrationName(base) && entries.some((e) => /^(up|down|migration)\.sql$/i.test(e))) return parent;
   if (ROLLBACK_FOLDER.test(base)) {
     // `migrations/rollback/` → `migrations/`; `db/rollback/` → `db/migrations/` (the sibling with forward migrations).
@@ -119,7 +119,7 @@ export interface TargetFolder {
  */
 export function resolveTargetFolder(path: string, fs: FileSystem, options: FindOptions = {}): TargetFolder {
   const dir = migrationFolderOf(path, fs);
-  const own = describeFolder(dir, fs) ?? (list(fs, dir)?.includes('sqitch.plan') ? { dir } : undefined);
+  const own = describeFolder(dir, fs) ?? (projectFolderOf(list(fs, dir) ?? []) ? { dir } : undefined);
   if (own) return { dir, candidates: [], empty: false };
   const below = findMigrationFolders(dir, fs, options);
   if (below.length === 1) return { dir: below[0].dir, candidates: below, empty: false };

@@ -4,19 +4,19 @@
  * through a FileSystem and writes nothing, so the CLI and the editor both use it and tests can
  * check every convention.
  */
-import type { MarkerFamily } from '../migration/conventions';
+import { conventionNamed } from '../migration/conventions';
+import type { Author } from '../migration/conventions/types';
 import type { ConventionName, FileSystem } from '../migration/model';
-import { joinPath, splitPath } from '../migration/names';
+import { splitPath } from '../migration/names';
 import { descriptionProblem, displayDescription, formatDescription } from './description';
+import { NewMigrationError } from './errors';
 import { choiceStyle, codeMigrationsIn, conventionHint, detectFolderStyle, findChoice, FolderStyle, NEW_FOLDER_CHOICES } from './style';
-import { DEFAULT_TEMPLATE, defaultCursor, endLine, fillPlaceholders, finish, markerLine, splitTemplate, TemplateParts } from './template';
+import { DEFAULT_TEMPLATE, defaultCursor, fillPlaceholders, finish, splitTemplate } from './template';
 import { nextVersion } from './version';
 
-export interface Author {
-  name: string;
-  /** For sqitch.plan (`Name <email>`). */
-  email?: string;
-}
+export type { Author } from '../migration/conventions/types';
+export { NewMigrationError } from './errors';
+export type { NewMigrationErrorKind } from './errors';
 
 export interface NewMigrationOptions {
   /** The migrations folder (absolute). */
@@ -53,18 +53,6 @@ export interface NewMigrationPlan {
   name: string;
 }
 
-export type NewMigrationErrorKind = 'description' | 'convention' | 'exists';
-
-/** A new migration that cannot be planned, with a message for the user. */
-export class NewMigrationError extends Error {
-  constructor(
-    readonly kind: NewMigrationErrorKind,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export function planNewMigration(options: NewMigrationOptions): NewMigrationPlan {
   const { dir, fs, now } = options;
   const problem = descriptionProblem(options.description);
@@ -83,7 +71,19 @@ export function planNewMigration(options: NewMigrationOptions): NewMigrationPlan
     name: stem,
   };
   const parts = splitTemplate(fillPlaceholders(options.template ?? DEFAULT_TEMPLATE, values));
-  const layout = layOut(style, dir, stem, parts, options, now);
+  // The convention's module lays the files out, as the folder's others are.
+  const layout = conventionNamed(style.convention).authoring!.layOut({
+    dir,
+    stem,
+    parts,
+    migrations: style.migrations,
+    transactionBlock: style.transactionBlock,
+    naming,
+    fs,
+    description: options.description,
+    author: options.author,
+    now,
+  });
   for (const file of layout.files) {
     if (exists(fs, file.path)) throw new NewMigrationError('exists', `${file.path} already exists: safemig never overwrites a file.`);
   }
@@ -135,130 +135,11 @@ export function impliedConvention(dir: string, fs: FileSystem): ConventionName |
   return detectFolderStyle(dir, fs)?.convention ?? conventionHint(dir, fs)?.convention;
 }
 
-interface Layout {
-  /** The first file holds the UP part. `text` still contains the cursor placeholder. */
-  files: { path: string; text: string }[];
-  /** Offset of the UP part in the first file, for the default cursor. */
-  upAt: number;
-  appends: { path: string; text: string }[];
-  /** A folder the migration creates (diesel, prisma, sourcegraph). */
-  folder?: string;
-  name: string;
-}
-
-function layOut(style: FolderStyle, dir: string, stem: string, parts: TemplateParts, options: NewMigrationOptions, now: Date): Layout {
-  const { shape } = style;
-  const { header, eol } = parts;
-  const wrap = (body: string) => (style.transactionBlock && !/^\s*BEGIN\s*;/im.test(body) ? transactionBlock(body, 'COMMIT', eol) : body);
-  const split = (upPath: string, downPath: string | undefined, name: string, folder?: string): Layout => {
-    const files = [{ path: upPath, text: header + wrap(parts.up) }];
-    if (downPath) files.push({ path: downPath, text: header + wrap(parts.down) });
-    return { files, upAt: header.length + (style.transactionBlock ? `BEGIN;${eol}`.length : 0), appends: [], folder, name };
-  };
-
-  switch (shape.kind) {
-    case 'single': {
-      const path = joinPath(dir, `${stem}.sql`);
-      if (shape.sections === 'none') return { files: [{ path, text: header + parts.up }], upAt: header.length, appends: [], name: `${stem}.sql` };
-      const family: MarkerFamily = shape.sections;
-      const upMarker = markerLine(parts, family, 'up');
-      const text = endLine(header, eol) + upMarker + endLine(parts.up, eol) + markerLine(parts, family, 'down') + parts.down;
-      return { files: [{ path, text }], upAt: endLine(header, eol).length + upMarker.length, appends: [], name: `${stem}.sql` };
-    }
-    case 'pair':
-      return split(joinPath(dir, `${stem}.up.sql`), shape.down ? joinPath(dir, `${stem}.down.sql`) : undefined, `${stem}.up.sql`);
-    case 'rollback': {
-      const down = shape.suffix ? joinPath(dir, `${stem}.rollback.sql`) : joinPath(shape.folder, `${shape.prefix}${stem}.sql`);
-      return split(joinPath(dir, `${stem}.sql`), down, `${stem}.sql`);
-    }
-    case 'flyway': {
-      const undoPrefix = style.naming.prefix === 'v' ? 'u' : 'U';
-      const undo = shape.undo ? joinPath(dir, undoPrefix + stem.slice(style.naming.prefix.length) + '.sql') : undefined;
-      return split(joinPath(dir, `${stem}.sql`), undo, `${stem}.sql`);
-    }
-    case 'folder': {
-      const folder = joinPath(dir, stem);
-      if (shape.runner === 'prisma') return { files: [{ path: joinPath(folder, 'migration.sql'), text: header + parts.up }], upAt: header.length, appends: [], folder, name: `${stem}/` };
-      const layout = split(joinPath(folder, 'up.sql'), joinPath(folder, 'down.sql'), `${stem}/`, folder);
-      if (shape.runner === 'sourcegraph') {
-        const parents = sourcegraphLeaves(style, options.fs);
-        layout.files.push({ path: joinPath(folder, 'metadata.yaml'), text: `name: ${JSON.stringify(displayDescription(options.description))}${eol}parents: [${parents.join(', ')}]${eol}` });
-      }
-      return layout;
-    }
-    case 'sqitch':
-      return sqitchLayout(style, shape, dir, stem, parts, options, now);
-  }
-}
-
-function sqitchLayout(
-  style: FolderStyle,
-  shape: Extract<FolderStyle['shape'], { kind: 'sqitch' }>,
-  dir: string,
-  change: string,
-  parts: TemplateParts,
-  options: NewMigrationOptions,
-  now: Date,
-): Layout {
-  const { header, eol } = parts;
-  if (style.migrations.some((m) => m.description === change)) {
-    throw new NewMigrationError('exists', `sqitch.plan already has a change named "${change}": describe this one differently.`);
-  }
-  const head = (verb: string, preposition: string) => `-- ${verb} ${shape.project}:${change} ${preposition} pg${eol}`;
-  const files = [
-    { path: joinPath(dir, 'deploy', `${change}.sql`), text: head('Deploy', 'to') + header + transactionBlock(parts.up, 'COMMIT', eol) },
-    { path: joinPath(dir, 'revert', `${change}.sql`), text: head('Revert', 'from') + header + transactionBlock(parts.down, 'COMMIT', eol) },
-  ];
-  if (shape.verify) files.push({ path: joinPath(dir, 'verify', `${change}.sql`), text: head('Verify', 'on') + header + transactionBlock('', 'ROLLBACK', eol) });
-  const author = oneLine(options.author.name);
-  const email = options.author.email ?? `${author.replace(/\s+/g, '.').toLowerCase() || 'unknown'}@localhost`;
-  const line = `${change} ${now.toISOString().replace(/\.\d+Z$/, 'Z')} ${author} <${email}> # ${displayDescription(options.description)}${eol}`;
-  const planPath = joinPath(dir, 'sqitch.plan');
-  const plan = safeRead(options.fs, planPath);
-  const appends: Layout['appends'] = [];
-  if (plan === undefined) {
-    files.push({ path: planPath, text: `%syntax-version=1.0.0${eol}%project=${shape.project}${eol}${eol}${line}` });
-    if (!exists(options.fs, joinPath(dir, 'sqitch.conf'))) files.push({ path: joinPath(dir, 'sqitch.conf'), text: `[core]${eol}\tengine = pg${eol}` });
-  } else {
-    appends.push({ path: planPath, text: (plan === '' || /\n$/.test(plan) ? '' : eol) + line });
-  }
-  return { files, upAt: files[0].text.indexOf(`BEGIN;${eol}`) + `BEGIN;${eol}`.length, appends, name: `${change}.sql` };
-}
-
-/** sourcegraph migrations name their parents: the current leaves of the migration graph. */
-function sourcegraphLeaves(style: FolderStyle, fs: FileSystem): string[] {
-  const versions = style.migrations.map((m) => m.version);
-  const parents = new Set<string>();
-  for (const m of style.migrations) {
-    const file = m.files.up ?? m.files.down;
-    if (!file) continue;
-    const meta = safeRead(fs, joinPath(splitPath(file).dir, 'metadata.yaml'));
-    const list = meta && (/^parents:\s*\[([^\]]*)\]/m.exec(meta)?.[1] ?? /^parents:\s*\n((?:\s*-\s*\S+\s*\n?)+)/m.exec(meta)?.[1]);
-    for (const p of list?.match(/\d+/g) ?? []) parents.add(p);
-  }
-  const leaves = versions.filter((v) => !parents.has(v));
-  return leaves.length > 0 ? leaves : versions.slice(-1);
-}
-
-/** `BEGIN;`, the body, a blank line, `COMMIT;` (sqitch, and sourcegraph folders whose files do it). */
-function transactionBlock(body: string, end: 'COMMIT' | 'ROLLBACK', eol: string): string {
-  const inner = body.replace(/\s*$/, '');
-  return `BEGIN;${eol}${inner === '' ? '' : inner + eol}${eol}${end};${eol}`;
-}
-
 function exists(fs: FileSystem, path: string): boolean {
   try {
     return fs.readFile(path) !== undefined || fs.isDirectory(path);
   } catch {
     return false;
-  }
-}
-
-function safeRead(fs: FileSystem, path: string): string | undefined {
-  try {
-    return fs.readFile(path);
-  } catch {
-    return undefined;
   }
 }
 

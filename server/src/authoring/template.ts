@@ -3,7 +3,7 @@
  * sections) or the project's own template file, with its placeholders filled, taken apart into
  * header, UP and DOWN so that each convention can lay them out its own way.
  */
-import { MarkerFamily, scanMarkers } from '../migration/conventions';
+import { MARKER_LINES, MarkerFamily, scanMarkers } from '../migration/conventions/markers';
 
 /** Where the editor's cursor goes; removed from the written file. */
 export const CURSOR = '${cursor}';
@@ -83,12 +83,6 @@ export function splitTemplate(text: string): TemplateParts {
     eol: scan.eol,
   };
 }
-
-const MARKER_LINES: Record<MarkerFamily, { up: string; down: string }> = {
-  template: { up: '-- UP Migration', down: '-- DOWN Migration (Rollback)' },
-  goose: { up: '-- +goose Up', down: '-- +goose Down' },
-  dbmate: { up: '-- migrate:up', down: '-- migrate:down' },
-};
 
 /** The marker line (with its line break) opening a part in `family`, the template's own when it is of that family. */
 export function markerLine(parts: TemplateParts, family: MarkerFamily, kind: 'up' | 'down'): string {

@@ -4,12 +4,10 @@
  * one entry. Used for duplicate-version checks, naming the next migration and applying earlier
  * migrations in order.
  */
-import { sniffMarkers } from './conventions';
-import { ConventionName, FileSystem, MigrationName } from './model';
+import { CONVENTIONS, sectionedConventionOf } from './conventions';
+import type { ConventionName, FileSystem, FolderMigration, MigrationName } from './model';
 import {
   compareVersions,
-  FLYWAY_REPEATABLE,
-  FLYWAY_VERSIONED,
   isNamedByFolder,
   isOtherDialect,
   joinPath,
@@ -18,25 +16,10 @@ import {
   rollbackNamedEntries,
   splitMigrationFileName,
   splitPath,
-  swapDirection,
-  UNDERSCORE_DIRECTION,
   versionKey,
 } from './names';
 
-export interface FolderMigration {
-  /** As written in the name (`001`, `20251122093000`, `2019-02-26-002946`, flyway `1.1`); '' for repeatables. */
-  version: string;
-  description: string;
-  versionStyle: MigrationName['versionStyle'];
-  /**
-   * Absolute paths. `single`: one file holds the whole migration (sections or none); `up` /
-   * `down`: the two files of a split migration (either may be missing).
-   */
-  files: { up?: string; down?: string; single?: string };
-  convention: ConventionName;
-  /** Flyway repeatable migration (`R__x.sql`): no version, runs after the versioned ones. */
-  repeatable?: boolean;
-}
+export type { FolderMigration } from './model';
 
 export interface ReadFolderOptions {
   /**
@@ -52,7 +35,14 @@ export function isMigrationFolderFile(name: string): boolean {
   return parts.sql && !isOtherDialect(parts);
 }
 
-type Family = 'updown' | 'flyway' | 'rollback' | 'single';
+/** The convention whose file side (up, down) an item is, or `single`: a forward file of no pair convention. */
+type Family = ConventionName | 'single';
+
+/** The conventions that read a folder, a migration folder or a file name, in registry order. */
+const FOLDER_READERS = CONVENTIONS.filter((c) => c.folder?.readFolder);
+const MIGRATION_FOLDERS = CONVENTIONS.filter((c) => c.folder?.migrationFolder);
+const FILE_SIDES = CONVENTIONS.filter((c) => c.folder?.fileSide);
+const FOLDER_OWNERS = CONVENTIONS.filter((c) => c.folder?.ownsFolder);
 
 interface Item {
   path: string;
@@ -83,9 +73,9 @@ export function readMigrationFolder(dir: string, fs: FileSystem, options: ReadFo
 function readFolder(dir: string, fs: FileSystem, sniff: boolean): FolderMigration[] {
   const entries = listDir(fs, dir);
   if (!entries) return [];
-  if (entries.includes('sqitch.plan')) {
-    const sqitch = readSqitchPlan(dir, fs);
-    if (sqitch) return sqitch;
+  for (const c of FOLDER_READERS) {
+    const own = c.folder!.readFolder!(dir, entries, fs);
+    if (own) return own;
   }
   const present = new Set(entries);
   const out: FolderMigration[] = [];
@@ -101,25 +91,24 @@ function readFolder(dir: string, fs: FileSystem, sniff: boolean): FolderMigratio
     if (!name) return;
     const item = (family: Family): Item => ({ path, name, family, stem: parts.stem.toLowerCase(), dialect: parts.dialect });
     if (inRollbackFolder) {
-      if (!parts.direction) downs.push(item('rollback'));
+      if (!parts.direction) downs.push(item('rollback-files'));
       return;
     }
-    const flyway = FLYWAY_VERSIONED.exec(fileName);
-    if (flyway) {
-      (flyway[1].toUpperCase() === 'U' ? downs : ups).push(item('flyway'));
-    } else if (FLYWAY_REPEATABLE.test(fileName)) {
-      out.push({ ...nameFields(name), files: { single: path }, convention: 'flyway', repeatable: true });
-    } else if (parts.direction) {
-      (parts.direction === 'up' ? ups : downs).push(item('updown'));
-    } else if (underscoreDirection(fileName, present)) {
-      const strip = (t: string): string => t.replace(/[_-](?:up|down)$/i, '');
-      const it = { ...item('updown'), stem: strip(parts.stem.toLowerCase()), name: { ...name, description: strip(name.description) } };
-      (underscoreDirection(fileName, present) === 'up' ? ups : downs).push(it);
-    } else if (parts.rollback) {
-      downs.push(item('rollback'));
-    } else {
-      ups.push(item('single'));
+    for (const c of FILE_SIDES) {
+      const side = c.folder!.fileSide!(fileName, parts, present);
+      if (!side) continue;
+      if (side.side === 'repeatable') {
+        out.push({ ...nameFields(name), files: { single: path }, convention: c.name, repeatable: true });
+      } else if (side.underscore) {
+        const strip = (t: string): string => t.replace(/[_-](?:up|down)$/i, '');
+        const it = { ...item(c.name), stem: strip(parts.stem.toLowerCase()), name: { ...name, description: strip(name.description) } };
+        (side.side === 'up' ? ups : downs).push(it);
+      } else {
+        (side.side === 'up' ? ups : downs).push(item(c.name));
+      }
+      return;
     }
+    ups.push(item('single'));
   };
 
   const addRollbackFolder = (path: string): void => {
@@ -144,7 +133,7 @@ function readFolder(dir: string, fs: FileSystem, sniff: boolean): FolderMigratio
       continue;
     }
     if (!name) continue;
-    const folder = perMigrationFolder(path, fs);
+    const folder = migrationFolder(path, fs);
     if (folder) out.push({ ...nameFields(name), ...folder });
   }
   // `db/rollback/` beside `db/migrations/`.
@@ -174,28 +163,25 @@ function readFolder(dir: string, fs: FileSystem, sniff: boolean): FolderMigratio
     if (match) match.downItem = d;
     else orphans.push(d);
   }
-  const usesRollbackFiles = rollbackFolders || downItems.some((d) => d.family === 'rollback');
-  const supabase = isSupabaseFolder(dir);
+  const usesRollbackFiles = rollbackFolders || downItems.some((d) => d.family === 'rollback-files');
+  const owner = FOLDER_OWNERS.find((c) => c.folder!.ownsFolder!(dir))?.name ?? 'plain';
 
   for (const u of upItems) {
     const down = u.downItem?.path;
     const base = nameFields(u.name);
-    if (u.family === 'updown') {
-      out.push({ ...base, files: withDown({ up: u.path }, down), convention: 'golang-migrate' });
-    } else if (u.family === 'flyway') {
-      out.push({ ...base, files: withDown({ up: u.path }, down), convention: 'flyway' });
+    if (u.family !== 'single') {
+      out.push({ ...base, files: withDown({ up: u.path }, down), convention: u.family });
     } else if (down) {
       out.push({ ...base, files: { up: u.path, down }, convention: 'rollback-files' });
     } else {
       const family = sniff ? sniffFile(fs, u.path) : undefined;
       if (family) out.push({ ...base, files: { single: u.path }, convention: family });
       else if (usesRollbackFiles) out.push({ ...base, files: { up: u.path }, convention: 'rollback-files' });
-      else out.push({ ...base, files: { single: u.path }, convention: supabase ? 'supabase' : 'plain' });
+      else out.push({ ...base, files: { single: u.path }, convention: owner });
     }
   }
   for (const d of orphans) {
-    const convention: ConventionName = d.family === 'updown' ? 'golang-migrate' : d.family === 'flyway' ? 'flyway' : 'rollback-files';
-    out.push({ ...nameFields(d.name), files: { down: d.path }, convention });
+    out.push({ ...nameFields(d.name), files: { down: d.path }, convention: d.family === 'single' ? 'rollback-files' : d.family });
   }
   return out.sort(compareMigrations);
 }
@@ -219,18 +205,9 @@ function withDown(files: { up: string }, down: string | undefined): FolderMigrat
   return down ? { ...files, down } : files;
 }
 
-/** `x_up.sql` / `x_down.sql` beside each other (harness). */
-function underscoreDirection(fileName: string, present: ReadonlySet<string>): 'up' | 'down' | undefined {
-  const m = UNDERSCORE_DIRECTION.exec(fileName);
-  if (!m) return undefined;
-  const kind = m[1].toLowerCase() as 'up' | 'down';
-  return present.has(swapDirection(fileName, kind === 'up' ? 'down' : 'up')) ? kind : undefined;
-}
-
+/** A forward file of no pair convention pairs with a rollback file. */
 function pairs(up: Family, down: Family): boolean {
-  if (up === 'updown') return down === 'updown';
-  if (up === 'flyway') return down === 'flyway';
-  return down === 'rollback';
+  return up === down || (up === 'single' && down === 'rollback-files');
 }
 
 /**
@@ -255,68 +232,25 @@ function dedupeDialects(items: Item[]): Item[] {
   return out;
 }
 
-function perMigrationFolder(path: string, fs: FileSystem): Pick<FolderMigration, 'files' | 'convention'> | undefined {
+/** A per-migration folder (`<version>_<name>/`): the first convention in registry order that reads it. */
+function migrationFolder(path: string, fs: FileSystem): Pick<FolderMigration, 'files' | 'convention'> | undefined {
   const sub = listDir(fs, path);
   if (!sub) return undefined;
-  let up: string | undefined;
-  let down: string | undefined;
-  let migration: string | undefined;
-  let sourcegraph = false;
-  for (const e of sub) {
-    const lower = e.toLowerCase();
-    if (lower === 'up.sql') up = e;
-    else if (lower === 'down.sql') down = e;
-    else if (lower === 'migration.sql') migration = e;
-    else if (lower === 'metadata.yaml' || lower === 'metadata.yml') sourcegraph = true;
+  for (const c of MIGRATION_FOLDERS) {
+    const files = c.folder!.migrationFolder!(path, sub);
+    if (files) return { files, convention: c.name };
   }
-  if (up || down) {
-    const files: FolderMigration['files'] = {};
-    if (up) files.up = joinPath(path, up);
-    if (down) files.down = joinPath(path, down);
-    return { files, convention: sourcegraph ? 'sourcegraph' : 'diesel' };
-  }
-  if (migration) return { files: { single: joinPath(path, migration) }, convention: 'prisma' };
   return undefined;
 }
 
-function isSupabaseFolder(dir: string): boolean {
-  const { dir: parent, base } = splitPath(dir);
-  return base.toLowerCase() === 'migrations' && splitPath(parent).base.toLowerCase() === 'supabase';
-}
-
-function sniffFile(fs: FileSystem, path: string): 'goose' | 'dbmate' | 'template' | undefined {
+/** The convention whose sections a single file's markers open (goose, dbmate, template). */
+function sniffFile(fs: FileSystem, path: string): ConventionName | undefined {
   try {
     const text = fs.readFile(path);
-    return text === undefined ? undefined : sniffMarkers(text);
+    return text === undefined ? undefined : sectionedConventionOf(text);
   } catch {
     return undefined;
   }
-}
-
-/** sqitch: the changes of `sqitch.plan` in plan order, numbered from 1. */
-function readSqitchPlan(dir: string, fs: FileSystem): FolderMigration[] | undefined {
-  let plan: string | undefined;
-  try {
-    plan = fs.readFile(joinPath(dir, 'sqitch.plan'));
-  } catch {
-    plan = undefined;
-  }
-  if (plan === undefined) return undefined;
-  const deploy = new Set(listDir(fs, joinPath(dir, 'deploy')) ?? []);
-  const revert = new Set(listDir(fs, joinPath(dir, 'revert')) ?? []);
-  const out: FolderMigration[] = [];
-  for (const raw of plan.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line[0] === '%' || line[0] === '#' || line[0] === '@') continue;
-    const change = /^([^\s[#]+)/.exec(line)?.[1];
-    if (!change) continue;
-    const file = `${change}.sql`;
-    const files: FolderMigration['files'] = {};
-    if (deploy.has(file)) files.up = joinPath(dir, 'deploy', file);
-    if (revert.has(file)) files.down = joinPath(dir, 'revert', file);
-    out.push({ version: String(out.length + 1), description: change, versionStyle: 'other', files, convention: 'sqitch' });
-  }
-  return out;
 }
 
 function listDir(fs: FileSystem, dir: string): string[] | undefined {

@@ -1,11 +1,12 @@
 /**
- * A migration file read as SQL: its convention, its UP and DOWN parts and their statements.
- * Built once per document version; rules only read it.
+ * The pipeline's model stage: a recognised migration file (recognise.ts) read as SQL, its UP and
+ * DOWN parts and their statements, and its twin's, parsed on first use from the text recognition
+ * read. Reads no file. Built once per document version; rules only read it.
  */
 import { LineIndex } from '../sql/positions';
 import { parseSql, SqlStatement, SqlSyntaxError } from '../sql/parse';
-import { detectConvention } from './conventions';
 import { ConventionInfo, ConventionName, FileSystem, PartSpan } from './model';
+import { recognise, Recognition } from './recognise';
 
 export interface Part extends PartSpan {
   statements: Statement[];
@@ -90,48 +91,64 @@ export interface ReadOptions {
   skipSql?: boolean;
 }
 
+/** Recognises the file (reading what its convention names) and builds its model. */
 export function readMigration(path: string, text: string, fs: FileSystem, options: ReadOptions = {}): Migration {
   const forced = options.convention && options.convention !== 'auto' ? options.convention : undefined;
-  const file = options.skipSql ? readFile(path, text, detectConvention(path, text, fs, forced), true) : parsedFile(path, text, fs, forced);
+  // A file too large to analyse has no rules to run, so nothing needs its twin.
+  const recognition = recognise(path, text, fs, { forced, twin: !options.skipSql });
+  return buildMigration(recognition, { skipSql: options.skipSql, memo: fs.memo?.bind(fs) });
+}
+
+export interface BuildOptions {
+  skipSql?: boolean;
+  /** The file system's memo, for the parses of recent files (see parsedFile); no file is read through it. */
+  memo?: FileSystem['memo'];
+}
+
+/** The model of a recognised file: parts parsed now, the twin's on first use. */
+export function buildMigration(recognition: Recognition, options: BuildOptions = {}): Migration {
+  const { path, text, convention } = recognition;
+  const file = options.skipSql ? readFile(path, text, convention, true) : parsedFile(path, text, convention, options.memo);
   let twin: MigrationFile | undefined | null = null;
-  const twinText = (): string | undefined => {
-    const twinPath = file.convention.twin;
-    return twinPath && file.convention.twinExists ? fs.readFile(twinPath) : undefined;
-  };
   return {
     ...file,
     up: file.statements.filter((s) => s.part.kind === 'up'),
     down: file.statements.filter((s) => s.part.kind === 'down'),
     twin() {
       if (twin === null) {
-        const twinPath = file.convention.twin;
-        const text = twinText();
-        twin = twinPath && text !== undefined ? parsedFile(twinPath, text, fs, forced) : undefined;
+        const t = recognition.twin;
+        twin = t ? parsedFile(t.path, t.text, t.convention, options.memo) : undefined;
       }
       return twin;
     },
-    twinText,
+    twinText: () => recognition.twin?.text,
   };
 }
 
 /**
- * A file read and parsed, or the same file read moments ago: an up file's rule reads its down
- * twin, and the down file is linted next (or the other way round). The few most recent parses of
- * files that have a twin are kept on the file system's memo, which forgets them when files
- * change; the text must match too. Other files are not kept: their trees would outlive their
- * lint for nothing, which costs the garbage collector.
+ * A file parsed, or the same file parsed moments ago: an up file's rule reads its down twin, and
+ * the down file is linted next (or the other way round). The few most recent parses of files
+ * that have a twin are kept on the file system's memo, which forgets them when files change; the
+ * text and the recognised parts must match too. Other files are not kept: their trees would
+ * outlive their lint for nothing, which costs the garbage collector.
  */
-function parsedFile(path: string, text: string, fs: FileSystem, forced: ConventionName | undefined): MigrationFile {
-  const recent = fs.memo?.('recent-parses', () => new Map<string, { text: string; forced?: ConventionName; file: MigrationFile }>());
+function parsedFile(path: string, text: string, convention: ConventionInfo, memo: FileSystem['memo']): MigrationFile {
+  const recent = memo?.('recent-parses', () => new Map<string, { text: string; key: string; file: MigrationFile }>());
+  const key = recent && convention.twinExists ? partsKey(convention) : '';
   const hit = recent?.get(path);
-  if (hit && hit.text === text && hit.forced === forced) return hit.file;
-  const file = readFile(path, text, detectConvention(path, text, fs, forced));
-  if (recent && file.convention.twinExists) {
+  if (hit && hit.text === text && hit.key === key) return hit.file.convention === convention ? hit.file : { ...hit.file, convention };
+  const file = readFile(path, text, convention);
+  if (recent && convention.twinExists) {
     recent.delete(path);
-    recent.set(path, { text, forced, file });
+    recent.set(path, { text, key, file });
     if (recent.size > RECENT_PARSES) recent.delete(recent.keys().next().value!);
   }
   return file;
+}
+
+/** What a parse depends on besides the text: the convention and its parts. */
+function partsKey(convention: ConventionInfo): string {
+  return convention.name + convention.parts.map((p) => `|${p.kind}${p.start}-${p.end}${p.commentedOut ? 'c' : ''}${p.runnerTransaction ? 't' : ''}`).join('');
 }
 
 const RECENT_PARSES = 4;

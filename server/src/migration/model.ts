@@ -74,6 +74,22 @@ export interface ConventionInfo {
   migrationName?: MigrationName;
 }
 
+/** A migration of a folder, as the folder lists it (migration/folder.ts reads them). */
+export interface FolderMigration {
+  /** As written in the name (`001`, `20251122093000`, `2019-02-26-002946`, flyway `1.1`); '' for repeatables. */
+  version: string;
+  description: string;
+  versionStyle: MigrationName['versionStyle'];
+  /**
+   * Absolute paths. `single`: one file holds the whole migration (sections or none); `up` /
+   * `down`: the two files of a split migration (either may be missing).
+   */
+  files: { up?: string; down?: string; single?: string };
+  convention: ConventionName;
+  /** Flyway repeatable migration (`R__x.sql`): no version, runs after the versioned ones. */
+  repeatable?: boolean;
+}
+
 /** Read-only view of files, so the editor can overlay unsaved documents. */
 export interface FileSystem {
   /** The file's text, or undefined when it does not exist or cannot be read. */

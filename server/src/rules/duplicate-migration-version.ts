@@ -1,20 +1,8 @@
+import { conventionNamed } from '../migration/conventions';
 import type { FolderMigration } from '../migration/folder';
 import { isNamedByFolder, splitPath, versionKey } from '../migration/names';
 import { ownFolderMigration } from './helpers/folder-index';
 import type { Rule } from './rule';
-
-/** What each runner does with two migrations of one version. */
-const CONSEQUENCE: Record<string, string> = {
-  'golang-migrate': 'golang-migrate refuses to run ("duplicate migration file")',
-  goose: 'goose refuses to run ("duplicate version")',
-  flyway: 'Flyway refuses to migrate ("Found more than one migration with version")',
-  dbmate: 'dbmate records versions once, so only one of them is ever applied',
-  diesel: 'diesel records versions once, so only one of them is ever applied',
-  supabase: 'the Supabase CLI records versions once, so only one of them is ever applied',
-};
-
-/** Hand-run conventions with no history table: several migrations on one day are normal there. */
-const DATE_VERSIONS_MAY_REPEAT = new Set(['template', 'plain', 'rollback-files']);
 
 /**
  * Two migrations of a folder with the same version (`001` and `1` are one version). The files of
@@ -35,13 +23,14 @@ export const duplicateMigrationVersion: Rule = {
     if (!found) return;
     const { own, index } = found;
     // The folder is read without opening its files, so the linted file's own convention names the runner.
-    const convention = migration.convention.name;
-    if (own.repeatable || own.version === '' || convention === 'prisma' || convention === 'sqitch') return;
-    if (own.versionStyle === 'date' && DATE_VERSIONS_MAY_REPEAT.has(convention)) return;
+    // Its module says what the runner does with a repeated version (and whether the tool names the migrations).
+    const convention = conventionNamed(migration.convention.name);
+    if (own.repeatable || own.version === '' || convention.namedByTool) return;
+    if (own.versionStyle === 'date' && convention.dateVersionsMayRepeat) return;
     const others = (index.byVersion.get(versionKey(own.version)) ?? []).filter((m) => m !== own);
     if (others.length === 0 || index.ordersByWholeName) return;
     const names = others.map((m) => displayName(m, migration.path)).join(', ');
-    const consequence = CONSEQUENCE[convention] ?? 'which one runs first is undefined, and a history keyed by version records only one of them';
+    const consequence = convention.duplicateVersion ?? 'which one runs first is undefined, and a history keyed by version records only one of them';
     report({ messageId: 'duplicateVersion', data: { version: own.version, others: names, consequence } });
   },
 };

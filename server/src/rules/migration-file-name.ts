@@ -1,3 +1,4 @@
+import { conventionNamed } from '../migration/conventions';
 import type { FileSystem } from '../migration/model';
 import { isMigrationFolderFile } from '../migration/folder';
 import { FLYWAY_REPEATABLE, FLYWAY_VERSIONED, isNamedByFolder, parseMigrationName, splitMigrationFileName, splitPath } from '../migration/names';
@@ -33,9 +34,8 @@ export const migrationFileName: Rule = {
     padding: 'The version of "{{name}}" has {{digits}} where this folder pads versions to {{width}} ({{like}}): it sorts out of order by name.',
   },
   check({ migration, config, fs, report }) {
-    const convention = migration.convention.name;
     // sqitch names changes in its plan; Prisma generates its folder names.
-    if (convention === 'sqitch' || convention === 'prisma') return;
+    if (conventionNamed(migration.convention.name).namedByTool) return;
     const { dir, base } = splitPath(migration.path);
     const inFolder = isNamedByFolder(base);
     const name = inFolder ? splitPath(dir).base : base;

@@ -1,19 +1,15 @@
 import type { Migration } from '../migration/migration';
-import { scanMarkers } from '../migration/conventions';
+import { conventionNamed } from '../migration/conventions';
+import { MARKER_LINES, scanMarkers } from '../migration/conventions/markers';
 import { inversesOf, rollbackFor } from '../migration/inverse';
 import { LineIndex } from '../sql/positions';
 import type { Fix, Rule } from './rule';
 
-/** Markers that open a DOWN section, for conventions that keep UP and DOWN in one file. */
-const DOWN_MARKER: Record<string, string> = {
-  goose: '-- +goose Down',
-  dbmate: '-- migrate:down',
-  template: '-- DOWN Migration (Rollback)',
-  plain: '-- DOWN Migration (Rollback)',
-};
+/** Conventions whose files hold UP / DOWN sections (goose, dbmate, template); every other runner runs the whole file. */
+const isSectioned = (name: string): boolean => conventionNamed(name).sections !== undefined;
 
-/** Conventions whose runner reads UP / DOWN sections; every other one runs the whole file. */
-const SECTIONED = new Set(['goose', 'dbmate', 'template']);
+/** How the fix writes a DOWN section into a file of this convention (its module says; else the template's, commented out). */
+const downSectionOf = (name: string) => conventionNamed(name).downSection ?? { family: 'template' as const, commented: true, markUp: false };
 
 export const missingRollback: Rule = {
   id: 'missing-rollback',
@@ -34,7 +30,7 @@ export const missingRollback: Rule = {
     if (!migration.up.some((s) => inversesOf(s, migration.text).length > 0)) return;
     const where = convention.twin
       ? `a rollback file (${relative(convention.twin, migration.path)})`
-      : SECTIONED.has(convention.name) || convention.name === 'plain' ? 'a DOWN section' : 'a commented-out DOWN section, as the runner runs the whole file';
+      : isSectioned(convention.name) || downSectionOf(convention.name).markUp ? 'a DOWN section' : 'a commented-out DOWN section, as the runner runs the whole file';
     report({
       messageId: 'missingRollback',
       data: { convention: convention.name, where },
@@ -51,7 +47,7 @@ function hasRollback(migration: Migration): boolean {
   const { convention, text } = migration;
   if (convention.twin) return hasContent(migration.twinText() ?? '');
   if (migration.parts.some((p) => p.kind === 'down' && hasContent(text.slice(p.start, p.end)))) return true;
-  if (SECTIONED.has(convention.name)) return false;
+  if (isSectioned(convention.name)) return false;
   // A runner that runs the whole file (Supabase, Prisma) can only keep a commented-out rollback.
   const marker = scanMarkers(text).markers.find((m) => m.kind === 'down');
   return marker !== undefined && hasContent(text.slice(marker.next));
@@ -85,7 +81,8 @@ export function addRollbackFix(migration: Migration): Fix {
   }
   // A DOWN section is written as comments unless the runner reads sections (goose, dbmate), so
   // that `psql < file` (template) or a whole-file runner (Supabase) runs only the UP part.
-  const commented = convention.name !== 'goose' && convention.name !== 'dbmate';
+  const section = downSectionOf(convention.name);
+  const commented = section.commented;
   const body = lines.map((l) => (commented && !l.startsWith('--') ? `-- ${l}` : l)).join(eol) + eol;
   const downPart = migration.parts.find((p) => p.kind === 'down');
   const edits: Fix['edits'] = [];
@@ -94,13 +91,13 @@ export function addRollbackFix(migration: Migration): Fix {
     const prefix = /\n\s*$/.test(text.slice(0, downPart.end)) ? '' : eol;
     edits.push({ path, range: { start: at, end: at }, newText: prefix + body });
   } else {
-    if (convention.name === 'plain') {
+    if (section.markUp) {
       const top = { line: 0, character: 0 };
-      edits.push({ path, range: { start: top, end: top }, newText: `-- UP Migration${eol}` });
+      edits.push({ path, range: { start: top, end: top }, newText: `${MARKER_LINES[section.family].up}${eol}` });
     }
     const end = migration.lines.positionAt(text.length);
     const prefix = text === '' || /\n$/.test(text) ? eol : eol + eol;
-    edits.push({ path, range: { start: end, end }, newText: `${prefix}${DOWN_MARKER[convention.name] ?? DOWN_MARKER.template}${eol}${body}` });
+    edits.push({ path, range: { start: end, end }, newText: `${prefix}${MARKER_LINES[section.family].down}${eol}${body}` });
   }
   return { title: 'Add a DOWN section with the generated rollback', preferred: true, edits };
 }

@@ -5,6 +5,7 @@
 import { dirname, relative } from 'node:path';
 import picomatch from 'picomatch';
 import { Config, ConfigError, findConfigFile, mergeConfig, parseConfigText } from '../config/config';
+import { hasUpMarker } from '../migration/conventions/markers';
 import type { FileSystem } from '../migration/model';
 import { RULE_IDS } from '../rules';
 import { isBaselineFile } from '../shadow/baseline';
@@ -75,14 +76,17 @@ export class ConfigResolver {
   }
 }
 
-/** Runner markers that make any SQL file a migration, wherever it is. */
-const MARKERS = /^\s*--\s*(\+goose\s+up|migrate:up|up migration)/im;
+/** How far into a file discovery looks for an UP marker. */
+const MARKER_WINDOW = 4096;
 
-/** A file is a migration when it matches the `migrations` globs or carries runner markers. */
+/**
+ * A file is a migration when it matches the `migrations` globs or opens an UP section near its
+ * top: the marker scanner that detection splits files with decides (goose, dbmate, template).
+ */
 export function isMigrationFile(path: string, text: string | undefined, config: Config, base: string): boolean {
   if (!/\.sql$/i.test(path) || isBaselineFile(path, config, base)) return false;
   if (matchesGlobs(path, config.migrations, base)) return true;
-  return text !== undefined && MARKERS.test(text.slice(0, 4096));
+  return text !== undefined && hasUpMarker(text, MARKER_WINDOW);
 }
 
 const matchers = new Map<string, (p: string) => boolean>();

@@ -1,0 +1,13 @@
+/** A new migration that cannot be planned (authoring/plan.ts, and the convention modules that write files). */
+
+export type NewMigrationErrorKind = 'description' | 'convention' | 'exists';
+
+/** A new migration that cannot be planned, with a message for the user. */
+export class NewMigrationError extends Error {
+  constructor(
+    readonly kind: NewMigrationErrorKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
