@@ -11,6 +11,7 @@ import { descriptionProblem, displayDescription, formatDescription } from './des
 import { choiceStyle, codeMigrationsIn, conventionHint, detectFolderStyle, findChoice, FolderStyle, NEW_FOLDER_CHOICES } from './style';
 import { DEFAULT_TEMPLATE, defaultCursor, endLine, fillPlaceholders, finish, markerLine, splitTemplate, TemplateParts } from './template';
 import { nextVersion } from './version';
+import { userRegex } from '../config/user-regex';
 
 export interface Author {
   name: string;
@@ -123,7 +124,7 @@ function styleFor(dir: string, fs: FileSystem, convention: string | undefined): 
  */
 export function namePatternWarnings(plan: NewMigrationPlan, fileNamePattern: string | null): string[] {
   if (!fileNamePattern) return [];
-  const pattern = new RegExp(fileNamePattern);
+  const pattern = userRegex(fileNamePattern);
   return plan.files
     .map((f) => splitPath(f.path).base)
     .filter((base) => base.endsWith('.sql') && !pattern.test(base))
