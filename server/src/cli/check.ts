@@ -1,7 +1,7 @@
 /** `safemig check [paths…]`: lint migration files and folders for CI. */
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { configBase, ConfigResolver, isMigrationFile } from '../workspace/settings';
+import { configBase, ConfigResolver, isMigrationFile, ResolvedConfig } from '../workspace/settings';
 import { DiskFileSystem, Listing } from '../workspace/node-fs';
 import { joinPath } from '../migration/names';
 import { initParser } from '../sql/pg';
@@ -42,7 +42,7 @@ export async function check(argv: string[], io: Io): Promise<number> {
         if (resolved.error) throw resolved.error;
         const base = configBase(resolved, absolute);
         // Globs first; only files outside them are read, for runner markers.
-        if (!isMigrationFile(found, undefined, resolved.config, base) && !isMigrationFile(found, fs.readFile(found), resolved.config, base)) continue;
+        if (!isMigrationFile(found, undefined, resolved.config, base) && !isMigrationFile(found, fs.readFile(found), resolved.config, base, fs)) continue;
         jobs.push({ path: found, shown: shownPrefix + found.slice(absolute.length + 1) });
         pool.found(jobs.length);
       }
@@ -51,6 +51,10 @@ export async function check(argv: string[], io: Io): Promise<number> {
       if (resolved.error) throw resolved.error;
       jobs.push({ path: absolute, shown: target });
     }
+  }
+  if (jobs.length === 0) {
+    io.stderr(noMigrationsMessage(targets, listings.length, resolver.resolve(resolve(io.cwd, targets[0], '_'))));
+    return 2;
   }
   await initParser();
   const { errors, warnings } = await pool.run(jobs, format, (text) => {
@@ -63,6 +67,17 @@ export async function check(argv: string[], io: Io): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** Says where check looked and how to point it at the migrations (a green run that checked nothing would hide them). */
+function noMigrationsMessage(targets: string[], folders: number, resolved: ResolvedConfig): string {
+  const where = resolved.file ? `"migrations" in ${resolved.file}` : `"migrations" in a .safemig.json at the project's root`;
+  return [
+    `safemig check: no migration files found in ${targets.join(', ')} (${folders} folder${folders === 1 ? '' : 's'} searched).`,
+    `A migration is a .sql file matching the "migrations" globs (now ${resolved.config.migrations.join(', ')}), a file with runner markers (-- +goose Up, -- migrate:up, -- UP Migration), or a file in a folder of version-named SQL files (001_x.sql, 20240101_x.sql, V1__x.sql) that change the schema.`,
+    `Set ${where}, e.g. { "migrations": ["sql/**/*.sql"] }, or name the files: safemig check path/to/file.sql`,
+    '',
+  ].join('\n');
 }
 
 function isDirectory(path: string): boolean {

@@ -7,6 +7,7 @@ import picomatch from 'picomatch';
 import { Config, ConfigError, findConfigFile, mergeConfig, parseConfigText } from '../config/config';
 import type { FileSystem } from '../migration/model';
 import { RULE_IDS } from '../rules';
+import { isVersionNamedFolder, usesDefaultGlobs } from './version-folders';
 
 export interface ResolvedConfig {
   config: Config;
@@ -77,11 +78,15 @@ export class ConfigResolver {
 /** Runner markers that make any SQL file a migration, wherever it is. */
 const MARKERS = /^\s*--\s*(\+goose\s+up|migrate:up|up migration)/im;
 
-/** A file is a migration when it matches the `migrations` globs or carries runner markers. */
-export function isMigrationFile(path: string, text: string | undefined, config: Config, base: string): boolean {
+/**
+ * A file is a migration when it matches the `migrations` globs or carries runner markers, or
+ * (given `fs`, while the globs are the defaults) lies in a folder of version-named SQL files.
+ */
+export function isMigrationFile(path: string, text: string | undefined, config: Config, base: string, fs?: FileSystem): boolean {
   if (!/\.sql$/i.test(path)) return false;
   if (matchesGlobs(path, config.migrations, base)) return true;
-  return text !== undefined && MARKERS.test(text.slice(0, 4096));
+  if (text !== undefined && MARKERS.test(text.slice(0, 4096))) return true;
+  return fs !== undefined && usesDefaultGlobs(config) && isVersionNamedFolder(dirname(path), fs);
 }
 
 const matchers = new Map<string, (p: string) => boolean>();
