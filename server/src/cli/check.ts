@@ -9,13 +9,15 @@ import { CheckJob, CheckPool } from './check-pool';
 import { parseArgs, UsageError } from './args';
 import { FORMATS } from './output';
 import type { Io } from './io';
+import type { Config } from '../config/config';
+import { changedSince, isBeforeStart, isChanged, ScopeError } from './check-scope';
 
-export const CHECK_USAGE = `usage: safemig check [paths…] [--format ${Object.keys(FORMATS).join('|')}] [--config FILE] [--max-warnings N]`;
+export const CHECK_USAGE = `usage: safemig check [paths…] [--format ${Object.keys(FORMATS).join('|')}] [--config FILE] [--max-warnings N] [--since REF]`;
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test']);
 
 export async function check(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, { values: ['format', 'config', 'max-warnings'] });
+  const args = parseArgs(argv, { values: ['format', 'config', 'max-warnings', 'since'] });
   const format = args.values.format ?? 'text';
   if (!Object.hasOwn(FORMATS, format)) throw new UsageError(`unknown --format ${format} (use ${Object.keys(FORMATS).join(', ')})`);
   const maxWarnings = args.values['max-warnings'];
@@ -26,8 +28,22 @@ export async function check(argv: string[], io: Io): Promise<number> {
   const resolver = new ConfigResolver(fs, {}, fixedConfig);
   if (fixedConfig) resolver.loadStrict(fixedConfig);
 
+  let changed: Set<string> | undefined;
+  if (args.values.since !== undefined) {
+    try {
+      changed = changedSince(args.values.since, io.cwd);
+    } catch (error) {
+      if (!(error instanceof ScopeError)) throw error;
+      io.stderr(`safemig check: ${error.message}\n`);
+      return 2;
+    }
+  }
+  /** Reported, or only read for context (see check-scope.ts). */
+  const inScope = (path: string, config: Config) => (changed === undefined || isChanged(path, changed)) && (config.startAfter === null || !isBeforeStart(path, config.startAfter));
+
   const targets = args.positionals.length > 0 ? args.positionals : ['.'];
   const jobs: CheckJob[] = [];
+  let found = 0;
   // The folders the search lists are the ones the rules read (neighbours, twins): listed once.
   const listings: Listing[] = [];
   const pool = new CheckPool(fixedConfig);
@@ -37,22 +53,25 @@ export async function check(argv: string[], io: Io): Promise<number> {
       // A file is shown as `join(target, its path under the target)`: that path is already
       // normal, so the target's part is computed once.
       const shownPrefix = join(target, '_').slice(0, -1);
-      for (const found of walk(absolute, listings)) {
-        const resolved = resolver.resolve(found);
+      for (const path of walk(absolute, listings)) {
+        const resolved = resolver.resolve(path);
         if (resolved.error) throw resolved.error;
         const base = configBase(resolved, absolute);
         // Globs first; only files outside them are read, for runner markers.
-        if (!isMigrationFile(found, undefined, resolved.config, base) && !isMigrationFile(found, fs.readFile(found), resolved.config, base, fs)) continue;
-        jobs.push({ path: found, shown: shownPrefix + found.slice(absolute.length + 1) });
+        if (!isMigrationFile(path, undefined, resolved.config, base) && !isMigrationFile(path, fs.readFile(path), resolved.config, base, fs)) continue;
+        found++;
+        if (!inScope(path, resolved.config)) continue;
+        jobs.push({ path, shown: shownPrefix + path.slice(absolute.length + 1) });
         pool.found(jobs.length);
       }
     } else {
       const resolved = resolver.resolve(absolute);
       if (resolved.error) throw resolved.error;
-      jobs.push({ path: absolute, shown: target });
+      found++;
+      if (inScope(absolute, resolved.config)) jobs.push({ path: absolute, shown: target });
     }
   }
-  if (jobs.length === 0) {
+  if (found === 0) {
     io.stderr(noMigrationsMessage(targets, listings.length, resolver.resolve(resolve(io.cwd, targets[0], '_'))));
     return 2;
   }

@@ -33,6 +33,8 @@ export interface Config {
   fileNamePattern: string | null;
   /** Template for new migrations, relative to the config file's folder. */
   template: string | null;
+  /** Migrations at or before this version are read for context only, never reported (`safemig check`). */
+  startAfter: string | null;
   database: DatabaseConfig;
 }
 
@@ -56,6 +58,7 @@ export function defaultConfig(): Config {
     requireRollback: null,
     fileNamePattern: null,
     template: null,
+    startAfter: null,
     database: {
       lockTimeout: '5s',
       statementTimeout: '60s',
@@ -132,6 +135,12 @@ const object = (shape: Record<string, Check>): Check => (v, k, f) => {
   return out;
 };
 
+/** A version as migration names start with: `20240101093000`, `001`, `1.2`, `2024-01-01`. */
+const migrationVersion: Check = (v, k, f) => {
+  const s = string(v, k, f) as string;
+  return /^\d+(?:[._-]\d+)*$/.test(s) ? s : fail(f, k, `must be a migration version such as "20240101093000", "001" or "1.2", not "${s}"`);
+};
+
 /** The check of a key the shape declares; never one inherited from Object (`__proto__`, `toString`). */
 const knownCheck = (shape: Record<string, Check>, key: string): Check | undefined => (Object.hasOwn(shape, key) ? shape[key] : undefined);
 
@@ -154,6 +163,7 @@ function schema(ruleIds: readonly string[]): Record<string, Check> {
     requireRollback: nullable(boolean),
     fileNamePattern: nullable(regex),
     template: nullable(projectPath),
+    startAfter: nullable(migrationVersion),
     database: object({
       url: string,
       lockTimeout: string,
