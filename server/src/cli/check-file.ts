@@ -2,7 +2,7 @@
 import { internalError, lint, notAnalysed } from '../lint/lint';
 import type { DiskFileSystem } from '../workspace/node-fs';
 import type { ConfigResolver } from '../workspace/settings';
-import type { FileReport } from './output';
+import type { FileReport } from './formats';
 
 export function checkFile(path: string, shown: string, fs: DiskFileSystem, resolver: ConfigResolver): FileReport {
   const resolved = resolver.resolve(path);

@@ -15,7 +15,7 @@ import { initParser } from '../sql/pg';
 import { ConfigResolver } from '../workspace/settings';
 import { DiskFileSystem, Listing } from '../workspace/node-fs';
 import { checkFile } from './check-file';
-import { addTotals, countReport, Format, FORMATS, noTotals, Totals } from './output';
+import { addTotals, countReport, Format, FORMATS, noTotals, Totals } from './formats';
 
 export interface CheckJob {
   path: string;
@@ -101,6 +101,8 @@ class OrderedWriter {
   private next = 0;
   private items = 0;
   private stopped = false;
+  /** The report so far, for a format with a summary, which is written before it at the end. */
+  private held = '';
 
   constructor(
     private readonly format: Format,
@@ -120,7 +122,8 @@ class OrderedWriter {
       this.items += ready.items;
       addTotals(this.totals, ready.totals);
     }
-    if (text && !this.write(text)) {
+    if (this.format.summary) this.held += text;
+    else if (text && !this.write(text)) {
       this.stopped = true;
       this.stop();
     }
@@ -130,7 +133,9 @@ class OrderedWriter {
   finish(batches: number): Totals {
     if (this.stopped) return this.totals;
     if (this.next !== batches) throw new Error(`safemig: ${batches - this.next} of ${batches} batches of files were not checked`);
-    this.write((batches === 0 ? this.format.head : '') + this.format.tail(this.totals, this.items === 0));
+    const head = batches === 0 ? this.format.head : '';
+    if (this.format.summary) this.write(this.format.summary(this.totals) + head + this.held + this.format.tail(this.totals, this.items === 0));
+    else this.write(head + this.format.tail(this.totals, this.items === 0));
     return this.totals;
   }
 }

@@ -7,7 +7,7 @@ import { joinPath } from '../migration/names';
 import { initParser } from '../sql/pg';
 import { CheckJob, CheckPool } from './check-pool';
 import { parseArgs, UsageError } from './args';
-import { FORMATS } from './output';
+import { FORMATS } from './formats';
 import type { Io } from './io';
 import type { Config } from '../config/config';
 import { changedSince, isBeforeStart, isChanged, ScopeError } from './check-scope';
