@@ -8,16 +8,18 @@ import { initParser } from '../sql/pg';
 import { CheckJob, CheckPool } from './check-pool';
 import { parseArgs, UsageError } from './args';
 import { FORMATS } from './formats';
+import { plural } from './formats/format';
+import { computeFixes, fixesDiff, writeFixes } from './check-fix';
 import type { Io } from './io';
 import type { Config } from '../config/config';
 import { changedSince, isBeforeStart, isChanged, ScopeError } from './check-scope';
 
-export const CHECK_USAGE = `usage: safemig check [paths…] [--format ${Object.keys(FORMATS).join('|')}] [--config FILE] [--max-warnings N] [--since REF]`;
+export const CHECK_USAGE = `usage: safemig check [paths…] [--format ${Object.keys(FORMATS).join('|')}] [--config FILE] [--max-warnings N] [--since REF] [--fix | --fix-dry-run]`;
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test']);
 
 export async function check(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, { values: ['format', 'config', 'max-warnings', 'since'] });
+  const args = parseArgs(argv, { values: ['format', 'config', 'max-warnings', 'since'], booleans: ['fix', 'fix-dry-run'] });
   const format = args.values.format ?? 'text';
   if (!Object.hasOwn(FORMATS, format)) throw new UsageError(`unknown --format ${format} (use ${Object.keys(FORMATS).join(', ')})`);
   const maxWarnings = args.values['max-warnings'];
@@ -76,6 +78,18 @@ export async function check(argv: string[], io: Io): Promise<number> {
     return 2;
   }
   await initParser();
+  if (args.booleans.has('fix') || args.booleans.has('fix-dry-run')) {
+    const fixed = computeFixes(jobs, resolver);
+    for (const path of fixed.refused) io.stderr(`safemig check: not fixed: ${path} is a symbolic link, which --fix does not write through\n`);
+    if (args.booleans.has('fix-dry-run')) {
+      io.stdout(fixesDiff(fixed, io.cwd));
+      return 0;
+    }
+    writeFixes(fixed);
+    io.stderr(`safemig check --fix: ${fixed.applied} fix${fixed.applied === 1 ? '' : 'es'} applied in ${plural(fixed.changed.size, 'file')}; what is left:\n`);
+    // Checked afresh: the fixes changed files, and may have created rollback files beside them.
+    return check(argv.filter((arg) => arg !== '--fix'), io);
+  }
   const { errors, warnings } = await pool.run(jobs, format, (text) => {
     io.stdout(text);
     return !io.stdoutClosed?.();
