@@ -55,6 +55,22 @@ test('protectedTables globs and database.productionPattern run in linear time to
   assert.ok(!result.stdout.includes('protected-table'));
 });
 
+test('migrations globs are matched in linear time too; extglobs and negated globs are a config error', () => {
+  const dir = project('redos-migrations', { migrations: [`**/${'*a'.repeat(12)}*b.sql`] });
+  // Without runner markers, only the globs make these migrations.
+  writeFileSync(join(dir, 'db', 'migrations', `${'a'.repeat(200)}.sql`), 'SELECT 1;\n');
+  writeFileSync(join(dir, 'db', 'migrations', `${'a'.repeat(30)}b.sql`), 'SELECT 1;\n');
+  const result = run(['check', 'db', '--format', 'json'], dir);
+  // 001_a.sql has runner markers.
+  assert.deepEqual(JSON.parse(result.stdout).files.map((f: { path: string }) => f.path), ['db/migrations/001_a.sql', `db/migrations/${'a'.repeat(30)}b.sql`]);
+
+  for (const glob of ['**/+(a|aa)*.sql', '!db/**']) {
+    const refused = run(['check', 'db'], project(`glob-${glob.length}`, { migrations: [glob] }));
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /"migrations" holds the glob ".*", which cannot be used: (extglobs|negated globs)/);
+  }
+});
+
 test('a pattern that needs backtracking (backreference, lookaround) is a config error, exit 2', () => {
   const dir = project('backref', { fileNamePattern: '^(\\d+)_\\1\\.sql$' });
   const result = run(['check', 'db'], dir);

@@ -4,6 +4,7 @@
  */
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { CONVENTION_NAMES, ConventionName, FileSystem } from '../migration/model';
+import { globProblem } from './user-glob';
 import { userRegex } from './user-regex';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -141,6 +142,15 @@ const migrationVersion: Check = (v, k, f) => {
   return /^\d+(?:[._-]\d+)*$/.test(s) ? s : fail(f, k, `must be a migration version such as "20240101093000", "001" or "1.2", not "${s}"`);
 };
 
+/** Globs of files, in the syntax user-glob.ts matches in linear time. */
+const globs: Check = (v, k, f) => {
+  for (const glob of strings(v, k, f) as string[]) {
+    const problem = globProblem(glob);
+    if (problem) fail(f, k, `holds the glob "${glob}", which cannot be used: ${problem}`);
+  }
+  return v;
+};
+
 /** The check of a key the shape declares; never one inherited from Object (`__proto__`, `toString`). */
 const knownCheck = (shape: Record<string, Check>, key: string): Check | undefined => (Object.hasOwn(shape, key) ? shape[key] : undefined);
 
@@ -157,7 +167,7 @@ function schema(ruleIds: readonly string[]): Record<string, Check> {
       return v;
     },
     protectedTables: strings,
-    migrations: strings,
+    migrations: globs,
     convention: oneOf(['auto', ...CONVENTION_NAMES]),
     assumeInTransaction: boolean,
     requireRollback: nullable(boolean),

@@ -3,9 +3,9 @@
  * merged over the defaults and under the editor's overrides.
  */
 import { dirname, relative } from 'node:path';
-import picomatch from 'picomatch';
 import { Config, ConfigError, findConfigFile, mergeConfig, parseConfigText } from '../config/config';
 import type { FileSystem } from '../migration/model';
+import { globMatcher } from '../config/user-glob';
 import { RULE_IDS } from '../rules';
 import { isVersionNamedFolder, usesDefaultGlobs } from './version-folders';
 
@@ -89,19 +89,13 @@ export function isMigrationFile(path: string, text: string | undefined, config: 
   return fs !== undefined && usesDefaultGlobs(config) && isVersionNamedFolder(dirname(path), fs);
 }
 
-const matchers = new Map<string, (p: string) => boolean>();
-
 export function matchesGlobs(path: string, globs: string[], base: string): boolean {
   // Most paths lie under the base: cut rather than compute the relative path.
   const under = path.startsWith(base) && (path[base.length] === '/' || path[base.length] === '\\');
   const rel = (under ? path.slice(base.length + 1) : relative(base, path)).replace(/\\/g, '/');
   const abs = path.replace(/^\/+/, '');
   return globs.some((glob) => {
-    let match = matchers.get(glob);
-    if (!match) {
-      match = picomatch(glob, { dot: true });
-      matchers.set(glob, match);
-    }
+    const match = globMatcher(glob);
     return (!rel.startsWith('..') && match(rel)) || (glob.startsWith('**/') && match(abs));
   });
 }
