@@ -15,7 +15,8 @@ import { initParser } from '../sql/pg';
 import { ConfigResolver } from '../workspace/settings';
 import { DiskFileSystem, Listing } from '../workspace/node-fs';
 import { checkFile } from './check-file';
-import { addTotals, countReport, Format, FORMATS, noTotals, Totals } from './formats';
+import { addTotals, countReport, FileReport, Format, FORMATS, noTotals, Totals } from './formats';
+import { CacheDelta, CheckCache, loadCache, RecordingFileSystem, saveCache } from './check-cache';
 
 export interface CheckJob {
   path: string;
@@ -33,6 +34,8 @@ interface WorkerTask {
   format: string;
   fixedConfig?: string;
   overrides: Partial<Config>;
+  /** `--cache`: the cache file. */
+  cache?: { file: string };
 }
 
 /** A batch linted and formatted: its items joined by the format's separator, its findings counted. */
@@ -44,7 +47,7 @@ interface BatchOutput {
 }
 
 /** What a worker posts on its port: each batch when it is done, then the end or why it failed. */
-type WorkerMessage = { output: BatchOutput } | { done: true } | { error: string };
+type WorkerMessage = { output: BatchOutput } | { done: true; cache?: CacheDelta } | { error: string };
 
 /** A thread is worth starting for each this many files. */
 const MIN_FILES_PER_THREAD = 150;
@@ -59,6 +62,7 @@ export class CheckPool {
   constructor(
     private readonly fixedConfig: string | undefined,
     private readonly overrides: Partial<Config> = {},
+    private readonly cache?: WorkerTask['cache'],
   ) {}
 
   /** `found` files are known so far: start the worker threads that many files are worth. */
@@ -75,7 +79,7 @@ export class CheckPool {
    */
   async run(jobs: CheckJob[], format: string, write: (text: string) => boolean, listings: Listing[] = []): Promise<Totals> {
     this.found(jobs.length);
-    const task: WorkerTask = { jobs, listings, nextBatch: new SharedArrayBuffer(4), format, fixedConfig: this.fixedConfig, overrides: this.overrides };
+    const task: WorkerTask = { jobs, listings, nextBatch: new SharedArrayBuffer(4), format, fixedConfig: this.fixedConfig, overrides: this.overrides, cache: this.cache };
     const batches = Math.ceil(jobs.length / BATCH_SIZE);
     const nextBatch = new Int32Array(task.nextBatch);
     // Every thread's next claim is then past the end.
@@ -85,12 +89,14 @@ export class CheckPool {
     const finished = this.workers.map((worker) => worker.run(task, add));
     // This thread takes batches too (from the first, while the workers may still be starting),
     // and writes what the workers finished meanwhile after each of its own.
-    checkBatches(task, nextBatch, (output) => {
+    const learnt = checkBatches(task, nextBatch, (output) => {
       writer.add(output);
       for (const worker of this.workers) worker.collect();
     });
-    await Promise.all(finished);
-    return writer.finish(batches);
+    const deltas = await Promise.all(finished);
+    const totals = writer.finish(batches);
+    if (this.cache && learnt.data) saveCache(this.cache.file, learnt.data, [learnt.delta!, ...deltas.filter((d): d is CacheDelta => d !== undefined)]);
+    return totals;
   }
 }
 
@@ -151,23 +157,46 @@ function tuneForBatch(): void {
   setFlagsFromString('--max-inlined-bytecode-size-cumulative=200');
 }
 
-/** Lints and formats batches until none is left, each time the one `next` (shared by the threads) holds. */
-function checkBatches(task: WorkerTask, next: Int32Array, done: (output: BatchOutput) => void): void {
+/**
+ * Lints and formats batches until none is left, each time the one `next` (shared by the threads)
+ * holds. With `--cache`, returns what this thread added to the cache (and the cache it read).
+ */
+function checkBatches(task: WorkerTask, next: Int32Array, done: (output: BatchOutput) => void): { data?: ReturnType<typeof loadCache>; delta?: CacheDelta } {
   const { jobs } = task;
   const format = FORMATS[task.format];
   const fs = new DiskFileSystem();
   fs.know(task.listings);
   const resolver = new ConfigResolver(fs, task.overrides, task.fixedConfig);
+  const data = task.cache && loadCache(task.cache.file);
+  const cache = data && new CheckCache(data, fs);
+  const recording = new RecordingFileSystem(fs);
   for (let batch = Atomics.add(next, 0, 1); batch * BATCH_SIZE < jobs.length; batch = Atomics.add(next, 0, 1)) {
     const items: string[] = [];
     const totals = noTotals();
     for (const job of jobs.slice(batch * BATCH_SIZE, (batch + 1) * BATCH_SIZE)) {
-      const report = checkFile(job.path, job.shown, fs, resolver);
+      const report = cache ? checkFileCached(job, fs, resolver, cache, recording) : checkFile(job.path, job.shown, fs, resolver);
       countReport(totals, report);
       for (const item of format.items(report)) items.push(item);
     }
     done({ batch, text: items.join(format.separator), items: items.length, totals });
   }
+  return { data, delta: cache?.delta };
+}
+
+/** A file's report from the cache, or linted with what it reads recorded, and then kept. */
+function checkFileCached(job: CheckJob, fs: DiskFileSystem, resolver: ConfigResolver, cache: CheckCache, recording: RecordingFileSystem): FileReport {
+  const read = fs.readText(job.path);
+  const { config, error } = resolver.resolve(job.path);
+  if (!('text' in read) || error) return checkFile(job.path, job.shown, fs, resolver);
+  const key = cache.keyOf(read.text, config);
+  const cached = cache.lookup(job.path, job.shown, key);
+  if (cached) return cached;
+  recording.begin();
+  const report = checkFile(job.path, job.shown, fs, resolver, recording);
+  const deps = recording.end();
+  // A file the engine failed on is not kept: the failure is a bug, and the next run may not meet it.
+  if (report.convention !== 'unknown') cache.store(job.path, key, report, deps, recording);
+  return report;
 }
 
 /** A worker thread that loads the parser at once and lints when it is sent its task. */
@@ -177,8 +206,8 @@ class CheckWorker {
   private readonly worker = new Worker(__filename, { workerData: { safemigCheckWorker: true }, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
   private readonly channel = new MessageChannel();
   private add: (output: BatchOutput) => void = () => undefined;
-  private settle: { resolve(): void; reject(error: Error): void } | undefined;
-  private readonly ended: Promise<void>;
+  private settle: { resolve(delta: CacheDelta | undefined): void; reject(error: Error): void } | undefined;
+  private readonly ended: Promise<CacheDelta | undefined>;
 
   constructor() {
     this.ended = new Promise((resolve, reject) => {
@@ -197,7 +226,7 @@ class CheckWorker {
   }
 
   /** Sends the task; batch outputs go to `add` as they come. Settles when the worker is done. */
-  run(task: WorkerTask, add: (output: BatchOutput) => void): Promise<void> {
+  run(task: WorkerTask, add: (output: BatchOutput) => void): Promise<CacheDelta | undefined> {
     this.add = add;
     this.worker.ref();
     this.channel.port1.on('message', (message: WorkerMessage) => this.take(message));
@@ -212,7 +241,7 @@ class CheckWorker {
 
   private take(message: WorkerMessage): void {
     if ('output' in message) this.add(message.output);
-    else if ('done' in message) this.settle?.resolve();
+    else if ('done' in message) this.settle?.resolve(message.cache);
     else this.settle?.reject(new Error(message.error));
   }
 }
@@ -225,8 +254,8 @@ export function runCheckWorkerIfAny(): boolean {
     const post = (message: WorkerMessage) => port.postMessage(message);
     parser
       .then(() => {
-        checkBatches(task, new Int32Array(task.nextBatch), (output) => post({ output }));
-        post({ done: true });
+        const learnt = checkBatches(task, new Int32Array(task.nextBatch), (output) => post({ output }));
+        post({ done: true, cache: learnt.delta });
       })
       .catch((error: Error) => post({ error: error.stack ?? error.message }));
   });

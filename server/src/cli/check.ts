@@ -10,16 +10,17 @@ import { parseArgs, UsageError } from './args';
 import { FORMATS } from './formats';
 import { plural } from './formats/format';
 import { computeFixes, fixesDiff, writeFixes } from './check-fix';
+import { cacheFile, DEFAULT_CACHE_LOCATION } from './check-cache';
 import type { Io } from './io';
 import type { Config } from '../config/config';
 import { changedSince, isBeforeStart, isChanged, ScopeError } from './check-scope';
 
-export const CHECK_USAGE = `usage: safemig check [paths…] [--format ${Object.keys(FORMATS).join('|')}] [--config FILE] [--max-warnings N] [--since REF] [--fix | --fix-dry-run]`;
+export const CHECK_USAGE = `usage: safemig check [paths…] [--format ${Object.keys(FORMATS).join('|')}] [--config FILE] [--max-warnings N] [--since REF] [--fix | --fix-dry-run] [--cache] [--cache-location DIR]`;
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test']);
 
 export async function check(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, { values: ['format', 'config', 'max-warnings', 'since'], booleans: ['fix', 'fix-dry-run'] });
+  const args = parseArgs(argv, { values: ['format', 'config', 'max-warnings', 'since', 'cache-location'], booleans: ['fix', 'fix-dry-run', 'cache'] });
   const format = args.values.format ?? 'text';
   if (!Object.hasOwn(FORMATS, format)) throw new UsageError(`unknown --format ${format} (use ${Object.keys(FORMATS).join(', ')})`);
   const maxWarnings = args.values['max-warnings'];
@@ -48,7 +49,8 @@ export async function check(argv: string[], io: Io): Promise<number> {
   let found = 0;
   // The folders the search lists are the ones the rules read (neighbours, twins): listed once.
   const listings: Listing[] = [];
-  const pool = new CheckPool(fixedConfig);
+  const cacheLocation = args.values['cache-location'] ?? (args.booleans.has('cache') ? DEFAULT_CACHE_LOCATION : undefined);
+  const pool = new CheckPool(fixedConfig, {}, cacheLocation === undefined ? undefined : { file: cacheFile(resolve(io.cwd, cacheLocation)) });
   for (const target of targets) {
     const absolute = resolve(io.cwd, target);
     if (isDirectory(absolute)) {
