@@ -41,7 +41,7 @@ export interface CacheDelta {
   memos: Record<string, DepKey[]>;
 }
 
-interface CacheData extends CacheDelta {
+export interface CacheData extends CacheDelta {
   /** safemig's version and the hash of its running code: another build invalidates everything. */
   engine: string;
 }
@@ -75,6 +75,10 @@ export function loadCache(file: string): CacheData {
   } catch {
     // No cache yet, or a broken one: start afresh.
   }
+  return emptyCache(engine);
+}
+
+export function emptyCache(engine = engineId()): CacheData {
   return { engine, entries: Object.create(null), values: Object.create(null), memos: Object.create(null) };
 }
 
@@ -93,14 +97,18 @@ export function saveCache(file: string, data: CacheData, deltas: CacheDelta[]): 
 
 /** One thread's view of the cache: looks reports up, and records new ones. */
 export class CheckCache {
-  readonly delta: CacheDelta = { entries: Object.create(null), values: Object.create(null), memos: Object.create(null) };
+  readonly delta: CacheDelta;
   private readonly valid = new Map<DepKey, boolean>();
   private readonly configHashes = new WeakMap<Config, string>();
 
   constructor(
     private readonly data: CacheData,
     private readonly fs: DiskFileSystem,
-  ) {}
+    /** Records what is linted afresh: its values and memos are the delta's. */
+    recording: RecordingFileSystem,
+  ) {
+    this.delta = { entries: Object.create(null), values: recording.values, memos: recording.memos };
+  }
 
   /** The key of a file: its content and its config. */
   keyOf(text: string, config: Config): string {
@@ -120,10 +128,8 @@ export class CheckCache {
   }
 
   /** Keeps a fresh report and what its analysis read (`deps`, from RecordingFileSystem.end). */
-  store(path: string, key: string, report: FileReport, deps: Set<DepKey>, recorded: RecordingFileSystem): void {
+  store(path: string, key: string, report: FileReport, deps: Set<DepKey>): void {
     this.delta.entries[path] = { key, deps: [...deps], convention: report.convention, findings: report.findings.map(({ fixes: _fixes, ...rest }) => rest) };
-    Object.assign(this.delta.values, recorded.values);
-    Object.assign(this.delta.memos, recorded.memos);
   }
 
   private isValid(dep: DepKey): boolean {
@@ -186,6 +192,7 @@ export class RecordingFileSystem implements FileSystem {
   readonly memos: Record<string, DepKey[]> = Object.create(null);
   /** The dependency sets being recorded: the file's, then each memo being computed inside it. */
   private recording: Set<DepKey>[] = [];
+  private readonly memoFolders = new Map<DepKey, string[]>();
 
   constructor(private readonly inner: DiskFileSystem) {}
 
@@ -199,14 +206,10 @@ export class RecordingFileSystem implements FileSystem {
     const deps = this.recording[0];
     this.recording = [];
     const folders = new Set<string>();
-    const visit = (dep: DepKey, seen: Set<DepKey>) => {
-      if (seen.has(dep)) return;
-      seen.add(dep);
+    for (const dep of deps) {
       if (dep.startsWith('d:')) folders.add(dep.slice(2));
-      else if (dep.startsWith('m:')) for (const inner of this.memos[dep] ?? []) visit(inner, seen);
-    };
-    const seen = new Set<DepKey>();
-    for (const dep of deps) visit(dep, seen);
+      else if (dep.startsWith('m:')) for (const dir of this.foldersOf(dep)) folders.add(dir);
+    }
     // What a folder's content covers need not be listed one by one (a history reads every earlier file).
     const covered = (path: string) => folders.has(path) || folders.has(dirname(path)) || folders.has(dirname(dirname(path)));
     const kept = new Set<DepKey>();
@@ -254,6 +257,22 @@ export class RecordingFileSystem implements FileSystem {
       this.memos[dep] = [...deps];
       this.top()?.add(dep);
     }
+  }
+
+  /** The folders a memo listed, itself or through the memos it used; computed once per memo. */
+  private foldersOf(memo: DepKey): string[] {
+    let folders = this.memoFolders.get(memo);
+    if (!folders) {
+      this.memoFolders.set(memo, []); // A memo does not use itself; guard anyway.
+      const found = new Set<string>();
+      for (const dep of this.memos[memo] ?? []) {
+        if (dep.startsWith('d:')) found.add(dep.slice(2));
+        else if (dep.startsWith('m:')) for (const dir of this.foldersOf(dep)) found.add(dir);
+      }
+      folders = [...found];
+      this.memoFolders.set(memo, folders);
+    }
+    return folders;
   }
 
   private top(): Set<DepKey> | undefined {

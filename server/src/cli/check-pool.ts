@@ -16,7 +16,7 @@ import { ConfigResolver } from '../workspace/settings';
 import { DiskFileSystem, Listing } from '../workspace/node-fs';
 import { checkFile } from './check-file';
 import { addTotals, countReport, FileReport, Format, FORMATS, noTotals, Totals } from './formats';
-import { CacheDelta, CheckCache, loadCache, RecordingFileSystem, saveCache } from './check-cache';
+import { CacheData, CacheDelta, CheckCache, emptyCache, loadCache, RecordingFileSystem, saveCache } from './check-cache';
 
 export interface CheckJob {
   path: string;
@@ -65,9 +65,16 @@ export class CheckPool {
     private readonly cache?: WorkerTask['cache'],
   ) {}
 
-  /** `found` files are known so far: start the worker threads that many files are worth. */
+  /**
+   * `found` files are known so far: start the worker threads that many files are worth. With
+   * `--cache`, they wait for the run, which knows how many files the cache does not hold.
+   */
   found(found: number): void {
-    const threads = Math.min(this.cores, MAX_THREADS, Math.floor(found / MIN_FILES_PER_THREAD));
+    if (!this.cache) this.startWorkers(found);
+  }
+
+  private startWorkers(files: number): void {
+    const threads = Math.min(this.cores, MAX_THREADS, Math.floor(files / MIN_FILES_PER_THREAD));
     if (threads >= 2 && this.workers.length === 0) tuneForBatch();
     while (this.workers.length < threads - 1) this.workers.push(new CheckWorker());
   }
@@ -78,7 +85,9 @@ export class CheckPool {
    * one reads any more), no further batch is started. Returns the findings counted (so far).
    */
   async run(jobs: CheckJob[], format: string, write: (text: string) => boolean, listings: Listing[] = []): Promise<Totals> {
-    this.found(jobs.length);
+    // This thread reads the cache once, here; the workers only lint what it does not hold.
+    const data = this.cache && loadCache(this.cache.file);
+    this.startWorkers(data ? jobs.filter((job) => !Object.hasOwn(data.entries, job.path)).length : jobs.length);
     const task: WorkerTask = { jobs, listings, nextBatch: new SharedArrayBuffer(4), format, fixedConfig: this.fixedConfig, overrides: this.overrides, cache: this.cache };
     const batches = Math.ceil(jobs.length / BATCH_SIZE);
     const nextBatch = new Int32Array(task.nextBatch);
@@ -89,13 +98,15 @@ export class CheckPool {
     const finished = this.workers.map((worker) => worker.run(task, add));
     // This thread takes batches too (from the first, while the workers may still be starting),
     // and writes what the workers finished meanwhile after each of its own.
-    const learnt = checkBatches(task, nextBatch, (output) => {
+    const learnt = checkBatches(task, nextBatch, data, (output) => {
       writer.add(output);
       for (const worker of this.workers) worker.collect();
     });
     const deltas = await Promise.all(finished);
     const totals = writer.finish(batches);
-    if (this.cache && learnt.data) saveCache(this.cache.file, learnt.data, [learnt.delta!, ...deltas.filter((d): d is CacheDelta => d !== undefined)]);
+    const fresh = [learnt.delta, ...deltas].filter((d): d is CacheDelta => d !== undefined && Object.keys(d.entries).length > 0);
+    // Written only when something was linted afresh: a warm run leaves the cache as it is.
+    if (this.cache && data && fresh.length > 0) saveCache(this.cache.file, data, fresh);
     return totals;
   }
 }
@@ -161,15 +172,14 @@ function tuneForBatch(): void {
  * Lints and formats batches until none is left, each time the one `next` (shared by the threads)
  * holds. With `--cache`, returns what this thread added to the cache (and the cache it read).
  */
-function checkBatches(task: WorkerTask, next: Int32Array, done: (output: BatchOutput) => void): { data?: ReturnType<typeof loadCache>; delta?: CacheDelta } {
+function checkBatches(task: WorkerTask, next: Int32Array, data: CacheData | undefined, done: (output: BatchOutput) => void): { delta?: CacheDelta } {
   const { jobs } = task;
   const format = FORMATS[task.format];
   const fs = new DiskFileSystem();
   fs.know(task.listings);
   const resolver = new ConfigResolver(fs, task.overrides, task.fixedConfig);
-  const data = task.cache && loadCache(task.cache.file);
-  const cache = data && new CheckCache(data, fs);
   const recording = new RecordingFileSystem(fs);
+  const cache = data && new CheckCache(data, fs, recording);
   for (let batch = Atomics.add(next, 0, 1); batch * BATCH_SIZE < jobs.length; batch = Atomics.add(next, 0, 1)) {
     const items: string[] = [];
     const totals = noTotals();
@@ -180,7 +190,7 @@ function checkBatches(task: WorkerTask, next: Int32Array, done: (output: BatchOu
     }
     done({ batch, text: items.join(format.separator), items: items.length, totals });
   }
-  return { data, delta: cache?.delta };
+  return { delta: cache?.delta };
 }
 
 /** A file's report from the cache, or linted with what it reads recorded, and then kept. */
@@ -195,7 +205,7 @@ function checkFileCached(job: CheckJob, fs: DiskFileSystem, resolver: ConfigReso
   const report = checkFile(job.path, job.shown, fs, resolver, recording);
   const deps = recording.end();
   // A file the engine failed on is not kept: the failure is a bug, and the next run may not meet it.
-  if (report.convention !== 'unknown') cache.store(job.path, key, report, deps, recording);
+  if (report.convention !== 'unknown') cache.store(job.path, key, report, deps);
   return report;
 }
 
@@ -254,7 +264,8 @@ export function runCheckWorkerIfAny(): boolean {
     const post = (message: WorkerMessage) => port.postMessage(message);
     parser
       .then(() => {
-        const learnt = checkBatches(task, new Int32Array(task.nextBatch), (output) => post({ output }));
+        // A worker lints what the cache did not hold (or no longer holds): it starts from an empty one.
+        const learnt = checkBatches(task, new Int32Array(task.nextBatch), task.cache && emptyCache(), (output) => post({ output }));
         post({ done: true, cache: learnt.delta });
       })
       .catch((error: Error) => post({ error: error.stack ?? error.message }));
