@@ -5,7 +5,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { hostname, userInfo } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { resolveInsideProject } from '../config/inside-project';
 import type { FileSystem } from '../migration/model';
 import type { ResolvedConfig } from '../workspace/settings';
 import type { Author } from '../migration/conventions/types';
@@ -61,12 +62,16 @@ export function projectTemplate(resolved: ResolvedConfig, fallbackBase: string, 
   const base = resolved.file ? dirname(resolved.file) : fallbackBase;
   const configured = resolved.config.template;
   if (configured) {
-    const path = isAbsolute(configured) ? configured : resolve(base, configured);
+    const inside = resolveInsideProject(base, configured);
+    if ('problem' in inside) throw new Error(`the template is refused: ${inside.problem} (\`template\` in ${resolved.file ?? 'the configuration'} must name a file inside the project)`);
+    const path = inside.path;
     const text = fs.readFile(path);
     if (text === undefined) throw new Error(`the template ${path} (\`template\` in ${resolved.file ?? 'the configuration'}) cannot be read`);
     return { path, text: text.replace(/^\uFEFF/, '') };
   }
-  const path = join(base, DEFAULT_TEMPLATE_PATH);
+  const inside = resolveInsideProject(base, DEFAULT_TEMPLATE_PATH);
+  if ('problem' in inside) throw new Error(`the template is refused: ${inside.problem}`);
+  const path = inside.path;
   const text = fs.readFile(path);
   return text === undefined ? undefined : { path, text: text.replace(/^\uFEFF/, '') };
 }

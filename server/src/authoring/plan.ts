@@ -13,6 +13,7 @@ import { NewMigrationError } from './errors';
 import { choiceStyle, codeMigrationsIn, conventionHint, detectFolderStyle, findChoice, FolderStyle, NEW_FOLDER_CHOICES } from './style';
 import { DEFAULT_TEMPLATE, defaultCursor, fillPlaceholders, finish, splitTemplate } from './template';
 import { nextVersion } from './version';
+import { userRegex } from '../config/user-regex';
 
 export type { Author } from '../migration/conventions/types';
 export { NewMigrationError } from './errors';
@@ -123,7 +124,7 @@ function styleFor(dir: string, fs: FileSystem, convention: string | undefined): 
  */
 export function namePatternWarnings(plan: NewMigrationPlan, fileNamePattern: string | null): string[] {
   if (!fileNamePattern) return [];
-  const pattern = new RegExp(fileNamePattern);
+  const pattern = userRegex(fileNamePattern);
   return plan.files
     .map((f) => splitPath(f.path).base)
     .filter((base) => base.endsWith('.sql') && !pattern.test(base))

@@ -15,7 +15,8 @@ import { initParser } from '../sql/pg';
 import { ConfigResolver } from '../workspace/settings';
 import { DiskFileSystem, Listing } from '../workspace/node-fs';
 import { checkFile } from './check-file';
-import { addTotals, countReport, Format, FORMATS, noTotals, Totals } from './output';
+import { addTotals, countReport, FileReport, Format, FORMATS, noTotals, Totals } from './formats';
+import { CacheData, CacheDelta, CheckCache, emptyCache, loadCache, RecordingFileSystem, saveCache } from './check-cache';
 import type { ShadowResults } from '../shadow/findings';
 
 export interface CheckJob {
@@ -36,6 +37,8 @@ interface WorkerTask {
   overrides: Partial<Config>;
   /** The shadow schema's findings by path, when it ran. */
   shadow?: ShadowResults;
+  /** `--cache`: the cache file. */
+  cache?: { file: string };
 }
 
 /** A batch linted and formatted: its items joined by the format's separator, its findings counted. */
@@ -47,7 +50,7 @@ interface BatchOutput {
 }
 
 /** What a worker posts on its port: each batch when it is done, then the end or why it failed. */
-type WorkerMessage = { output: BatchOutput } | { done: true } | { error: string };
+type WorkerMessage = { output: BatchOutput } | { done: true; cache?: CacheDelta } | { error: string };
 
 /** A thread is worth starting for each this many files. */
 const MIN_FILES_PER_THREAD = 150;
@@ -62,11 +65,19 @@ export class CheckPool {
   constructor(
     private readonly fixedConfig: string | undefined,
     private readonly overrides: Partial<Config> = {},
+    private readonly cache?: WorkerTask['cache'],
   ) {}
 
-  /** `found` files are known so far: start the worker threads that many files are worth. */
+  /**
+   * `found` files are known so far: start the worker threads that many files are worth. With
+   * `--cache`, they wait for the run, which knows how many files the cache does not hold.
+   */
   found(found: number): void {
-    const threads = Math.min(this.cores, MAX_THREADS, Math.floor(found / MIN_FILES_PER_THREAD));
+    if (!this.cache) this.startWorkers(found);
+  }
+
+  private startWorkers(files: number): void {
+    const threads = Math.min(this.cores, MAX_THREADS, Math.floor(files / MIN_FILES_PER_THREAD));
     if (threads >= 2 && this.workers.length === 0) tuneForBatch();
     while (this.workers.length < threads - 1) this.workers.push(new CheckWorker());
   }
@@ -77,8 +88,12 @@ export class CheckPool {
    * one reads any more), no further batch is started. Returns the findings counted (so far).
    */
   async run(jobs: CheckJob[], format: string, write: (text: string) => boolean, listings: Listing[] = [], shadow?: ShadowResults): Promise<Totals> {
-    this.found(jobs.length);
-    const task: WorkerTask = { jobs, listings, nextBatch: new SharedArrayBuffer(4), format, fixedConfig: this.fixedConfig, overrides: this.overrides, shadow };
+    // The shadow's findings depend on the folder's other files and the baseline: a run with it does not use the cache.
+    const cache = shadow ? undefined : this.cache;
+    // This thread reads the cache once, here; the workers only lint what it does not hold.
+    const data = cache && loadCache(cache.file);
+    this.startWorkers(data ? jobs.filter((job) => !Object.hasOwn(data.entries, job.path)).length : jobs.length);
+    const task: WorkerTask = { jobs, listings, nextBatch: new SharedArrayBuffer(4), format, fixedConfig: this.fixedConfig, overrides: this.overrides, cache, shadow };
     const batches = Math.ceil(jobs.length / BATCH_SIZE);
     const nextBatch = new Int32Array(task.nextBatch);
     // Every thread's next claim is then past the end.
@@ -88,12 +103,16 @@ export class CheckPool {
     const finished = this.workers.map((worker) => worker.run(task, add));
     // This thread takes batches too (from the first, while the workers may still be starting),
     // and writes what the workers finished meanwhile after each of its own.
-    checkBatches(task, nextBatch, (output) => {
+    const learnt = checkBatches(task, nextBatch, data, (output) => {
       writer.add(output);
       for (const worker of this.workers) worker.collect();
     });
-    await Promise.all(finished);
-    return writer.finish(batches);
+    const deltas = await Promise.all(finished);
+    const totals = writer.finish(batches);
+    const fresh = [learnt.delta, ...deltas].filter((d): d is CacheDelta => d !== undefined && Object.keys(d.entries).length > 0);
+    // Written only when something was linted afresh: a warm run leaves the cache as it is.
+    if (this.cache && data && fresh.length > 0) saveCache(this.cache.file, data, fresh);
+    return totals;
   }
 }
 
@@ -104,6 +123,8 @@ class OrderedWriter {
   private next = 0;
   private items = 0;
   private stopped = false;
+  /** The report so far, for a format with a summary, which is written before it at the end. */
+  private held = '';
 
   constructor(
     private readonly format: Format,
@@ -123,7 +144,8 @@ class OrderedWriter {
       this.items += ready.items;
       addTotals(this.totals, ready.totals);
     }
-    if (text && !this.write(text)) {
+    if (this.format.summary) this.held += text;
+    else if (text && !this.write(text)) {
       this.stopped = true;
       this.stop();
     }
@@ -133,7 +155,9 @@ class OrderedWriter {
   finish(batches: number): Totals {
     if (this.stopped) return this.totals;
     if (this.next !== batches) throw new Error(`safemig: ${batches - this.next} of ${batches} batches of files were not checked`);
-    this.write((batches === 0 ? this.format.head : '') + this.format.tail(this.totals, this.items === 0));
+    const head = batches === 0 ? this.format.head : '';
+    if (this.format.summary) this.write(this.format.summary(this.totals) + head + this.held + this.format.tail(this.totals, this.items === 0));
+    else this.write(head + this.format.tail(this.totals, this.items === 0));
     return this.totals;
   }
 }
@@ -149,23 +173,45 @@ function tuneForBatch(): void {
   setFlagsFromString('--max-inlined-bytecode-size-cumulative=200');
 }
 
-/** Lints and formats batches until none is left, each time the one `next` (shared by the threads) holds. */
-function checkBatches(task: WorkerTask, next: Int32Array, done: (output: BatchOutput) => void): void {
+/**
+ * Lints and formats batches until none is left, each time the one `next` (shared by the threads)
+ * holds. With `--cache`, returns what this thread added to the cache (and the cache it read).
+ */
+function checkBatches(task: WorkerTask, next: Int32Array, data: CacheData | undefined, done: (output: BatchOutput) => void): { delta?: CacheDelta } {
   const { jobs } = task;
   const format = FORMATS[task.format];
   const fs = new DiskFileSystem();
   fs.know(task.listings);
   const resolver = new ConfigResolver(fs, task.overrides, task.fixedConfig);
+  const recording = new RecordingFileSystem(fs);
+  const cache = data && new CheckCache(data, fs, recording);
   for (let batch = Atomics.add(next, 0, 1); batch * BATCH_SIZE < jobs.length; batch = Atomics.add(next, 0, 1)) {
     const items: string[] = [];
     const totals = noTotals();
     for (const job of jobs.slice(batch * BATCH_SIZE, (batch + 1) * BATCH_SIZE)) {
-      const report = checkFile(job.path, job.shown, fs, resolver, task.shadow?.get(job.path));
+      const report = cache ? checkFileCached(job, fs, resolver, cache, recording) : checkFile(job.path, job.shown, fs, resolver, fs, task.shadow?.get(job.path));
       countReport(totals, report);
       for (const item of format.items(report)) items.push(item);
     }
     done({ batch, text: items.join(format.separator), items: items.length, totals });
   }
+  return { delta: cache?.delta };
+}
+
+/** A file's report from the cache, or linted with what it reads recorded, and then kept. */
+function checkFileCached(job: CheckJob, fs: DiskFileSystem, resolver: ConfigResolver, cache: CheckCache, recording: RecordingFileSystem): FileReport {
+  const read = fs.readText(job.path);
+  const { config, error } = resolver.resolve(job.path);
+  if (!('text' in read) || error) return checkFile(job.path, job.shown, fs, resolver);
+  const key = cache.keyOf(read.text, config);
+  const cached = cache.lookup(job.path, job.shown, key);
+  if (cached) return cached;
+  recording.begin();
+  const report = checkFile(job.path, job.shown, fs, resolver, recording);
+  const deps = recording.end();
+  // A file the engine failed on is not kept: the failure is a bug, and the next run may not meet it.
+  if (report.convention !== 'unknown') cache.store(job.path, key, report, deps);
+  return report;
 }
 
 /** A worker thread that loads the parser at once and lints when it is sent its task. */
@@ -175,8 +221,8 @@ class CheckWorker {
   private readonly worker = new Worker(__filename, { workerData: { safemigCheckWorker: true }, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
   private readonly channel = new MessageChannel();
   private add: (output: BatchOutput) => void = () => undefined;
-  private settle: { resolve(): void; reject(error: Error): void } | undefined;
-  private readonly ended: Promise<void>;
+  private settle: { resolve(delta: CacheDelta | undefined): void; reject(error: Error): void } | undefined;
+  private readonly ended: Promise<CacheDelta | undefined>;
 
   constructor() {
     this.ended = new Promise((resolve, reject) => {
@@ -195,7 +241,7 @@ class CheckWorker {
   }
 
   /** Sends the task; batch outputs go to `add` as they come. Settles when the worker is done. */
-  run(task: WorkerTask, add: (output: BatchOutput) => void): Promise<void> {
+  run(task: WorkerTask, add: (output: BatchOutput) => void): Promise<CacheDelta | undefined> {
     this.add = add;
     this.worker.ref();
     this.channel.port1.on('message', (message: WorkerMessage) => this.take(message));
@@ -210,7 +256,7 @@ class CheckWorker {
 
   private take(message: WorkerMessage): void {
     if ('output' in message) this.add(message.output);
-    else if ('done' in message) this.settle?.resolve();
+    else if ('done' in message) this.settle?.resolve(message.cache);
     else this.settle?.reject(new Error(message.error));
   }
 }
@@ -223,8 +269,9 @@ export function runCheckWorkerIfAny(): boolean {
     const post = (message: WorkerMessage) => port.postMessage(message);
     parser
       .then(() => {
-        checkBatches(task, new Int32Array(task.nextBatch), (output) => post({ output }));
-        post({ done: true });
+        // A worker lints what the cache did not hold (or no longer holds): it starts from an empty one.
+        const learnt = checkBatches(task, new Int32Array(task.nextBatch), task.cache && emptyCache(), (output) => post({ output }));
+        post({ done: true, cache: learnt.delta });
       })
       .catch((error: Error) => post({ error: error.stack ?? error.message }));
   });

@@ -2,8 +2,10 @@
  * `.safemig.json`: found by walking up from each linted file, validated strictly, merged over the
  * defaults and under editor overrides. Read the same way by the CLI and the language server.
  */
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { CONVENTION_NAMES, ConventionName, FileSystem } from '../migration/model';
+import { globProblem } from './user-glob';
+import { userRegex } from './user-regex';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type RuleSetting = Severity | 'off';
@@ -32,6 +34,8 @@ export interface Config {
   fileNamePattern: string | null;
   /** Template for new migrations, relative to the config file's folder. */
   template: string | null;
+  /** Migrations at or before this version are read for context only, never reported (`safemig check`). */
+  startAfter: string | null;
   database: DatabaseConfig;
   /**
    * SQL files (e.g. a schema-only dump) applied before a folder's migrations in the shadow schema,
@@ -62,6 +66,7 @@ export function defaultConfig(): Config {
     requireRollback: null,
     fileNamePattern: null,
     template: null,
+    startAfter: null,
     database: {
       lockTimeout: '5s',
       statementTimeout: '60s',
@@ -110,25 +115,53 @@ const strings: Check = (v, k, f) =>
   Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : fail(f, k, 'must be an array of strings');
 const oneOf = (values: readonly string[]): Check => (v, k, f) =>
   typeof v === 'string' && values.includes(v) ? v : fail(f, k, `must be one of ${values.map((x) => `"${x}"`).join(', ')}`);
+/** A pattern for RE2's linear-time engine (see user-regex.ts): JavaScript syntax without backreferences or lookaround. */
 const regex: Check = (v, k, f) => {
   const s = string(v, k, f) as string;
   try {
-    new RegExp(s);
-  } catch {
-    fail(f, k, 'must be a valid regular expression');
+    userRegex(s);
+  } catch (error) {
+    fail(f, k, `must be a regular expression without backreferences or lookaround (${(error as Error).message})`);
   }
+  return s;
+};
+/**
+ * A path relative to the config file's folder that stays inside it: a cloned repository's config
+ * must not make safemig read (or copy into a new migration) a file elsewhere. Symlinks are
+ * followed where the file is read (see inside-project.ts).
+ */
+const projectPath: Check = (v, k, f) => {
+  const s = string(v, k, f) as string;
+  if (isAbsolute(s) || /^[a-z]:/i.test(s) || normalize(s).split(/[\\/]/)[0] === '..') fail(f, k, `must be a path inside the project (relative to the folder of the config file), not "${s}"`);
   return s;
 };
 const object = (shape: Record<string, Check>): Check => (v, k, f) => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(f, k, 'must be an object');
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(v)) {
-    const check = shape[key];
-    if (!check) fail(f, `${k}.${key}`, `is not a known setting (known: ${Object.keys(shape).join(', ')})`);
+    const check = knownCheck(shape, key) ?? fail(f, `${k}.${key}`, `is not a known setting (known: ${Object.keys(shape).join(', ')})`);
     out[key] = check(value, `${k}.${key}`, f);
   }
   return out;
 };
+
+/** A version as migration names start with: `20240101093000`, `001`, `1.2`, `2024-01-01`. */
+const migrationVersion: Check = (v, k, f) => {
+  const s = string(v, k, f) as string;
+  return /^\d+(?:[._-]\d+)*$/.test(s) ? s : fail(f, k, `must be a migration version such as "20240101093000", "001" or "1.2", not "${s}"`);
+};
+
+/** Globs of files, in the syntax user-glob.ts matches in linear time. */
+const globs: Check = (v, k, f) => {
+  for (const glob of strings(v, k, f) as string[]) {
+    const problem = globProblem(glob);
+    if (problem) fail(f, k, `holds the glob "${glob}", which cannot be used: ${problem}`);
+  }
+  return v;
+};
+
+/** The check of a key the shape declares; never one inherited from Object (`__proto__`, `toString`). */
+const knownCheck = (shape: Record<string, Check>, key: string): Check | undefined => (Object.hasOwn(shape, key) ? shape[key] : undefined);
 
 /** The accepted keys of the config file and how each is checked; one line per setting. */
 function schema(ruleIds: readonly string[]): Record<string, Check> {
@@ -143,12 +176,13 @@ function schema(ruleIds: readonly string[]): Record<string, Check> {
       return v;
     },
     protectedTables: strings,
-    migrations: strings,
+    migrations: globs,
     convention: oneOf(['auto', ...CONVENTION_NAMES]),
     assumeInTransaction: boolean,
     requireRollback: nullable(boolean),
     fileNamePattern: nullable(regex),
-    template: nullable(string),
+    template: nullable(projectPath),
+    startAfter: nullable(migrationVersion),
     database: object({
       url: string,
       lockTimeout: string,
@@ -168,8 +202,7 @@ export function validateConfig(raw: unknown, file: string, ruleIds: readonly str
   const shape = schema(ruleIds);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw as object)) {
-    const check = shape[key];
-    if (!check) fail(file, key, `is not a known setting (known: ${Object.keys(shape).join(', ')})`);
+    const check = knownCheck(shape, key) ?? fail(file, key, `is not a known setting (known: ${Object.keys(shape).join(', ')})`);
     out[key] = check(value, key, file);
   }
   return out as Partial<Config>;

@@ -4,6 +4,7 @@
  */
 import type { DatabaseConfig } from '../config/config';
 import type { ServerConnection } from './connection';
+import { userRegex } from '../config/user-regex';
 
 const LOCAL_HOSTS = new Set(['localhost', '::1', '0:0:0:0:0:0:0:1']);
 
@@ -35,7 +36,7 @@ export function isLocalHost(host: string): boolean {
  * `production`, `live-eu` do; `products`, `delivery` do not.
  */
 export function looksLikeProduction(database: string, pattern: string): boolean {
-  const whole = new RegExp(`^(?:${pattern})$`, 'i');
+  const whole = userRegex(`^(?:${pattern})$`, { ignoreCase: true });
   return whole.test(database) || database.split(/[_\-.]+/).some((word) => whole.test(word));
 }
 

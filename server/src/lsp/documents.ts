@@ -43,7 +43,7 @@ export class Workspace {
     const text = document.getText();
     const base = configBase(resolved, this.rootOf(path));
     const state: DocumentState = { uri: document.uri, path, version: document.version, resolved };
-    if (isMigrationFile(path, text, resolved.config, base)) {
+    if (isMigrationFile(path, text, resolved.config, base, this.fs)) {
       try {
         state.result = lint(path, text, this.fs, resolved.config);
       } catch (error) {

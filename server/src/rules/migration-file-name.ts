@@ -3,6 +3,7 @@ import type { FileSystem } from '../migration/model';
 import { isMigrationFolderFile } from '../migration/folder';
 import { FLYWAY_REPEATABLE, FLYWAY_VERSIONED, isNamedByFolder, parseMigrationName, splitMigrationFileName, splitPath } from '../migration/names';
 import type { Rule } from './rule';
+import { userRegex } from '../config/user-regex';
 
 /** Names fixed by the convention: the migration's folder carries its name (diesel, sourcegraph, prisma). */
 const DIESEL_SETUP = /^0+_diesel_initial_setup$/;
@@ -44,7 +45,7 @@ export const migrationFileName: Rule = {
     const folder = inFolder ? splitPath(dir).dir : dir;
     const kind = inFolder ? 'Migration folder' : 'File';
     if (config.fileNamePattern !== null) {
-      if (!new RegExp(config.fileNamePattern).test(name)) {
+      if (!userRegex(config.fileNamePattern).test(name)) {
         report({ messageId: 'pattern', data: { kind, name, pattern: config.fileNamePattern } });
       }
       return;

@@ -3,6 +3,7 @@ import { keyOfNames, names, nodeOf, normaliseTableName, tableKey, treeOf } from 
 import { mayWriteRows } from '../analysis/locks';
 import type { Statement } from '../migration/migration';
 import type { Rule } from './rule';
+import { userRegex } from '../config/user-regex';
 
 /** A table a statement changes, and how (for the message). */
 interface Touch {
@@ -49,7 +50,7 @@ export const protectedTable: Rule = {
 /** `documents`, `shared.*`, `doc_*`: `*` and `?` match within one name part, `**` across parts. */
 function globTest(pattern: string): (table: string) => boolean {
   const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*|\*|\?/g, (m) => (m === '**' ? '.*' : m === '*' ? '[^.]*' : '[^.]'));
-  const re = new RegExp(`^${source}$`);
+  const re = userRegex(`^${source}$`);
   return (table) => re.test(table);
 }
 

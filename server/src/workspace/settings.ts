@@ -3,12 +3,13 @@
  * merged over the defaults and under the editor's overrides.
  */
 import { dirname, relative } from 'node:path';
-import picomatch from 'picomatch';
 import { Config, ConfigError, findConfigFile, mergeConfig, parseConfigText } from '../config/config';
 import { hasUpMarker } from '../migration/conventions/markers';
 import type { FileSystem } from '../migration/model';
+import { globMatcher } from '../config/user-glob';
 import { RULE_IDS } from '../rules';
 import { isBaselineFile } from '../shadow/baseline';
+import { isVersionNamedFolder, usesDefaultGlobs } from './version-folders';
 
 export interface ResolvedConfig {
   config: Config;
@@ -80,16 +81,17 @@ export class ConfigResolver {
 const MARKER_WINDOW = 4096;
 
 /**
+/**
  * A file is a migration when it matches the `migrations` globs or opens an UP section near its
- * top: the marker scanner that detection splits files with decides (goose, dbmate, template).
+ * top (the marker scanner that detection splits files with decides: goose, dbmate, template), or
+ * (given `fs`, while the globs are the defaults) lies in a folder of version-named SQL files.
  */
-export function isMigrationFile(path: string, text: string | undefined, config: Config, base: string): boolean {
+export function isMigrationFile(path: string, text: string | undefined, config: Config, base: string, fs?: FileSystem): boolean {
   if (!/\.sql$/i.test(path) || isBaselineFile(path, config, base)) return false;
   if (matchesGlobs(path, config.migrations, base)) return true;
-  return text !== undefined && hasUpMarker(text, MARKER_WINDOW);
+  if (text !== undefined && hasUpMarker(text, MARKER_WINDOW)) return true;
+  return fs !== undefined && usesDefaultGlobs(config) && isVersionNamedFolder(dirname(path), fs);
 }
-
-const matchers = new Map<string, (p: string) => boolean>();
 
 export function matchesGlobs(path: string, globs: string[], base: string): boolean {
   // Most paths lie under the base: cut rather than compute the relative path.
@@ -97,11 +99,7 @@ export function matchesGlobs(path: string, globs: string[], base: string): boole
   const rel = (under ? path.slice(base.length + 1) : relative(base, path)).replace(/\\/g, '/');
   const abs = path.replace(/^\/+/, '');
   return globs.some((glob) => {
-    let match = matchers.get(glob);
-    if (!match) {
-      match = picomatch(glob, { dot: true });
-      matchers.set(glob, match);
-    }
+    const match = globMatcher(glob);
     return (!rel.startsWith('..') && match(rel)) || (glob.startsWith('**/') && match(abs));
   });
 }

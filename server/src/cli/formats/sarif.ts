@@ -1,13 +1,10 @@
-/**
- * CI output formats of `safemig check`: SARIF 2.1.0 (GitHub code scanning and other SARIF
- * viewers) and GitHub Actions workflow annotation lines.
- */
+/** `--format sarif`: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers. */
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Severity } from '../config/config';
-import { ENGINE_RULES, RULES, ruleDocUrl } from '../rules';
-import { Finding, fullMessage } from '../lint/lint';
-import type { Format } from './output';
+import type { Severity } from '../../config/config';
+import { ENGINE_RULES, RULES, ruleDocUrl } from '../../rules';
+import { Finding, fullMessage } from '../../lint/lint';
+import type { Format } from './format';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
@@ -95,34 +92,4 @@ function artifactOf(path: string): { uri: string; uriBaseId?: string } {
   if (isAbsolute(path)) return { uri: pathToFileURL(path).toString() };
   const relative = path.replace(/\\/g, '/').replace(/^\.\//, '');
   return { uri: relative.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
-}
-
-const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
-
-/** GitHub Actions workflow commands: `::warning file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`. */
-export const githubFormat: Format = {
-  head: '',
-  separator: '',
-  items: (report) =>
-    report.findings.map((f) => {
-      const properties = [
-        `file=${escapeProperty(report.path)}`,
-        `line=${f.range.start.line + 1}`,
-        `col=${f.range.start.character + 1}`,
-        `endLine=${f.range.end.line + 1}`,
-        `endColumn=${f.range.end.character + 1}`,
-        `title=${escapeProperty(`safemig ${f.rule}`)}`,
-      ];
-      return `::${COMMAND[f.severity]} ${properties.join(',')}::${escapeData(fullMessage(f))}\n`;
-    }),
-  tail: () => '',
-};
-
-/** Escaping of the runner's command parser (actions/toolkit `command.ts`). */
-function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-function escapeProperty(text: string): string {
-  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }

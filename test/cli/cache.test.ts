@@ -1,0 +1,79 @@
+/**
+ * `safemig check --cache` as a process: a warm run reuses reports (and writes exactly what a cold
+ * run writes), and a change to the file, its twin, its folder or the config is seen.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli';
+
+let root: string;
+const write = (path: string, text: string) => {
+  mkdirSync(join(root, path, '..'), { recursive: true });
+  writeFileSync(join(root, path), text);
+};
+const CACHE = join('node_modules', '.cache', 'safemig', 'check-cache.json');
+
+/** The same check cold (no cache) and with the cache: the outputs must be identical. */
+function coldAndCached(args: string[]) {
+  const cold = runCli(['check', ...args], root);
+  const cached = runCli(['check', ...args, '--cache'], root);
+  assert.equal(cached.stderr, cold.stderr);
+  assert.equal(cached.stdout, cold.stdout);
+  assert.equal(cached.code, cold.code);
+  return cached.stdout;
+}
+
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'safemig-cache-'));
+  write('db/migrations/001_users.up.sql', 'CREATE TABLE IF NOT EXISTS users (id int);\nCREATE INDEX IF NOT EXISTS users_id ON users (id);\n');
+  write('db/migrations/001_users.down.sql', 'DROP TABLE IF EXISTS users;\n');
+  write('db/migrations/002_orders.up.sql', "SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN IF NOT EXISTS n int NOT NULL;\n");
+  write('db/migrations/002_orders.down.sql', 'ALTER TABLE users DROP COLUMN IF EXISTS n;\n');
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+test('a warm run writes byte for byte what a cold run writes, in every format', () => {
+  for (const format of ['text', 'json', 'sarif', 'markdown']) {
+    coldAndCached(['db', '--format', format]);
+    coldAndCached(['db', '--format', format]);
+  }
+  assert.ok(existsSync(join(root, CACHE)), 'the default location is node_modules/.cache/safemig');
+});
+
+test('the cache is what a warm run reports from', () => {
+  coldAndCached(['db', '--format', 'json']);
+  const cache = readFileSync(join(root, CACHE), 'utf8');
+  // Tampered by hand, the cache shows: the report was not computed again.
+  writeFileSync(join(root, CACHE), cache.replace('add-required-column', 'add-tampered-column'));
+  assert.match(runCli(['check', 'db', '--cache'], root).stdout, /add-tampered-column/);
+  writeFileSync(join(root, CACHE), cache);
+});
+
+test('a change to a twin, to the folder or to the config is seen', () => {
+  const before = coldAndCached(['db']);
+  assert.doesNotMatch(before, /incomplete-rollback/);
+  // The rollback no longer drops the index's table: 001's up file gets a finding.
+  write('db/migrations/001_users.down.sql', 'SELECT 1;\n');
+  assert.match(coldAndCached(['db']), /001_users\.up\.sql:1:1 warning incomplete-rollback/);
+  // A new file with the same version: the others of that version get a finding.
+  write('db/migrations/002_dup.up.sql', 'SELECT 1;\n');
+  write('db/migrations/002_dup.down.sql', 'SELECT 1;\n');
+  assert.match(coldAndCached(['db']), /002_orders\.up\.sql:1:1 error duplicate-migration-version/);
+  rmSync(join(root, 'db/migrations/002_dup.up.sql'));
+  rmSync(join(root, 'db/migrations/002_dup.down.sql'));
+  assert.doesNotMatch(coldAndCached(['db']), /duplicate-migration-version/);
+  // The config: a rule turned off.
+  write('.safemig.json', JSON.stringify({ rules: { 'add-required-column': 'off' } }));
+  assert.doesNotMatch(coldAndCached(['db']), /add-required-column/);
+  rmSync(join(root, '.safemig.json'));
+  assert.match(coldAndCached(['db']), /add-required-column/);
+});
+
+test('--cache-location DIR keeps the cache there', () => {
+  const run = runCli(['check', 'db', '--cache-location', 'elsewhere'], root);
+  assert.ok(run.code === 0 || run.code === 1, run.stderr);
+  assert.ok(existsSync(join(root, 'elsewhere', 'check-cache.json')));
+});
