@@ -129,7 +129,7 @@ describe('CLI on the embedded database', () => {
     const remote = await runCliAsync(['apply', 'db/migrations/001_users.sql', '--db', 'postgres://me@db.example.com:5432/app'], root);
     assert.equal(remote.code, 2);
     assert.match(remote.stderr, /refusing to run on it: me@db\.example\.com:5432\/app \(from --db\) does not look like a dev database: host db\.example\.com is not this machine/);
-    assert.match(remote.stderr, /if it is a dev database: pass --yes-i-mean-this-database, or add db\.example\.com to database\.allowHosts in \.safemig\.json/);
+    assert.match(remote.stderr, /if it is a dev database: pass --yes-i-mean-this-database, or allow the host yourself: --allow-host db\.example\.com or SAFEMIG_ALLOW_HOSTS=db\.example\.com/);
     const prod = await runCliAsync(['status', '--db', 'postgres://me@127.0.0.1:1/app_prod'], root);
     assert.equal(prod.code, 2);
     assert.match(prod.stderr, /database name "app_prod" matches database\.productionPattern/);
@@ -187,7 +187,7 @@ describe('CLI on a PostgreSQL server', { skip: SERVER_URL ? false : 'SAFEMIG_TES
     }
   });
 
-  test('Ctrl-C cancels the running statement, rolls back, exits 1', async () => {
+  test('Ctrl-C cancels the running statement, rolls back, exits 130', async () => {
     const started = performance.now();
     let sent = false;
     const run = await runCliAsync(['apply', 'db/other/004_slow.sql', '--db', t.url!], root, {
@@ -199,7 +199,7 @@ describe('CLI on a PostgreSQL server', { skip: SERVER_URL ? false : 'SAFEMIG_TES
       },
     });
     assert.ok(performance.now() - started < 20_000, 'pg_sleep(30) was interrupted');
-    assert.equal(run.code, 1, run.stderr + run.stdout);
+    assert.equal(run.code, 130, run.stderr + run.stdout);
     assert.match(run.stderr, /cancelling: the running statement is stopped/);
     assert.match(run.stdout, /cancelled: the transaction was rolled back, nothing of it was applied/);
     const tables = await t.target.query(`SELECT 1 FROM pg_tables WHERE tablename = 'slow'`);

@@ -93,7 +93,7 @@ export async function runPlan(target: Target, plan: Plan, options: RunOptions = 
     }
     phase = 'statements';
     for (const [i, statement] of plan.statements.entries()) {
-      if (options.signal?.aborted) throw new CancelledRun();
+      await stopIfCancelled(options.signal);
       current = outcomes[i];
       progress.step?.(`statement ${statement.number} of ${total} (line ${statement.line + 1})`, i, total);
       progress.log(`  [${statement.number}/${total}] line ${statement.line + 1}: ${summary(statement.sql)}`);
@@ -115,7 +115,7 @@ export async function runPlan(target: Target, plan: Plan, options: RunOptions = 
       }
     }
     current = undefined;
-    if (options.signal?.aborted) throw new CancelledRun();
+    await stopIfCancelled(options.signal);
     phase = 'finish';
     await options.finish?.();
     phase = 'commit';
@@ -149,6 +149,17 @@ export async function runPlan(target: Target, plan: Plan, options: RunOptions = 
 }
 
 class CancelledRun extends Error {}
+
+/**
+ * Throws when the run was cancelled. It first lets the event loop turn: the embedded database
+ * runs statements on this thread and resolves without one, so a Ctrl-C (a signal the loop reads)
+ * would otherwise be seen only after the last statement and the COMMIT.
+ */
+async function stopIfCancelled(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (signal.aborted) throw new CancelledRun();
+}
 
 type Phase = 'setup' | 'statements' | 'finish' | 'commit';
 
@@ -222,6 +233,7 @@ export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function literal(value: string): string {
+/** A string as an SQL literal (for SET, which takes no parameters). */
+export function literal(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }

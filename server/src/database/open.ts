@@ -49,6 +49,7 @@ async function checkGuard(conn: ServerConnection, options: OpenOptions): Promise
   if (signs.length === 0) return;
   const message = guardMessage(`${connectionLabel(conn)} (from ${conn.source})`, signs);
   if (options.consent && (await options.consent(message))) return;
-  const remedies = signs.map((s) => (s.kind === 'host' ? `add ${conn.host} to database.allowHosts in .safemig.json` : 'change database.productionPattern in .safemig.json'));
+  // Only the user can relax the guard (see guardSettings): never a remedy in the repository's .safemig.json.
+  const remedies = signs.flatMap((s) => (s.kind === 'host' ? [`allow the host yourself: --allow-host ${conn.host} or SAFEMIG_ALLOW_HOSTS=${conn.host}`] : []));
   throw new GuardRefusal(`refusing to run on it: ${message}`, remedies);
 }

@@ -6,7 +6,7 @@ import { relative } from 'node:path';
 import type { Config } from '../config/config';
 import { readMigrationFolder } from '../migration/folder';
 import { readMigration } from '../migration/migration';
-import type { FileSystem } from '../migration/model';
+import { readRunnable, TextFileSystem } from './files';
 import { checksumOf, HistoryRecord, idOf, MigrationId, readHistory } from './history';
 import { label } from './migrate';
 import { planMigration, PlanError } from './plan';
@@ -32,7 +32,7 @@ export interface StatusReport {
   unknown: HistoryRecord[];
 }
 
-export async function status(options: { target: Target; fs: FileSystem; config: Config; dir: string }): Promise<StatusReport> {
+export async function status(options: { target: Target; fs: TextFileSystem; config: Config; dir: string }): Promise<StatusReport> {
   const { target, fs, config, dir } = options;
   const migrations = readMigrationFolder(dir, fs).filter((m) => !m.repeatable);
   const history = await readHistory(target);
@@ -48,10 +48,8 @@ export async function status(options: { target: Target; fs: FileSystem; config: 
       used.add(record);
       entry.appliedAt = record.appliedAt;
       entry.state = 'applied';
-      const text = fs.readFile(file);
       try {
-        if (text === undefined) throw new PlanError('cannot be read');
-        const checksum = checksumOf(planMigration(readMigration(file, text, fs, { convention: config.convention }), 'up').statements);
+        const checksum = checksumOf(planMigration(readMigration(file, readRunnable(fs, file), fs, { convention: config.convention }), 'up').statements);
         if (checksum !== record.checksum) entry.state = 'changed';
       } catch (error) {
         if (!(error instanceof PlanError)) throw error;
