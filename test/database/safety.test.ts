@@ -236,7 +236,7 @@ describe('6. a password is never printed', () => {
     for (const piece of PIECES) assert.ok(!all(r).includes(piece), `${what} printed "${piece}":\n${all(r)}`);
   };
   let root: string;
-  after(() => rmSync(root, { recursive: true, force: true }));
+  after(() => root && rmSync(root, { recursive: true, force: true }));
 
   test('in every error path of a URL: invalid, bad port, bad sslmode, refused, unknown host, the guard, .safemig.json', async () => {
     root = writeTree({ 'db/migrations/001_a.sql': '-- UP Migration\nCREATE TABLE a (id int);\n' });
