@@ -318,3 +318,29 @@ test('the advisory lock held elsewhere: apply waits database.lockTimeout, then r
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('also: a session holding the history table does not hang apply or status: they wait database.lockTimeout, then refuse (exit 2)', { skip: SERVER_URL ? false : 'SAFEMIG_TEST_DATABASE_URL is not set', timeout: 60_000 }, async () => {
+  const server = await serverTestTarget();
+  const dir = writeTree({
+    '.safemig.json': JSON.stringify({ database: { lockTimeout: '1s' } }),
+    'db/migrations/001_a.sql': '-- UP Migration\nCREATE TABLE a (id int);\n',
+    'db/migrations/002_b.sql': '-- UP Migration\nCREATE TABLE b (id int);\n',
+  });
+  const holder = await adminConnect(server.connection!);
+  try {
+    assert.equal((await runCliAsync(['apply', 'db/migrations/001_a.sql', '--db', server.url!], dir)).code, 0);
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE public.safemig_migrations IN ACCESS EXCLUSIVE MODE');
+    for (const args of [['status', 'db/migrations'], ['apply', 'db/migrations/002_b.sql']]) {
+      const r = await runCliAsync([...args, '--db', server.url!], dir);
+      assert.equal(r.code, 2, all(r));
+      assert.match(r.stderr, /another session holds a lock on the history table public\.safemig_migrations \(waited database\.lockTimeout\): nothing ran/);
+    }
+    await holder.query('ROLLBACK');
+    assert.deepEqual(await tables(server.target), ['a']);
+  } finally {
+    await holder.end();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

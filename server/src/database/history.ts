@@ -9,7 +9,7 @@ import type { FileSystem } from '../migration/model';
 import type { Migration } from '../migration/migration';
 import { splitPath } from '../migration/names';
 import type { PlannedStatement } from './plan';
-import type { Target } from './target';
+import { ConnectionError, Target, toDatabaseError } from './target';
 
 export const HISTORY_TABLE = 'safemig_migrations';
 
@@ -38,13 +38,21 @@ export async function ensureHistoryTable(target: Target): Promise<void> {
   await target.query(CREATE);
 }
 
-/** The records, oldest first; undefined when the table does not exist yet. */
+/**
+ * The records, oldest first; undefined when the table does not exist yet. The session's
+ * `lock_timeout` bounds the wait for a session that holds the table (the caller sets it): then
+ * ConnectionError 'in-use', nothing ran.
+ */
 export async function readHistory(target: Target): Promise<HistoryRecord[] | undefined> {
   const exists = await target.query<{ t: string | null }>(`SELECT to_regclass('public.${HISTORY_TABLE}')::text AS t`);
   if (!exists[0]?.t) return undefined;
-  const rows = await target.query<{ version: string; name: string; checksum: string; applied_at: Date | string; duration_ms: number }>(
-    `SELECT version, name, checksum, applied_at, duration_ms FROM public.${HISTORY_TABLE} ORDER BY applied_at, version, name`,
-  );
+  let rows: { version: string; name: string; checksum: string; applied_at: Date | string; duration_ms: number }[];
+  try {
+    rows = await target.query(`SELECT version, name, checksum, applied_at, duration_ms FROM public.${HISTORY_TABLE} ORDER BY applied_at, version, name`);
+  } catch (error) {
+    if (toDatabaseError(error)?.code !== '55P03') throw error;
+    throw new ConnectionError(`another session holds a lock on the history table public.${HISTORY_TABLE} (waited database.lockTimeout): nothing ran; try again when it has finished`, 'in-use');
+  }
   return rows.map((r) => ({ version: r.version, name: r.name, checksum: r.checksum, appliedAt: new Date(r.applied_at), durationMs: Number(r.duration_ms) }));
 }
 

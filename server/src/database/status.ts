@@ -6,6 +6,7 @@ import { relative } from 'node:path';
 import type { Config } from '../config/config';
 import { readMigrationFolder } from '../migration/folder';
 import { readMigration } from '../migration/migration';
+import { literal } from './execute';
 import { readRunnable, TextFileSystem } from './files';
 import { checksumOf, HistoryRecord, idOf, MigrationId, readHistory } from './history';
 import { label } from './migrate';
@@ -35,6 +36,8 @@ export interface StatusReport {
 export async function status(options: { target: Target; fs: TextFileSystem; config: Config; dir: string }): Promise<StatusReport> {
   const { target, fs, config, dir } = options;
   const migrations = readMigrationFolder(dir, fs).filter((m) => !m.repeatable);
+  // A session holding the history table must not hang status.
+  if (target.kind === 'server') await target.run(`SET lock_timeout = ${literal(config.database.lockTimeout)}`);
   const history = await readHistory(target);
   const records = history ?? [];
   const used = new Set<HistoryRecord>();
