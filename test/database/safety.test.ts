@@ -127,7 +127,12 @@ for (const side of SIDES) {
         'db/migrations/001_users.sql': '-- UP Migration\nCREATE TABLE users (id int);\n\n-- DOWN Migration\nDROP TABLE users;\n',
         'db/migrations/002_nick.sql': '-- UP Migration\nALTER TABLE users ADD COLUMN nick text;\n\n-- DOWN Migration\nALTER TABLE users DROP COLUMN nick;\n',
       });
-      for (const file of ['001_users', '002_nick']) assert.equal((await cli(s, ['apply', `db/migrations/${file}.sql`])).code, 0);
+      for (const file of ['001_users', '002_nick']) {
+        const applied = await cli(s, ['apply', `db/migrations/${file}.sql`]);
+        assert.equal(applied.code, 0, all(applied));
+        // The history table exists at the second: its CREATE … IF NOT EXISTS notice is safemig's own, not shown.
+        assert.doesNotMatch(applied.stdout, /NOTICE/);
+      }
       const refused = await cli(s, ['rollback', 'db/migrations/001_users.sql']);
       assert.equal(refused.code, 1, all(refused));
       assert.match(refused.stderr, /refusing to roll back 001_users: later migration is applied after it: 002_nick \(roll it back first, newest first\); its DOWN part would run DROP TABLE users/);
@@ -194,6 +199,23 @@ for (const side of SIDES) {
         await admin.query(`DROP DATABASE IF EXISTS ${prod} WITH (FORCE)`);
         await admin.end();
       }
+    });
+
+    test('also: a failed CREATE INDEX CONCURRENTLY is reported as INVALID, and running the migration again rebuilds it', async () => {
+      const s = await project(side, { 'db/migrations/001_idx.sql': '-- UP Migration\nCREATE UNIQUE INDEX CONCURRENTLY idx_t_v ON t (v);\n' });
+      await s.onDb(async (db) => {
+        await db.run('CREATE TABLE t (v int)');
+        await db.run('INSERT INTO t VALUES (1), (1)');
+      });
+      const failed = await cli(s, ['apply', 'db/migrations/001_idx.sql']);
+      assert.equal(failed.code, 1, all(failed));
+      assert.match(failed.stdout, /failed: no statement completed, but the failed one left behind what is listed below/);
+      assert.match(failed.stdout, /schema changes left behind:\n {4}\+ index idx_t_v UNIQUE ON public\.t USING btree \(v\), INVALID \(a failed CREATE INDEX CONCURRENTLY left it/);
+      await s.onDb((db) => db.run('DELETE FROM t WHERE ctid = (SELECT max(ctid) FROM t)'));
+      const again = await cli(s, ['apply', 'db/migrations/001_idx.sql']);
+      assert.equal(again.code, 0, all(again));
+      assert.match(again.stdout, /index public\.idx_t_v is INVALID \(a failed CREATE INDEX CONCURRENTLY left it\): dropping it so that line 2 builds it again/);
+      await s.onDb(async (db) => assert.deepEqual(await db.query(`SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'idx_t_v'::regclass`), [{ valid: true }]));
     });
 
     test('5. a file that is not UTF-8 is refused by apply, rollback and verify with check\'s words; nothing runs', async () => {

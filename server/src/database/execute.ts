@@ -117,6 +117,8 @@ export async function runPlan(target: Target, plan: Plan, options: RunOptions = 
     current = undefined;
     await stopIfCancelled(options.signal);
     phase = 'finish';
+    // The history bookkeeping's NOTICEs ("already exists, skipping") are not the user's.
+    target.onNotice(undefined);
     await options.finish?.();
     phase = 'commit';
     if (inOurTransaction) {

@@ -123,6 +123,7 @@ async function migrateLocked(direction: Direction, options: MigrateOptions, repo
     return report;
   }
 
+  if (direction === 'up') await dropInvalidIndexes(target, plan, progress);
   const before = await snapshot(target);
   const started = performance.now();
   const finish = direction === 'up'
@@ -139,6 +140,28 @@ async function migrateLocked(direction: Direction, options: MigrateOptions, repo
   report.changes = diffSnapshots(before, await snapshot(target));
   for (const line of summaryLines(report)) progress.log(line);
   return report;
+}
+
+/**
+ * An INVALID index of a name this migration builds CONCURRENTLY was left by a failed build: it
+ * is dropped first, so the build runs again (instead of failing on "already exists", or being
+ * skipped by IF NOT EXISTS and staying INVALID for ever).
+ */
+async function dropInvalidIndexes(target: Target, plan: Plan, progress: Progress): Promise<void> {
+  for (const statement of plan.statements) {
+    if (!statement.concurrentIndex) continue;
+    const [schema, name] = statement.concurrentIndex.includes('.') ? statement.concurrentIndex.split('.') : [null, statement.concurrentIndex];
+    const invalid = await target.query<{ qualified: string }>(
+      `SELECT format('%I.%I', n.nspname, c.relname) AS qualified
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE NOT i.indisvalid AND c.relname = $1 AND (CASE WHEN $2::text IS NULL THEN pg_table_is_visible(c.oid) ELSE n.nspname = $2 END)`,
+      [name, schema],
+    );
+    for (const { qualified } of invalid) {
+      progress.log(`  index ${qualified} is INVALID (a failed CREATE INDEX CONCURRENTLY left it): dropping it so that line ${statement.line + 1} builds it again`);
+      await target.run(`DROP INDEX CONCURRENTLY IF EXISTS ${qualified}`);
+    }
+  }
 }
 
 /** The file read as check reads it, its plan, its identity in the history and its checksum. */
@@ -241,7 +264,9 @@ export function summaryLines(report: MigrateReport): string[] {
       ? 'the transaction was rolled back, nothing of it was applied'
       : kept.length > 0
         ? `ran statement by statement: ${kept.length === 1 ? 'the statement committed before it stopped stays' : `the ${kept.length} statements committed before it stopped stay`} applied`
-        : 'nothing was applied';
+        : report.changes.length > 0
+          ? 'no statement completed, but the failed one left behind what is listed below'
+          : 'nothing was applied';
     lines.push(`  ${what}: ${outcome}`);
     if (kept.length > 0) lines.push(`    ran and committed: ${numbers(kept)}`);
     if (undone.length > 0) lines.push(`    ran, then rolled back: ${numbers(undone)}`);
