@@ -218,6 +218,30 @@ for (const side of SIDES) {
       await s.onDb(async (db) => assert.deepEqual(await db.query(`SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'idx_t_v'::regclass`), [{ valid: true }]));
     });
 
+    test('also: a migration cut off by SIGKILL outside a transaction is shown as partly applied, with what ran', async () => {
+      const s = await project(side, {
+        'db/migrations/001_cut.sql': '-- UP Migration\nCREATE TABLE a (id int);\nCREATE INDEX CONCURRENTLY idx_a ON a (id);\nSELECT pg_sleep(3);\nCREATE TABLE b (id int);\n',
+      });
+      let sent = false;
+      const killed = await cli(s, ['apply', 'db/migrations/001_cut.sql'], {
+        onStdout: (out, child) => {
+          if (!sent && out.includes('[3/4]')) {
+            sent = true;
+            setTimeout(() => child.kill('SIGKILL'), 300);
+          }
+        },
+      });
+      assert.equal(killed.code, null, all(killed));
+      const st = await cli(s, ['status', 'db/migrations']);
+      assert.equal(st.code, 0, all(st));
+      assert.match(st.stdout, /001_cut\.sql {2}PARTLY APPLIED \d{4}-\d\d-\d\dT\S+: 2 of 4 statements ran \(the last: line 3\), then it stopped/);
+      assert.match(st.stdout, /0 applied \(0 changed since\), 1 partly applied, 0 pending/);
+      const again = await cli(s, ['apply', 'db/migrations/001_cut.sql']);
+      assert.equal(again.code, 1, all(again));
+      assert.match(again.stderr, /001_cut is partly applied on .* \(2 of 4 statements ran \(the last: line 3\), at .*\): make its statements re-runnable/);
+      await s.onDb(async (db) => assert.deepEqual(await tables(db), ['a']));
+    });
+
     test('5. a file that is not UTF-8 is refused by apply, rollback and verify with check\'s words; nothing runs', async () => {
       const s = await project(side, {
         'db/migrations/001_t.sql': '-- UP Migration\nCREATE TABLE t (name text);\n\n-- DOWN Migration\nDROP TABLE t;\n',

@@ -64,6 +64,8 @@ export interface RunOptions {
   progress?: Progress;
   /** Work that belongs with the statements (the history record): inside the transaction, or after the last statement. */
   finish?: () => Promise<void>;
+  /** After each statement that ran and committed on its own (no transaction): the history's note of progress. */
+  committed?: (outcome: StatementOutcome, index: number) => Promise<void>;
 }
 
 export async function runPlan(target: Target, plan: Plan, options: RunOptions = {}): Promise<RunResult> {
@@ -73,11 +75,12 @@ export async function runPlan(target: Target, plan: Plan, options: RunOptions = 
   const result: RunResult = { ok: false, cancelled: false, transaction: plan.transaction, outcomes, ms: 0 };
   const total = plan.statements.length;
   let current: StatementOutcome | undefined;
-  target.onNotice((notice: Notice) => {
+  const listener = (notice: Notice) => {
     const line = `${notice.severity}: ${notice.message}`;
     current?.notices.push(line);
     progress.log(`      ${line}`);
-  });
+  };
+  target.onNotice(listener);
   /** Statements since the file's own BEGIN, undone by a failure before its COMMIT. */
   let openSince = -1;
   let inOurTransaction = false;
@@ -112,6 +115,11 @@ export async function runPlan(target: Target, plan: Plan, options: RunOptions = 
       if (statement.kind === 'TransactionStmt') {
         if (/^(BEGIN|START)\b/i.test(statement.sql)) openSince = i;
         else if (/^(COMMIT|END|ROLLBACK|ABORT)\b/i.test(statement.sql)) openSince = -1;
+      }
+      if (!inOurTransaction && openSince < 0 && options.committed) {
+        target.onNotice(undefined);
+        await options.committed(current, i);
+        target.onNotice(listener);
       }
     }
     current = undefined;

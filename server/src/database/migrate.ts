@@ -48,6 +48,8 @@ export interface MigrateReport {
   changes: SchemaChange[];
   /** Said before running (earlier migrations pending, no history record…). */
   warnings: string[];
+  /** Stopped half way statement by statement: what the history records as run. */
+  partial?: string;
 }
 
 /** The history says the migration is applied; `force` applies it again. */
@@ -96,6 +98,9 @@ async function migrateLocked(direction: Direction, options: MigrateOptions, repo
   const history = await readHistory(target);
   const record = history?.find((r) => r.version === id.version && r.name === id.name);
   if (direction === 'up') {
+    if (record?.partial && !options.force) {
+      throw new AlreadyAppliedError(`${label(id)} is partly applied on ${report.target} (${record.partial}, at ${record.appliedAt.toISOString()}): make its statements re-runnable (IF NOT EXISTS) and apply it again with --force, or roll it back with --force`);
+    }
     if (record && !options.force) {
       const same = record.checksum === checksum ? 'unchanged since' : 'changed since';
       throw new AlreadyAppliedError(`${label(id)} is already applied on ${report.target} (at ${record.appliedAt.toISOString()}; the file is ${same}): roll it back first, or apply it again with --force`);
@@ -129,12 +134,23 @@ async function migrateLocked(direction: Direction, options: MigrateOptions, repo
   const finish = direction === 'up'
     ? () => recordApplied(target, id, checksum, performance.now() - started)
     : async () => void (await removeRecord(target, id));
+  // Statement by statement, what ran is in the history as it goes: a process killed half way leaves "partly applied", not "pending".
+  const tracked = direction === 'up' && !plan.transaction;
+  const total = plan.statements.length;
+  if (tracked) await recordApplied(target, id, checksum, 0, `started; no statement had completed`);
   const run = await runPlan(target, plan, {
     signal: options.signal,
     timeouts: { lockTimeout: config.database.lockTimeout, statementTimeout: config.database.statementTimeout },
     progress,
     finish,
+    committed: tracked
+      ? (outcome, i) => recordApplied(target, id, checksum, performance.now() - started, `${i + 1} of ${total} statement${total === 1 ? '' : 's'} ran (the last: line ${outcome.line + 1})`)
+      : undefined,
   });
+  if (tracked && !run.ok) {
+    if (run.outcomes.some((o) => o.status === 'ok')) report.partial = (await readHistory(target))?.find((r) => r.version === id.version && r.name === id.name)?.partial;
+    else await removeRecord(target, id);
+  }
   report.run = run;
   report.outcome = run.ok ? (direction === 'up' ? 'applied' : 'rolled back') : run.cancelled ? 'cancelled' : 'failed';
   report.changes = diffSnapshots(before, await snapshot(target));
@@ -272,7 +288,7 @@ export function summaryLines(report: MigrateReport): string[] {
     if (undone.length > 0) lines.push(`    ran, then rolled back: ${numbers(undone)}`);
     if (failed.length > 0) lines.push(`    failed: ${numbers(failed)}`);
     if (notRun.length > 0) lines.push(`    not run: ${numbers(notRun)}`);
-    lines.push('  history: unchanged');
+    lines.push(report.partial ? `  history: ${label(report.id)} recorded as partly applied (${report.partial})` : '  history: unchanged');
   }
   if (report.changes.length === 0) lines.push(run.ok ? '  schema: no change to tables, columns, indexes, constraints or other objects' : '  schema: unchanged (nothing left behind)');
   else {

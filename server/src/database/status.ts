@@ -17,7 +17,10 @@ export interface StatusEntry {
   id: MigrationId;
   /** The UP file (or the single file), relative to the folder. */
   file: string;
-  state: 'applied' | 'pending' | 'changed';
+  /** 'partial': it ran statement by statement and stopped half way (failed, or the process was killed). */
+  state: 'applied' | 'pending' | 'changed' | 'partial';
+  /** For 'partial': what ran. */
+  partial?: string;
   appliedAt?: Date;
   /** Why the checksum could not be computed (the file does not parse): reported, not guessed. */
   note?: string;
@@ -50,10 +53,11 @@ export async function status(options: { target: Target; fs: TextFileSystem; conf
     if (record) {
       used.add(record);
       entry.appliedAt = record.appliedAt;
-      entry.state = 'applied';
+      entry.state = record.partial ? 'partial' : 'applied';
+      if (record.partial) entry.partial = record.partial;
       try {
         const checksum = checksumOf(planMigration(readMigration(file, readRunnable(fs, file), fs, { convention: config.convention }), 'up').statements);
-        if (checksum !== record.checksum) entry.state = 'changed';
+        if (checksum !== record.checksum && entry.state === 'applied') entry.state = 'changed';
       } catch (error) {
         if (!(error instanceof PlanError)) throw error;
         entry.note = `checksum not compared: ${error.message}`;
@@ -70,11 +74,17 @@ export function formatStatus(report: StatusReport): string {
   if (report.entries.length === 0) lines.push('  no migrations in this folder');
   const width = Math.max(0, ...report.entries.map((e) => e.file.length));
   for (const e of report.entries) {
-    const state = e.state === 'applied' ? `applied ${e.appliedAt?.toISOString()}` : e.state === 'changed' ? `CHANGED since applied ${e.appliedAt?.toISOString()}` : 'pending';
+    const state = e.state === 'applied'
+      ? `applied ${e.appliedAt?.toISOString()}`
+      : e.state === 'changed'
+        ? `CHANGED since applied ${e.appliedAt?.toISOString()}`
+        : e.state === 'partial'
+          ? `PARTLY APPLIED ${e.appliedAt?.toISOString()}: ${e.partial}, then it stopped`
+          : 'pending';
     lines.push(`  ${e.file.padEnd(width)}  ${state}${e.note ? ` (${e.note})` : ''}`);
   }
   for (const r of report.unknown) lines.push(`  ${label(r)} applied ${r.appliedAt.toISOString()}, but not in this folder`);
   const count = (s: StatusEntry['state']) => report.entries.filter((e) => e.state === s).length;
-  lines.push(`  ${count('applied') + count('changed')} applied (${count('changed')} changed since), ${count('pending')} pending${report.unknown.length ? `, ${report.unknown.length} recorded but not in the folder` : ''}`);
+  lines.push(`  ${count('applied') + count('changed')} applied (${count('changed')} changed since), ${count('partial') ? `${count('partial')} partly applied, ` : ''}${count('pending')} pending${report.unknown.length ? `, ${report.unknown.length} recorded but not in the folder` : ''}`);
   return lines.join('\n') + '\n';
 }
