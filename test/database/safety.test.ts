@@ -390,3 +390,35 @@ test('also: a session holding the history table does not hang apply or status: t
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('also: verify --db killed half way leaves its throwaway database, which the next command on that server drops', { skip: SERVER_URL ? false : 'SAFEMIG_TEST_DATABASE_URL is not set', timeout: 60_000 }, async () => {
+  const server = await serverTestTarget();
+  const dir = writeTree({ 'db/migrations/001_slow.sql': '-- UP Migration\nCREATE TABLE a (id int);\nSELECT pg_sleep(5);\n\n-- DOWN Migration\nDROP TABLE a;\n' });
+  const admin = await adminConnect(server.connection!);
+  const throwaways = async () => (await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'safemig\\_verify\\_%' ORDER BY 1`)).rows.map((r) => r.datname);
+  try {
+    const before = await throwaways();
+    let sent = false;
+    const killed = await runCliAsync(['verify', 'db/migrations/001_slow.sql', '--db', server.url!], dir, {
+      onStdout: (out, child) => {
+        if (!sent && out.includes('[2/2]')) {
+          sent = true;
+          setTimeout(() => child.kill('SIGKILL'), 300);
+        }
+      },
+    });
+    assert.equal(killed.code, null, all(killed));
+    const left = (await throwaways()).filter((d) => !before.includes(d));
+    assert.equal(left.length, 1, 'the killed verify left its database');
+    // Its server session ends with the process: wait until the server has seen it go.
+    for (let i = 0; i < 50 && (await admin.query('SELECT 1 FROM pg_stat_activity WHERE datname = $1', [left[0]])).rowCount; i++) await new Promise((r) => setTimeout(r, 100));
+    const st = await runCliAsync(['status', 'db/migrations', '--db', server.url!], dir);
+    assert.equal(st.code, 0, all(st));
+    assert.match(st.stdout, new RegExp(`dropped ${left[0]}, the throwaway database of a safemig verify --db that was stopped before it could`));
+    assert.deepEqual((await throwaways()).filter((d) => !before.includes(d)), []);
+  } finally {
+    await admin.end();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -64,6 +64,7 @@ export function parseDbCommand(argv: string[], io: Io, extra: { values?: string[
       config: config.database,
       embeddedDir: join(root, '.safemig', 'pglite'),
       cacheDir: defaultCacheDir(),
+      log: (line) => progress.log(line),
       consent: async (message) => {
         if (yes) progress.log(`warning: ${message} Running anyway (--yes-i-mean-this-database).`);
         return yes;
