@@ -242,6 +242,21 @@ for (const side of SIDES) {
       await s.onDb(async (db) => assert.deepEqual(await tables(db), ['a']));
     });
 
+    test('apply gate: a migration with error-severity findings is refused (exit 1), listing them, unless --force', async () => {
+      const s = await project(side, {
+        '.safemig.json': JSON.stringify({ protectedTables: ['documents'] }),
+        'db/migrations/001_docs.sql': '-- UP Migration\nALTER TABLE documents ADD COLUMN IF NOT EXISTS x text;\n',
+      });
+      await s.onDb((db) => db.run('CREATE TABLE documents (id int)'));
+      const refused = await cli(s, ['apply', 'db/migrations/001_docs.sql']);
+      assert.equal(refused.code, 1, all(refused));
+      assert.match(refused.stderr, /safemig apply: refusing to apply it: 1 error-severity finding \(as safemig check reports them\); nothing ran\. Fix it, or pass --force to apply anyway:\n {2}db\/migrations\/001_docs\.sql:2:1 protected-table: .*documents/);
+      assert.equal(refused.stdout, '');
+      const forced = await cli(s, ['apply', 'db/migrations/001_docs.sql', '--force']);
+      assert.equal(forced.code, 0, all(forced));
+      await s.onDb(async (db) => assert.equal((await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'documents' AND column_name = 'x'`)).length, 1));
+    });
+
     test('5. a file that is not UTF-8 is refused by apply, rollback and verify with check\'s words; nothing runs', async () => {
       const s = await project(side, {
         'db/migrations/001_t.sql': '-- UP Migration\nCREATE TABLE t (name text);\n\n-- DOWN Migration\nDROP TABLE t;\n',

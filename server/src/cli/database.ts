@@ -3,10 +3,11 @@
  * target (with the guard), Ctrl-C, and the exit codes.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { Config, CONFIG_FILE_NAME, ConfigError, guardSettings } from '../config/config';
 import { chooseTarget, TargetChoice } from '../database/connection';
 import { defaultCacheDir } from '../database/embedded';
+import { applyBlockers, formatBlockers } from '../database/gate';
 import { Progress } from '../database/execute';
 import type { MigrateOptions, MigrateReport } from '../database/migrate';
 import { GuardRefusal, OpenOptions, openTarget } from '../database/open';
@@ -141,10 +142,19 @@ export async function runMigrateCommand(name: 'apply' | 'rollback', run: (option
   return withDbErrors(name, io, async () => {
     const cmd = parseDbCommand(argv, io, { booleans: ['force'] }, (positionals) => resolve(io.cwd, positionals[0] ?? '.'));
     const path = requireFile(cmd.args.positionals, io);
+    const force = cmd.args.booleans.has('force');
+    if (name === 'apply' && !force) {
+      const blockers = applyBlockers({ fs: cmd.fs, config: cmd.config, path });
+      if (blockers.length > 0) {
+        const lines = formatBlockers(relative(io.cwd, path) || path, blockers).map((l) => `  ${l}\n`).join('');
+        io.stderr(`safemig apply: refusing to apply it: ${blockers.length} error-severity finding${blockers.length === 1 ? '' : 's'} (as safemig check reports them); nothing ran. Fix ${blockers.length === 1 ? 'it' : 'them'}, or pass --force to apply anyway:\n${lines}`);
+        return 1;
+      }
+    }
     const target = await openCliTarget(cmd);
     const interrupt = cancelOnInterrupt(io);
     try {
-      const report = await run({ target, fs: cmd.fs, config: cmd.config, path, signal: interrupt.signal, progress: cmd.progress, force: cmd.args.booleans.has('force') });
+      const report = await run({ target, fs: cmd.fs, config: cmd.config, path, signal: interrupt.signal, progress: cmd.progress, force });
       if (cmd.format === 'json') io.stdout(`${JSON.stringify(migrateJson(report))}\n`);
       return report.outcome === 'applied' || report.outcome === 'rolled back' ? 0 : report.outcome === 'cancelled' ? EXIT_CANCELLED : 1;
     } finally {
