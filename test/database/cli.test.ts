@@ -106,6 +106,18 @@ describe('CLI on the embedded database', () => {
     assert.match(bad.stdout, /verify failed: 2 differences/);
   });
 
+  test('--version prints the package version; COMMAND --help and -h print that command\'s usage (exit 0)', async () => {
+    const root = project();
+    const version = await runCliAsync(['--version'], root);
+    assert.equal(version.code, 0);
+    assert.equal(version.stdout, `${JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version}\n`);
+    for (const [command, flag] of [['apply', '--help'], ['rollback', '-h'], ['status', '--help'], ['verify', '-h']]) {
+      const help = await runCliAsync([command, flag], root);
+      assert.equal(help.code, 0, help.stderr);
+      assert.match(help.stdout, new RegExp(`^usage: safemig ${command} `));
+    }
+  });
+
   test('usage and configuration errors exit 2 and say what is wrong', async () => {
     const root = project();
     const none = await runCliAsync(['apply'], root);
