@@ -7,7 +7,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AlreadyAppliedError, apply, rollback } from '../../server/src/database/migrate';
+import { AlreadyAppliedError, apply, rollback, rollbackRisk, RollbackRefused } from '../../server/src/database/migrate';
 import { PlanError } from '../../server/src/database/plan';
 import { formatChange } from '../../server/src/database/schema';
 import { status } from '../../server/src/database/status';
@@ -299,9 +299,11 @@ export function targetCases(name: string, open: () => Promise<TestTarget>): void
         assert.deepEqual(more.run?.outcomes.map((o) => o.status), ['ok', 'failed']);
         assert.deepEqual(await indexes(t.target), ['idx_big_id', 'idx_big_v'], 'the committed statement stays applied');
         assert.deepEqual(more.changes.map(formatChange), ['+ index idx_big_id ON public.big USING btree (id)']);
-        assert.deepEqual((await historyRows(t.target)).map((h) => h.version), ['001'], 'no record of the failed migration');
+        assert.deepEqual((await historyRows(t.target)).map((h) => h.version), ['001', '002'], 'the failed migration is recorded as partly applied');
+        assert.equal(more.partial, '1 of 2 statements ran (the last: line 2)');
 
-        const back = await run(rollback, root, 'db/migrations/001_big.sql');
+        // 002 is recorded (partly) after it: rolling 001 back takes --force.
+        const back = await run(rollback, root, 'db/migrations/001_big.sql', { force: true });
         assert.equal(back.outcome, 'rolled back', JSON.stringify(back.run?.failure));
         assert.equal(back.plan.transaction, false);
       } finally {
@@ -372,15 +374,16 @@ export function targetCases(name: string, open: () => Promise<TestTarget>): void
         assert.match(again.run?.outcomes[0].notices[0] ?? '', /already exists, skipping/);
         assert.deepEqual((await historyRows(t.target)).map((h) => h.version), ['001', '002', '004']);
 
-        // Rolling back removes the record.
-        assert.equal((await run(rollback, root, 'db/migrations/001_users.sql')).outcome, 'rolled back');
+        // Rolling back removes the record (002 is applied after it: it takes --force).
+        await assert.rejects(run(rollback, root, 'db/migrations/001_users.sql'), /later migration is applied after it: 002_orders/);
+        assert.equal((await run(rollback, root, 'db/migrations/001_users.sql', { force: true })).outcome, 'rolled back');
         assert.deepEqual(await st(), ['001_users.sql pending', '002_orders.sql changed', '003_items.sql pending']);
       } finally {
         rmSync(root, { recursive: true, force: true });
       }
     });
 
-    test('applying before the earlier migrations warns; rolling back what has no record warns and runs', async () => {
+    test('applying before the earlier migrations warns; rolling back what has no record is refused, and runs with force', async () => {
       const root = writeTree({
         'db/migrations/001_a.sql': '-- UP Migration\nCREATE TABLE a (id int);\n',
         'db/migrations/002_b.sql': '-- UP Migration\nCREATE TABLE b (id int);\n\n-- DOWN Migration\nDROP TABLE b;\n',
@@ -389,9 +392,13 @@ export function targetCases(name: string, open: () => Promise<TestTarget>): void
         const report = await run(apply, root, 'db/migrations/002_b.sql');
         assert.deepEqual(report.warnings, ['1 earlier migration is not recorded as applied on this target: 001_a (see safemig status)']);
         await t.target.run('DELETE FROM safemig_migrations');
-        const back = await run(rollback, root, 'db/migrations/002_b.sql');
+        const asked = { target: t.target, fs: fsOf(), config: cfg, path: join(root, 'db/migrations/002_b.sql') };
+        assert.deepEqual(await rollbackRisk(asked), { reasons: [`002_b is not recorded as applied on ${t.target.describe()} (never applied with safemig here)`], drops: ['DROP TABLE b'] });
+        await assert.rejects(run(rollback, root, 'db/migrations/002_b.sql'), RollbackRefused);
+        assert.deepEqual(await tables(t.target), ['b']);
+        const back = await run(rollback, root, 'db/migrations/002_b.sql', { force: true });
         assert.equal(back.outcome, 'rolled back');
-        assert.match(back.warnings[0], /no history record of 002_b/);
+        assert.match(back.warnings[0], /002_b is not recorded as applied .*\(--force: running its DOWN part anyway\)/);
       } finally {
         rmSync(root, { recursive: true, force: true });
       }

@@ -106,6 +106,18 @@ describe('CLI on the embedded database', () => {
     assert.match(bad.stdout, /verify failed: 2 differences/);
   });
 
+  test('--version prints the package version; COMMAND --help and -h print that command\'s usage (exit 0)', async () => {
+    const root = project();
+    const version = await runCliAsync(['--version'], root);
+    assert.equal(version.code, 0);
+    assert.equal(version.stdout, `${JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version}\n`);
+    for (const [command, flag] of [['apply', '--help'], ['rollback', '-h'], ['status', '--help'], ['verify', '-h']]) {
+      const help = await runCliAsync([command, flag], root);
+      assert.equal(help.code, 0, help.stderr);
+      assert.match(help.stdout, new RegExp(`^usage: safemig ${command} `));
+    }
+  });
+
   test('usage and configuration errors exit 2 and say what is wrong', async () => {
     const root = project();
     const none = await runCliAsync(['apply'], root);
@@ -129,7 +141,7 @@ describe('CLI on the embedded database', () => {
     const remote = await runCliAsync(['apply', 'db/migrations/001_users.sql', '--db', 'postgres://me@db.example.com:5432/app'], root);
     assert.equal(remote.code, 2);
     assert.match(remote.stderr, /refusing to run on it: me@db\.example\.com:5432\/app \(from --db\) does not look like a dev database: host db\.example\.com is not this machine/);
-    assert.match(remote.stderr, /if it is a dev database: pass --yes-i-mean-this-database, or add db\.example\.com to database\.allowHosts in \.safemig\.json/);
+    assert.match(remote.stderr, /if it is a dev database: pass --yes-i-mean-this-database, or allow the host yourself: --allow-host db\.example\.com or SAFEMIG_ALLOW_HOSTS=db\.example\.com/);
     const prod = await runCliAsync(['status', '--db', 'postgres://me@127.0.0.1:1/app_prod'], root);
     assert.equal(prod.code, 2);
     assert.match(prod.stderr, /database name "app_prod" matches database\.productionPattern/);
@@ -187,7 +199,7 @@ describe('CLI on a PostgreSQL server', { skip: SERVER_URL ? false : 'SAFEMIG_TES
     }
   });
 
-  test('Ctrl-C cancels the running statement, rolls back, exits 1', async () => {
+  test('Ctrl-C cancels the running statement, rolls back, exits 130', async () => {
     const started = performance.now();
     let sent = false;
     const run = await runCliAsync(['apply', 'db/other/004_slow.sql', '--db', t.url!], root, {
@@ -199,7 +211,7 @@ describe('CLI on a PostgreSQL server', { skip: SERVER_URL ? false : 'SAFEMIG_TES
       },
     });
     assert.ok(performance.now() - started < 20_000, 'pg_sleep(30) was interrupted');
-    assert.equal(run.code, 1, run.stderr + run.stdout);
+    assert.equal(run.code, 130, run.stderr + run.stdout);
     assert.match(run.stderr, /cancelling: the running statement is stopped/);
     assert.match(run.stdout, /cancelled: the transaction was rolled back, nothing of it was applied/);
     const tables = await t.target.query(`SELECT 1 FROM pg_tables WHERE tablename = 'slow'`);

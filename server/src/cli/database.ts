@@ -3,10 +3,11 @@
  * target (with the guard), Ctrl-C, and the exit codes.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { Config, ConfigError } from '../config/config';
+import { dirname, join, relative, resolve } from 'node:path';
+import { Config, CONFIG_FILE_NAME, ConfigError, guardSettings } from '../config/config';
 import { chooseTarget, TargetChoice } from '../database/connection';
 import { defaultCacheDir } from '../database/embedded';
+import { applyBlockers, formatBlockers } from '../database/gate';
 import { Progress } from '../database/execute';
 import type { MigrateOptions, MigrateReport } from '../database/migrate';
 import { GuardRefusal, OpenOptions, openTarget } from '../database/open';
@@ -17,7 +18,7 @@ import { ConfigResolver } from '../workspace/settings';
 import { parseArgs, ParsedArgs, UsageError } from './args';
 import type { Io } from './io';
 
-export const DB_FLAGS = '[--db URL|embedded] [--yes-i-mean-this-database] [--config FILE] [--format text|json]';
+export const DB_FLAGS = '[--db URL|embedded] [--allow-host HOST[,HOST…]] [--yes-i-mean-this-database] [--config FILE] [--format text|json]';
 
 export interface DbCommand {
   args: ParsedArgs;
@@ -34,7 +35,7 @@ export interface DbCommand {
 
 /** `anchor`: the file or folder whose `.safemig.json` applies (default: the current folder's). */
 export function parseDbCommand(argv: string[], io: Io, extra: { values?: string[]; booleans?: string[] } = {}, anchor?: (positionals: string[]) => string): DbCommand {
-  const args = parseArgs(argv, { values: ['db', 'format', 'config', ...(extra.values ?? [])], booleans: ['yes-i-mean-this-database', ...(extra.booleans ?? [])] });
+  const args = parseArgs(argv, { values: ['db', 'allow-host', 'format', 'config', ...(extra.values ?? [])], booleans: ['yes-i-mean-this-database', ...(extra.booleans ?? [])] });
   const format = args.values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`unknown --format ${format} (use text or json)`);
   const fs = new DiskFileSystem();
@@ -49,17 +50,22 @@ export function parseDbCommand(argv: string[], io: Io, extra: { values?: string[
   const choice = chooseTarget({ explicit: args.values.db, configuredUrl: resolved.config.database.url, configuredSource });
   const yes = args.booleans.has('yes-i-mean-this-database');
   const progress: Progress = { log: (line) => (format === 'json' ? io.stderr : io.stdout)(`${line}\n`) };
+  const allowHosts = [args.values['allow-host'], process.env.SAFEMIG_ALLOW_HOSTS].flatMap((list) => (list ?? '').split(',')).map((h) => h.trim()).filter(Boolean);
+  const guard = guardSettings(resolved.file ? resolver.loadStrict(resolved.file).database : undefined, allowHosts.length > 0 ? { allowHosts } : {}, resolved.file ?? CONFIG_FILE_NAME);
+  if (choice.kind === 'server') for (const warning of guard.ignored) progress.log(`warning: ${warning}`);
+  const config: Config = { ...resolved.config, database: { ...resolved.config.database, allowHosts: guard.allowHosts, productionPattern: guard.productionPattern } };
   return {
     args,
     fs,
-    config: resolved.config,
+    config,
     choice,
     format,
     embeddedDir: join(root, '.safemig', 'pglite'),
     openOptions: {
-      config: resolved.config.database,
+      config: config.database,
       embeddedDir: join(root, '.safemig', 'pglite'),
       cacheDir: defaultCacheDir(),
+      log: (line) => progress.log(line),
       consent: async (message) => {
         if (yes) progress.log(`warning: ${message} Running anyway (--yes-i-mean-this-database).`);
         return yes;
@@ -82,12 +88,15 @@ export async function openCliTarget(cmd: DbCommand): Promise<Target> {
   return openTarget(cmd.choice, cmd.openOptions);
 }
 
+/** A command stopped by Ctrl-C exits as a shell reports SIGINT. */
+export const EXIT_CANCELLED = 130;
+
 /** Ctrl-C cancels the running statement and rolls back; a second Ctrl-C ends the process. */
 export function cancelOnInterrupt(io: Io): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    io.stderr('\ncancelling: the running statement is stopped and its transaction rolled back (Ctrl-C again to quit at once)\n');
+    if (controller.signal.aborted) process.exit(EXIT_CANCELLED);
+    io.stderr('\ncancelling: the running statement is stopped (the embedded database lets it end), no further statement runs, and the transaction is rolled back (Ctrl-C again to quit at once)\n');
     controller.abort();
   };
   process.on('SIGINT', onSigint);
@@ -128,17 +137,26 @@ export function requireFile(positionals: string[], io: Io): string {
   return path;
 }
 
-/** apply and rollback: one file, one run, the report; exit 0 when it ran, 1 when it failed or was cancelled. */
+/** apply and rollback: one file, one run, the report; exit 0 when it ran, 1 when it failed, 130 when cancelled. */
 export async function runMigrateCommand(name: 'apply' | 'rollback', run: (options: MigrateOptions) => Promise<MigrateReport>, argv: string[], io: Io): Promise<number> {
   return withDbErrors(name, io, async () => {
-    const cmd = parseDbCommand(argv, io, name === 'apply' ? { booleans: ['force'] } : {}, (positionals) => resolve(io.cwd, positionals[0] ?? '.'));
+    const cmd = parseDbCommand(argv, io, { booleans: ['force'] }, (positionals) => resolve(io.cwd, positionals[0] ?? '.'));
     const path = requireFile(cmd.args.positionals, io);
+    const force = cmd.args.booleans.has('force');
+    if (name === 'apply' && !force) {
+      const blockers = applyBlockers({ fs: cmd.fs, config: cmd.config, path });
+      if (blockers.length > 0) {
+        const lines = formatBlockers(relative(io.cwd, path) || path, blockers).map((l) => `  ${l}\n`).join('');
+        io.stderr(`safemig apply: refusing to apply it: ${blockers.length} error-severity finding${blockers.length === 1 ? '' : 's'} (as safemig check reports them); nothing ran. Fix ${blockers.length === 1 ? 'it' : 'them'}, or pass --force to apply anyway:\n${lines}`);
+        return 1;
+      }
+    }
     const target = await openCliTarget(cmd);
     const interrupt = cancelOnInterrupt(io);
     try {
-      const report = await run({ target, fs: cmd.fs, config: cmd.config, path, signal: interrupt.signal, progress: cmd.progress, force: cmd.args.booleans.has('force') });
+      const report = await run({ target, fs: cmd.fs, config: cmd.config, path, signal: interrupt.signal, progress: cmd.progress, force });
       if (cmd.format === 'json') io.stdout(`${JSON.stringify(migrateJson(report))}\n`);
-      return report.outcome === 'applied' || report.outcome === 'rolled back' ? 0 : 1;
+      return report.outcome === 'applied' || report.outcome === 'rolled back' ? 0 : report.outcome === 'cancelled' ? EXIT_CANCELLED : 1;
     } finally {
       interrupt.dispose();
       await target.close();

@@ -1,4 +1,6 @@
 /** The `safemig` command line: one table of subcommands over the shared engine. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { ConfigError } from '../config/config';
 import { initParser } from '../sql/pg';
@@ -48,6 +50,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.stderr(`safemig: unknown command "${name}"\n\n${HELP}`);
     return 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(`${command.usage}\n`);
+    return 0;
+  }
   try {
     // A command's run is short: the parser's WASM stays on V8's baseline compiler. Optimising its
     // hot functions cost more CPU than a run gets back, and the process waited at exit for the
@@ -73,7 +79,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 }
 
 declare const SAFEMIG_VERSION: string | undefined;
-const VERSION = typeof SAFEMIG_VERSION === 'string' ? SAFEMIG_VERSION : 'dev';
+const VERSION = typeof SAFEMIG_VERSION === 'string' ? SAFEMIG_VERSION : packageVersion();
+
+/** The version of the package.json beside dist/ (the repository's, or the installed extension's). */
+function packageVersion(): string {
+  try {
+    const version = (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version?: unknown }).version;
+    return typeof version === 'string' ? version : 'dev';
+  } catch {
+    return 'dev';
+  }
+}
 
 if (runCheckWorkerIfAny()) {
   // This thread lints batches of `safemig check`'s files; see check-pool.ts.

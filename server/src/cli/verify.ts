@@ -2,7 +2,7 @@
 import { openThrowawayEmbedded } from '../database/embedded';
 import { openThrowawayOnServer } from '../database/open';
 import { verify, VerifyReport } from '../database/verify';
-import { cancelOnInterrupt, DB_FLAGS, parseDbCommand, requireFile, withDbErrors } from './database';
+import { cancelOnInterrupt, DB_FLAGS, EXIT_CANCELLED, parseDbCommand, requireFile, withDbErrors } from './database';
 import type { Io } from './io';
 import { resolve } from 'node:path';
 
@@ -21,7 +21,7 @@ export function verifyCommand(argv: string[], io: Io): Promise<number> {
     try {
       const report = await verify({ fs: cmd.fs, config: cmd.config, path, openThrowaway, signal: interrupt.signal, progress: cmd.progress });
       if (cmd.format === 'json') io.stdout(`${JSON.stringify(verifyJson(report))}\n`);
-      return report.ok ? 0 : 1;
+      return report.ok ? 0 : report.cancelled ? EXIT_CANCELLED : 1;
     } finally {
       interrupt.dispose();
     }

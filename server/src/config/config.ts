@@ -231,3 +231,22 @@ export function mergeConfig(...layers: Partial<Config>[]): Config {
   }
   return out;
 }
+
+export type GuardSettings = Pick<DatabaseConfig, 'allowHosts' | 'productionPattern'>;
+
+/**
+ * The production guard's settings a database command uses. A workspace `.safemig.json` comes
+ * with the repository, and a cloned repository must not be able to aim safemig at production:
+ * its `database.allowHosts` is ignored (`ignored` says so, for a warning) and its
+ * `database.productionPattern` only adds names to the one in force. `user` is what the user set
+ * (VS Code user settings, the command line, the environment), honoured as given.
+ */
+export function guardSettings(workspace: Partial<DatabaseConfig> | undefined, user: Partial<GuardSettings>, file: string): GuardSettings & { ignored: string[] } {
+  const own = user.productionPattern ?? defaultConfig().database.productionPattern;
+  const extra = workspace?.productionPattern;
+  const productionPattern = extra && extra !== own ? `(?:${own})|(?:${extra})` : own;
+  const ignored = workspace?.allowHosts?.length
+    ? [`${file}: database.allowHosts (${workspace.allowHosts.join(', ')}) is ignored: a repository's own settings cannot allow a database host; allow it yourself (CLI: --allow-host HOST or SAFEMIG_ALLOW_HOSTS; VS Code: the user setting)`]
+    : [];
+  return { allowHosts: user.allowHosts ?? [], productionPattern, ignored };
+}

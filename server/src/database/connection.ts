@@ -153,7 +153,15 @@ export function connectionLabel(conn: ServerConnection): string {
   return `${conn.user}@${host}:${conn.port}/${conn.database}`;
 }
 
-/** A URL with its password replaced, for error messages. */
+/**
+ * A URL with its password replaced, for error messages. A URL that fails to parse is often one
+ * whose password holds `/`, `@`, `:`, `+` or `=` unencoded, so the user info is taken to end at
+ * the last `@` (a host has none): more is hidden when in doubt, never less.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@').replace(/([?&]password=)[^&]*/i, '$1***');
+  const out = url.replace(/([?&]password=)[^&#]*/gi, '$1***');
+  const start = out.indexOf('//');
+  const at = out.lastIndexOf('@');
+  const colon = out.indexOf(':', start < 0 ? 0 : start + 2);
+  return colon >= 0 && colon < at ? `${out.slice(0, colon + 1)}***${out.slice(at)}` : out;
 }

@@ -64,6 +64,8 @@ export interface RunOptions {
   progress?: Progress;
   /** Work that belongs with the statements (the history record): inside the transaction, or after the last statement. */
   finish?: () => Promise<void>;
+  /** After each statement that ran and committed on its own (no transaction): the history's note of progress. */
+  committed?: (outcome: StatementOutcome, index: number) => Promise<void>;
 }
 
 export async function runPlan(target: Target, plan: Plan, options: RunOptions = {}): Promise<RunResult> {
@@ -73,11 +75,12 @@ export async function runPlan(target: Target, plan: Plan, options: RunOptions = 
   const result: RunResult = { ok: false, cancelled: false, transaction: plan.transaction, outcomes, ms: 0 };
   const total = plan.statements.length;
   let current: StatementOutcome | undefined;
-  target.onNotice((notice: Notice) => {
+  const listener = (notice: Notice) => {
     const line = `${notice.severity}: ${notice.message}`;
     current?.notices.push(line);
     progress.log(`      ${line}`);
-  });
+  };
+  target.onNotice(listener);
   /** Statements since the file's own BEGIN, undone by a failure before its COMMIT. */
   let openSince = -1;
   let inOurTransaction = false;
@@ -93,7 +96,7 @@ export async function runPlan(target: Target, plan: Plan, options: RunOptions = 
     }
     phase = 'statements';
     for (const [i, statement] of plan.statements.entries()) {
-      if (options.signal?.aborted) throw new CancelledRun();
+      await stopIfCancelled(options.signal);
       current = outcomes[i];
       progress.step?.(`statement ${statement.number} of ${total} (line ${statement.line + 1})`, i, total);
       progress.log(`  [${statement.number}/${total}] line ${statement.line + 1}: ${summary(statement.sql)}`);
@@ -113,10 +116,17 @@ export async function runPlan(target: Target, plan: Plan, options: RunOptions = 
         if (/^(BEGIN|START)\b/i.test(statement.sql)) openSince = i;
         else if (/^(COMMIT|END|ROLLBACK|ABORT)\b/i.test(statement.sql)) openSince = -1;
       }
+      if (!inOurTransaction && openSince < 0 && options.committed) {
+        target.onNotice(undefined);
+        await options.committed(current, i);
+        target.onNotice(listener);
+      }
     }
     current = undefined;
-    if (options.signal?.aborted) throw new CancelledRun();
+    await stopIfCancelled(options.signal);
     phase = 'finish';
+    // The history bookkeeping's NOTICEs ("already exists, skipping") are not the user's.
+    target.onNotice(undefined);
     await options.finish?.();
     phase = 'commit';
     if (inOurTransaction) {
@@ -149,6 +159,17 @@ export async function runPlan(target: Target, plan: Plan, options: RunOptions = 
 }
 
 class CancelledRun extends Error {}
+
+/**
+ * Throws when the run was cancelled. It first lets the event loop turn: the embedded database
+ * runs statements on this thread and resolves without one, so a Ctrl-C (a signal the loop reads)
+ * would otherwise be seen only after the last statement and the COMMIT.
+ */
+async function stopIfCancelled(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (signal.aborted) throw new CancelledRun();
+}
 
 type Phase = 'setup' | 'statements' | 'finish' | 'commit';
 
@@ -222,6 +243,7 @@ export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function literal(value: string): string {
+/** A string as an SQL literal (for SET, which takes no parameters). */
+export function literal(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }

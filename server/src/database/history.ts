@@ -9,7 +9,7 @@ import type { FileSystem } from '../migration/model';
 import type { Migration } from '../migration/migration';
 import { splitPath } from '../migration/names';
 import type { PlannedStatement } from './plan';
-import type { Target } from './target';
+import { ConnectionError, Target, toDatabaseError } from './target';
 
 export const HISTORY_TABLE = 'safemig_migrations';
 
@@ -23,6 +23,12 @@ export interface HistoryRecord extends MigrationId {
   checksum: string;
   appliedAt: Date;
   durationMs: number;
+  /**
+   * Set while a migration that runs statement by statement (no transaction) is under way, and
+   * kept when it stopped half way (failed, or the process was killed): what ran. Undefined once
+   * it is completely applied.
+   */
+  partial?: string;
 }
 
 const CREATE = `CREATE TABLE IF NOT EXISTS public.${HISTORY_TABLE} (
@@ -31,29 +37,42 @@ const CREATE = `CREATE TABLE IF NOT EXISTS public.${HISTORY_TABLE} (
   checksum text NOT NULL,
   applied_at timestamptz NOT NULL DEFAULT now(),
   duration_ms integer NOT NULL,
+  partial text,
   PRIMARY KEY (version, name)
 )`;
 
 export async function ensureHistoryTable(target: Target): Promise<void> {
   await target.query(CREATE);
+  // A table made before `partial` existed.
+  await target.query(`ALTER TABLE public.${HISTORY_TABLE} ADD COLUMN IF NOT EXISTS partial text`);
 }
 
-/** The records, oldest first; undefined when the table does not exist yet. */
+/**
+ * The records, oldest first; undefined when the table does not exist yet. The session's
+ * `lock_timeout` bounds the wait for a session that holds the table (the caller sets it): then
+ * ConnectionError 'in-use', nothing ran.
+ */
 export async function readHistory(target: Target): Promise<HistoryRecord[] | undefined> {
   const exists = await target.query<{ t: string | null }>(`SELECT to_regclass('public.${HISTORY_TABLE}')::text AS t`);
   if (!exists[0]?.t) return undefined;
-  const rows = await target.query<{ version: string; name: string; checksum: string; applied_at: Date | string; duration_ms: number }>(
-    `SELECT version, name, checksum, applied_at, duration_ms FROM public.${HISTORY_TABLE} ORDER BY applied_at, version, name`,
-  );
-  return rows.map((r) => ({ version: r.version, name: r.name, checksum: r.checksum, appliedAt: new Date(r.applied_at), durationMs: Number(r.duration_ms) }));
+  let rows: { version: string; name: string; checksum: string; applied_at: Date | string; duration_ms: number; partial: string | null }[];
+  try {
+    // `partial` through to_jsonb: a table made before that column existed has none.
+    rows = await target.query(`SELECT version, name, checksum, applied_at, duration_ms, to_jsonb(h) ->> 'partial' AS partial FROM public.${HISTORY_TABLE} h ORDER BY applied_at, version, name`);
+  } catch (error) {
+    if (toDatabaseError(error)?.code !== '55P03') throw error;
+    throw new ConnectionError(`another session holds a lock on the history table public.${HISTORY_TABLE} (waited database.lockTimeout): nothing ran; try again when it has finished`, 'in-use');
+  }
+  return rows.map((r) => ({ version: r.version, name: r.name, checksum: r.checksum, appliedAt: new Date(r.applied_at), durationMs: Number(r.duration_ms), ...(r.partial ? { partial: r.partial } : {}) }));
 }
 
-export async function recordApplied(target: Target, id: MigrationId, checksum: string, durationMs: number): Promise<void> {
+/** Records the migration as applied; with `partial`, as under way or stopped half way (what ran). */
+export async function recordApplied(target: Target, id: MigrationId, checksum: string, durationMs: number, partial: string | null = null): Promise<void> {
   await ensureHistoryTable(target);
   await target.query(
-    `INSERT INTO public.${HISTORY_TABLE} (version, name, checksum, duration_ms) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (version, name) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now(), duration_ms = EXCLUDED.duration_ms`,
-    [id.version, id.name, checksum, Math.round(durationMs)],
+    `INSERT INTO public.${HISTORY_TABLE} (version, name, checksum, duration_ms, partial) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (version, name) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now(), duration_ms = EXCLUDED.duration_ms, partial = EXCLUDED.partial`,
+    [id.version, id.name, checksum, Math.round(durationMs), partial],
   );
 }
 

@@ -3,7 +3,7 @@ import type { DatabaseConfig } from '../config/config';
 import { connectionLabel, ServerConnection, TargetChoice } from './connection';
 import { openEmbedded } from './embedded';
 import { guardMessage, productionSigns } from './guard';
-import { openServer, openThrowawayServer } from './server-target';
+import { dropAbandonedThrowaways, openServer, openThrowawayServer } from './server-target';
 import type { Target } from './target';
 
 export interface OpenOptions {
@@ -19,6 +19,8 @@ export interface OpenOptions {
   consent?: (message: string) => Promise<boolean>;
   /** Asked for a password the server wants when PGPASSWORD and ~/.pgpass have none. */
   password?: () => Promise<string | undefined>;
+  /** Where to say what was tidied on opening (a stopped verify's throwaway database dropped). */
+  log?: (line: string) => void;
 }
 
 /** The guard said no: nothing was opened or run. */
@@ -35,13 +37,17 @@ export class GuardRefusal extends Error {
 export async function openTarget(choice: TargetChoice, options: OpenOptions): Promise<Target> {
   if (choice.kind === 'embedded') return openEmbedded(options.embeddedDir, { cacheDir: options.cacheDir });
   await checkGuard(choice, options);
-  return openServer(choice, { password: options.password });
+  const target = await openServer(choice, { password: options.password });
+  await dropAbandonedThrowaways(target, options.log).catch(() => undefined);
+  return target;
 }
 
 /** `verify --db URL`: a database made for the round trip on that server, dropped when closed. */
 export async function openThrowawayOnServer(conn: ServerConnection, options: OpenOptions): Promise<Target> {
   await checkGuard(conn, options);
-  return openThrowawayServer(conn, { password: options.password });
+  const target = await openThrowawayServer(conn, { password: options.password });
+  await dropAbandonedThrowaways(target, options.log).catch(() => undefined);
+  return target;
 }
 
 async function checkGuard(conn: ServerConnection, options: OpenOptions): Promise<void> {
@@ -49,6 +55,7 @@ async function checkGuard(conn: ServerConnection, options: OpenOptions): Promise
   if (signs.length === 0) return;
   const message = guardMessage(`${connectionLabel(conn)} (from ${conn.source})`, signs);
   if (options.consent && (await options.consent(message))) return;
-  const remedies = signs.map((s) => (s.kind === 'host' ? `add ${conn.host} to database.allowHosts in .safemig.json` : 'change database.productionPattern in .safemig.json'));
+  // Only the user can relax the guard (see guardSettings): never a remedy in the repository's .safemig.json.
+  const remedies = signs.flatMap((s) => (s.kind === 'host' ? [`allow the host yourself: --allow-host ${conn.host} or SAFEMIG_ALLOW_HOSTS=${conn.host}`] : []));
   throw new GuardRefusal(`refusing to run on it: ${message}`, remedies);
 }

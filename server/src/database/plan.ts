@@ -27,6 +27,8 @@ export interface PlannedStatement {
   destructive?: string;
   /** Why it cannot run inside a transaction block, if so. */
   noTransaction?: string;
+  /** The index a `CREATE INDEX CONCURRENTLY` builds (`schema.name` or `name`): an INVALID one of that name, left by a failed run, is dropped first. */
+  concurrentIndex?: string;
 }
 
 export interface Plan {
@@ -92,6 +94,8 @@ export function planMigration(migration: Migration, direction: Direction): Plan 
       if (destructive) statement.destructive = destructive;
       const noTransaction = noTransactionReason(s.node);
       if (noTransaction) statement.noTransaction = noTransaction;
+      const index = nodeOf(s.node, 'IndexStmt');
+      if (index?.concurrent && index.idxname) statement.concurrentIndex = index.relation?.schemaname ? `${index.relation.schemaname}.${index.idxname}` : index.idxname;
       planned.push(statement);
     }
   }

@@ -265,6 +265,7 @@ function describeNew(object: SchemaObject, key: string, after: Snapshot): string
     return [...columns, ...others, ...propsText(object.props)];
   }
   if (object.kind === 'column') return [columnText(object.props)];
+  if (object.kind === 'index' && object.props.valid) return [shortDefinition(object), 'INVALID (a failed CREATE INDEX CONCURRENTLY left it: not used by queries, yet it slows writes; running the migration again rebuilds it)'];
   if (object.kind === 'index' || object.kind === 'constraint' || object.kind === 'trigger' || object.kind === 'type') return [shortDefinition(object)];
   return propsText(object.props).filter((p) => !p.startsWith('body'));
 }

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ClientConfig } from 'pg';
 import { connectionLabel, ServerConnection } from './connection';
+import { MIGRATION_LOCK_KEY } from './lock';
 import { CancelledError, ConnectionError, Notice, QueryRow, Target, toDatabaseError, versionText } from './target';
 
 export interface ServerOptions {
@@ -106,8 +107,10 @@ export async function openServer(conn: ServerConnection, options: ServerOptions 
  */
 export async function openThrowawayServer(conn: ServerConnection, options: ServerOptions = {}): Promise<Target> {
   const admin = await openServer(conn, options);
-  const name = `safemig_verify_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const name = `${THROWAWAY_PREFIX}${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   try {
+    // Held while the database is ours, so that no other command drops it as abandoned (dropAbandonedThrowaways).
+    await admin.query('SELECT pg_advisory_lock($1, hashtext($2))', [MIGRATION_LOCK_KEY, name]);
     await admin.run(`CREATE DATABASE ${name}`);
   } catch (error) {
     await admin.close();
@@ -134,6 +137,32 @@ export async function openThrowawayServer(conn: ServerConnection, options: Serve
       }
     },
   };
+}
+
+const THROWAWAY_PREFIX = 'safemig_verify_';
+
+/**
+ * Drops the throwaway databases of `verify --db` runs that were stopped before they could drop
+ * them (killed, the machine gone): no session is connected to one and no process holds its
+ * advisory lock. Called whenever a command opens a server; a database it may not drop is left.
+ */
+export async function dropAbandonedThrowaways(target: Target, log: (line: string) => void = () => undefined): Promise<void> {
+  const abandoned = await target.query<{ datname: string }>(
+    `SELECT d.datname FROM pg_database d
+     WHERE d.datname LIKE $1
+       AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)
+       AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.objsubid = 2
+                       AND l.classid::bigint = $2 AND l.objid::bigint = (hashtext(d.datname)::bigint & 4294967295))`,
+    [`${THROWAWAY_PREFIX.replace(/_/g, '\\_')}%`, MIGRATION_LOCK_KEY],
+  );
+  for (const { datname } of abandoned) {
+    try {
+      await target.run(`DROP DATABASE IF EXISTS "${datname.replace(/"/g, '""')}"`);
+      log(`dropped ${datname}, the throwaway database of a safemig verify --db that was stopped before it could`);
+    } catch {
+      // Another owner's, or in use meanwhile: left for them.
+    }
+  }
 }
 
 /** A connection failure as an actionable message: what failed, and what to check. */

@@ -6,7 +6,8 @@ import { relative } from 'node:path';
 import type { Config } from '../config/config';
 import { readMigrationFolder } from '../migration/folder';
 import { readMigration } from '../migration/migration';
-import type { FileSystem } from '../migration/model';
+import { literal } from './execute';
+import { readRunnable, TextFileSystem } from './files';
 import { checksumOf, HistoryRecord, idOf, MigrationId, readHistory } from './history';
 import { label } from './migrate';
 import { planMigration, PlanError } from './plan';
@@ -16,7 +17,10 @@ export interface StatusEntry {
   id: MigrationId;
   /** The UP file (or the single file), relative to the folder. */
   file: string;
-  state: 'applied' | 'pending' | 'changed';
+  /** 'partial': it ran statement by statement and stopped half way (failed, or the process was killed). */
+  state: 'applied' | 'pending' | 'changed' | 'partial';
+  /** For 'partial': what ran. */
+  partial?: string;
   appliedAt?: Date;
   /** Why the checksum could not be computed (the file does not parse): reported, not guessed. */
   note?: string;
@@ -32,9 +36,11 @@ export interface StatusReport {
   unknown: HistoryRecord[];
 }
 
-export async function status(options: { target: Target; fs: FileSystem; config: Config; dir: string }): Promise<StatusReport> {
+export async function status(options: { target: Target; fs: TextFileSystem; config: Config; dir: string }): Promise<StatusReport> {
   const { target, fs, config, dir } = options;
   const migrations = readMigrationFolder(dir, fs).filter((m) => !m.repeatable);
+  // A session holding the history table must not hang status.
+  if (target.kind === 'server') await target.run(`SET lock_timeout = ${literal(config.database.lockTimeout)}`);
   const history = await readHistory(target);
   const records = history ?? [];
   const used = new Set<HistoryRecord>();
@@ -47,12 +53,11 @@ export async function status(options: { target: Target; fs: FileSystem; config: 
     if (record) {
       used.add(record);
       entry.appliedAt = record.appliedAt;
-      entry.state = 'applied';
-      const text = fs.readFile(file);
+      entry.state = record.partial ? 'partial' : 'applied';
+      if (record.partial) entry.partial = record.partial;
       try {
-        if (text === undefined) throw new PlanError('cannot be read');
-        const checksum = checksumOf(planMigration(readMigration(file, text, fs, { convention: config.convention }), 'up').statements);
-        if (checksum !== record.checksum) entry.state = 'changed';
+        const checksum = checksumOf(planMigration(readMigration(file, readRunnable(fs, file), fs, { convention: config.convention }), 'up').statements);
+        if (checksum !== record.checksum && entry.state === 'applied') entry.state = 'changed';
       } catch (error) {
         if (!(error instanceof PlanError)) throw error;
         entry.note = `checksum not compared: ${error.message}`;
@@ -69,11 +74,17 @@ export function formatStatus(report: StatusReport): string {
   if (report.entries.length === 0) lines.push('  no migrations in this folder');
   const width = Math.max(0, ...report.entries.map((e) => e.file.length));
   for (const e of report.entries) {
-    const state = e.state === 'applied' ? `applied ${e.appliedAt?.toISOString()}` : e.state === 'changed' ? `CHANGED since applied ${e.appliedAt?.toISOString()}` : 'pending';
+    const state = e.state === 'applied'
+      ? `applied ${e.appliedAt?.toISOString()}`
+      : e.state === 'changed'
+        ? `CHANGED since applied ${e.appliedAt?.toISOString()}`
+        : e.state === 'partial'
+          ? `PARTLY APPLIED ${e.appliedAt?.toISOString()}: ${e.partial}, then it stopped`
+          : 'pending';
     lines.push(`  ${e.file.padEnd(width)}  ${state}${e.note ? ` (${e.note})` : ''}`);
   }
   for (const r of report.unknown) lines.push(`  ${label(r)} applied ${r.appliedAt.toISOString()}, but not in this folder`);
   const count = (s: StatusEntry['state']) => report.entries.filter((e) => e.state === s).length;
-  lines.push(`  ${count('applied') + count('changed')} applied (${count('changed')} changed since), ${count('pending')} pending${report.unknown.length ? `, ${report.unknown.length} recorded but not in the folder` : ''}`);
+  lines.push(`  ${count('applied') + count('changed')} applied (${count('changed')} changed since), ${count('partial') ? `${count('partial')} partly applied, ` : ''}${count('pending')} pending${report.unknown.length ? `, ${report.unknown.length} recorded but not in the folder` : ''}`);
   return lines.join('\n') + '\n';
 }

@@ -6,8 +6,8 @@
 import type { Config } from '../config/config';
 import { compareMigrations } from '../migration/folder';
 import { readMigration } from '../migration/migration';
-import type { FileSystem } from '../migration/model';
 import { formatMs, Progress, RunFailure, runPlan, RunResult, silentProgress, Timeouts } from './execute';
+import { readRunnable, refuseUnreadable, TextFileSystem } from './files';
 import { idOf, locateInFolder } from './history';
 import { label } from './migrate';
 import { planMigration, PlanError } from './plan';
@@ -15,7 +15,7 @@ import { diffSnapshots, formatChange, SchemaChange, Snapshot, snapshot } from '.
 import type { Target } from './target';
 
 export interface VerifyOptions {
-  fs: FileSystem;
+  fs: TextFileSystem;
   config: Config;
   path: string;
   text?: string;
@@ -52,10 +52,10 @@ export interface VerifyReport {
 export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   const { fs, config, path } = options;
   const progress = options.progress ?? silentProgress;
-  const text = options.text ?? fs.readFile(path);
-  if (text === undefined) throw new PlanError(`${path}: file not found`);
+  const text = options.text ?? readRunnable(fs, path);
   const migration = readMigration(path, text, fs, { convention: config.convention });
   const up = planMigration(migration, 'up');
+  refuseUnreadable(fs, up, path);
   let down: ReturnType<typeof planMigration> | undefined;
   let noDown: string | undefined;
   try {
@@ -64,6 +64,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     if (!(error instanceof PlanError)) throw error;
     noDown = error.message;
   }
+  if (down) refuseUnreadable(fs, down, path);
   const timeouts: Timeouts = { lockTimeout: config.database.lockTimeout, statementTimeout: config.database.statementTimeout };
   const place = locateInFolder(path, fs);
   const earlier = place ? place.migrations.filter((m) => !m.repeatable && compareMigrations(m, place.entry) < 0) : [];
@@ -96,14 +97,13 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     progress.log(`  1. prepare: ${earlier.length === 0 ? 'no earlier migration in the folder' : `apply the ${earlier.length} earlier migration${earlier.length === 1 ? '' : 's'} of ${place?.dir}`}`);
     for (const entry of earlier) {
       const file = entry.files.up ?? entry.files.single;
-      const earlierText = file ? fs.readFile(file) : undefined;
-      if (!file || earlierText === undefined) {
+      if (!file) {
         prepare.lines.push(`skipped ${label(idOf(entry))}: no UP file`);
         continue;
       }
       let plan;
       try {
-        plan = planMigration(readMigration(file, earlierText, fs, { convention: config.convention }), 'up');
+        plan = planMigration(readMigration(file, readRunnable(fs, file), fs, { convention: config.convention }), 'up');
       } catch (error) {
         if (!(error instanceof PlanError)) throw error;
         prepare.lines.push(`skipped ${label(idOf(entry))}: ${error.message}`);
