@@ -1,19 +1,25 @@
 /**
  * Facts about a migration that several rules need, computed once per lint: which tables the
- * migration creates, and whether each statement runs inside a transaction.
+ * migration creates (and from where on they hold rows others can see), which indexes it creates,
+ * and whether each statement runs inside a transaction.
  */
 import type { RangeVar } from 'libpg-query';
 import type { Config } from '../config/config';
 import type { Migration, Statement } from '../migration/migration';
-import { tableKey, treeOf } from '../sql/ast';
+import { nodeOf, tableKey, treeOf, walkTree } from '../sql/ast';
 import { readSession, TransactionKind } from './session';
 import { createdFunctionsOf, Volatility } from './volatility';
 
 export interface Facts {
   /** Tables created by this migration's UP part (keys from `tableKey`). */
   readonly createdTables: ReadonlySet<string>;
-  /** A table this migration did not create itself. */
-  isExisting(relation: RangeVar | undefined): boolean;
+  /**
+   * A table this migration did not create itself, or one it created and then filled (`INSERT`,
+   * `COPY`) or attached as a partition of an existing table, for the statements after that point
+   * (RULES.md, "Existing table"). Where in the migration: at `statement` when given, else at the
+   * statement whose parse tree holds `relation`.
+   */
+  isExisting(relation: RangeVar | undefined, statement?: Statement): boolean;
   /** The statement runs inside a transaction (explicit BEGIN, the runner's, or assumed). */
   inTransaction(statement: Statement): boolean;
   /** Which transaction the statement runs in, if any (see session.ts). */
@@ -22,36 +28,109 @@ export interface Facts {
   lockTimeoutSet(statement: Statement): boolean;
   /** Index names created by this migration's UP part (explicit `CREATE INDEX` names). */
   readonly createdIndexes: ReadonlySet<string>;
+  /**
+   * The index (its name without schema) exists when `statement` runs: this migration's UP part
+   * does not create it earlier. An index dropped and created again under its name exists at the drop.
+   */
+  isExistingIndex(name: string, statement: Statement): boolean;
   /** Functions created by this migration's UP part (keys from `keyOfNames`), with their declared volatility. */
   readonly createdFunctions: ReadonlyMap<string, Volatility>;
 }
 
 export function computeFacts(migration: Migration, config: Config): Facts {
   const createdTables = new Set<string>();
+  // Offset from which a created table counts as existing: the end of the statement that filled or attached it.
+  const existingFrom = new Map<string, number>();
   for (const statement of migration.up) {
     const created = treeOf(statement, 'CreateStmt')?.relation ?? treeOf(statement, 'CreateTableAsStmt')?.into?.rel;
     if (created) createdTables.add(tableKey(created));
     // A table created here and then renamed is still this migration's own table.
     const rename = treeOf(statement, 'RenameStmt');
     if (rename?.renameType === 'OBJECT_TABLE' && rename.newname && createdTables.has(tableKey(rename.relation))) {
-      createdTables.add(tableKey({ ...rename.relation, relname: rename.newname }));
+      const renamed = tableKey({ ...rename.relation, relname: rename.newname });
+      createdTables.add(renamed);
+      const from = existingFrom.get(tableKey(rename.relation));
+      if (from !== undefined) existingFrom.set(renamed, from);
+    }
+    for (const filled of filledTables(statement, (r) => !createdTables.has(tableKey(r)) || existingFrom.has(tableKey(r)))) {
+      if (createdTables.has(filled) && !existingFrom.has(filled)) existingFrom.set(filled, statement.end);
     }
   }
 
   const session = readSession(migration, config);
   const createdIndexes = new Set<string>();
+  // Where each index name is first created in the UP part.
+  const indexCreatedAt = new Map<string, number>();
   for (const statement of migration.up) {
     const name = treeOf(statement, 'IndexStmt')?.idxname;
-    if (name) createdIndexes.add(name);
+    if (!name) continue;
+    createdIndexes.add(name);
+    if (!indexCreatedAt.has(name)) indexCreatedAt.set(name, statement.start);
   }
+
+  let owners: WeakMap<object, Statement> | undefined;
+  const ownerOf = (relation: RangeVar): Statement | undefined => (owners ??= relationOwners(migration, existingFrom)).get(relation);
 
   return {
     createdTables,
-    isExisting: (relation) => relation !== undefined && !createdTables.has(tableKey(relation)),
+    isExisting: (relation, statement) => {
+      if (relation === undefined) return false;
+      const key = tableKey(relation);
+      if (!createdTables.has(key)) return true;
+      const from = existingFrom.get(key);
+      if (from === undefined) return false;
+      const at = statement ?? ownerOf(relation);
+      return at !== undefined && at.start >= from;
+    },
     inTransaction: (statement) => session.transactionOf(statement) !== undefined,
     transactionOf: session.transactionOf,
     lockTimeoutSet: session.lockTimeoutSet,
     createdIndexes,
+    isExistingIndex: (name, statement) => {
+      const at = indexCreatedAt.get(name);
+      return at === undefined || at >= statement.start || statement.part.kind !== 'up';
+    },
     createdFunctions: createdFunctionsOf(migration.up),
   };
+}
+
+/**
+ * The tables a statement puts rows in that others may then read (`INSERT`, `COPY … FROM`), or
+ * makes part of a table others use (`ATTACH PARTITION` to a table `isExisting` says exists).
+ */
+function filledTables(statement: Statement, isExisting: (relation: RangeVar) => boolean): string[] {
+  const insert = treeOf(statement, 'InsertStmt');
+  if (insert?.relation) return [tableKey(insert.relation)];
+  const copy = treeOf(statement, 'CopyStmt');
+  if (copy?.relation && copy.is_from) return [tableKey(copy.relation)];
+  const alter = treeOf(statement, 'AlterTableStmt');
+  if (!alter?.relation || !isExisting(alter.relation)) return [];
+  const out: string[] = [];
+  for (const cmd of alter.cmds ?? []) {
+    const c = nodeOf(cmd, 'AlterTableCmd');
+    const partition = c?.subtype === 'AT_AttachPartition' ? nodeOf(c.def, 'PartitionCmd')?.name : undefined;
+    if (partition) out.push(tableKey(partition));
+  }
+  return out;
+}
+
+/**
+ * The statement of each table reference (a parse tree's `RangeVar`) to a table that becomes
+ * existing, in the statements from that point on: for `isExisting` asked without a statement.
+ * Only statements whose text names such a table are walked.
+ */
+function relationOwners(migration: Migration, existingFrom: ReadonlyMap<string, number>): WeakMap<object, Statement> {
+  const owners = new WeakMap<object, Statement>();
+  if (existingFrom.size === 0) return owners;
+  const first = Math.min(...existingFrom.values());
+  const words = [...existingFrom.keys()].map((key) => key.slice(key.lastIndexOf('.') + 1).toLowerCase());
+  for (const statement of migration.up) {
+    if (statement.start < first || statement.kind === '') continue;
+    const lower = statement.text.toLowerCase();
+    if (!words.some((w) => lower.includes(w))) continue;
+    walkTree(statement.node, (node) => {
+      if (typeof node.relname === 'string') owners.set(node, statement);
+    });
+  }
+  return owners;
 }
