@@ -30,7 +30,8 @@ export interface Facts {
   readonly createdIndexes: ReadonlySet<string>;
   /**
    * The index (its name without schema) exists when `statement` runs: this migration's UP part
-   * does not create it earlier. An index dropped and created again under its name exists at the drop.
+   * does not create it earlier. An index dropped and created again under its name exists at the
+   * drop, unless the table it is created on is new there.
    */
   isExistingIndex(name: string, statement: Statement): boolean;
   /** Functions created by this migration's UP part (keys from `keyOfNames`), with their declared volatility. */
@@ -59,36 +60,40 @@ export function computeFacts(migration: Migration, config: Config): Facts {
 
   const session = readSession(migration, config);
   const createdIndexes = new Set<string>();
-  // Where each index name is first created in the UP part.
-  const indexCreatedAt = new Map<string, number>();
+  // Where each index name is first created in the UP part, and on which table.
+  const indexCreated = new Map<string, { at: number; table?: RangeVar }>();
   for (const statement of migration.up) {
-    const name = treeOf(statement, 'IndexStmt')?.idxname;
-    if (!name) continue;
-    createdIndexes.add(name);
-    if (!indexCreatedAt.has(name)) indexCreatedAt.set(name, statement.start);
+    const index = treeOf(statement, 'IndexStmt');
+    if (!index?.idxname) continue;
+    createdIndexes.add(index.idxname);
+    if (!indexCreated.has(index.idxname)) indexCreated.set(index.idxname, { at: statement.start, table: index.relation });
   }
 
   let owners: WeakMap<object, Statement> | undefined;
   const ownerOf = (relation: RangeVar): Statement | undefined => (owners ??= relationOwners(migration, existingFrom)).get(relation);
 
+  const isExisting = (relation: RangeVar | undefined, statement?: Statement): boolean => {
+    if (relation === undefined) return false;
+    const key = tableKey(relation);
+    if (!createdTables.has(key)) return true;
+    const from = existingFrom.get(key);
+    if (from === undefined) return false;
+    const at = statement ?? ownerOf(relation);
+    return at !== undefined && at.start >= from;
+  };
+
   return {
     createdTables,
-    isExisting: (relation, statement) => {
-      if (relation === undefined) return false;
-      const key = tableKey(relation);
-      if (!createdTables.has(key)) return true;
-      const from = existingFrom.get(key);
-      if (from === undefined) return false;
-      const at = statement ?? ownerOf(relation);
-      return at !== undefined && at.start >= from;
-    },
+    isExisting,
     inTransaction: (statement) => session.transactionOf(statement) !== undefined,
     transactionOf: session.transactionOf,
     lockTimeoutSet: session.lockTimeoutSet,
     createdIndexes,
     isExistingIndex: (name, statement) => {
-      const at = indexCreatedAt.get(name);
-      return at === undefined || at >= statement.start || statement.part.kind !== 'up';
+      const created = indexCreated.get(name);
+      if (created === undefined || statement.part.kind !== 'up') return true;
+      // Created later, on a table that is still new here: whatever the drop finds is not in use.
+      return created.at >= statement.start && isExisting(created.table, statement);
     },
     createdFunctions: createdFunctionsOf(migration.up),
   };
