@@ -1,8 +1,9 @@
 import type { AlterTableCmd, RangeVar } from 'libpg-query';
-import { alterActions, findWords, nameEnd, names, nodeOf, qualifiedName, treeOf } from '../sql/ast';
+import { alterActions, findWords, nameEnd, names, nodeOf, treeOf } from '../sql/ast';
 import type { Part, Statement } from '../migration/migration';
+import { dropFirstFix, indexName } from './helpers/drop-first';
 import { insertFix } from './helpers/fix';
-import type { Fix, Rule, RuleContext } from './rule';
+import type { Rule, RuleContext } from './rule';
 
 /**
  * CREATE … without IF NOT EXISTS (or OR REPLACE) cannot be re-run after a half-applied migration.
@@ -82,13 +83,13 @@ function checkStatement(context: RuleContext, statement: Statement, dropped: Dro
     // A failed concurrent build leaves an INVALID index under its name, which IF NOT EXISTS would
     // then skip for good: the re-runnable form drops it first (see concurrent-index-if-not-exists).
     if (index.idxname) {
-      const name = qualifiedName({ schemaname: index.relation?.schemaname, relname: index.idxname });
+      const name = indexName(index);
       context.report({
         statement,
         start: statement.start,
         end: tokens[at + words.length]?.end ?? statement.end,
         message: `CREATE INDEX CONCURRENTLY fails if the migration is re-run, and IF NOT EXISTS would keep the INVALID index a failed build leaves behind: drop it first with DROP INDEX CONCURRENTLY IF EXISTS ${name}.`,
-        fixes: () => [dropFirstFix(context, statement, name)],
+        fixes: () => [dropFirstFix(context, statement, name, [])],
       });
       return;
     }
@@ -141,19 +142,6 @@ function checkStatement(context: RuleContext, statement: Statement, dropped: Dro
 
 function isTemp(relation: RangeVar | undefined): boolean {
   return relation?.relpersistence === 't';
-}
-
-/**
- * `DROP INDEX CONCURRENTLY IF EXISTS name;` before the statement: on its own line when the
- * statement starts its line, else on the same line.
- */
-export function dropFirstFix(context: RuleContext, statement: Statement, name: string): Fix {
-  const { text, lines } = context.migration;
-  const lineStart = lines.lineStart(lines.positionAt(statement.start).line);
-  const before = text.slice(lineStart, statement.start);
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const separator = /^[ \t]*$/.test(before) ? `${eol}${before}` : ' ';
-  return insertFix(context.migration, `Drop ${name} first (DROP INDEX CONCURRENTLY IF EXISTS), so a re-run rebuilds an index a failed build left INVALID`, statement.start, `DROP INDEX CONCURRENTLY IF EXISTS ${name};${separator}`);
 }
 
 /** An object a statement creates or drops: its kind as DROP names it, and its (qualified) name parts. */
