@@ -2,6 +2,7 @@
 import { addRequiredColumn } from './add-required-column';
 import { addUniqueConstraint } from './add-unique-constraint';
 import { changeColumnType } from './change-column-type';
+import { concurrentIndexIfNotExists } from './concurrent-index-if-not-exists';
 import { concurrentlyInTransaction } from './concurrently-in-transaction';
 import { constraintWithoutNotValid } from './constraint-without-not-valid';
 import { dropColumn } from './drop-column';
@@ -27,6 +28,7 @@ import { volatileDefault } from './volatile-default';
 export const RULES: readonly Rule[] = [
   syntaxError,
   requireIfNotExists,
+  concurrentIndexIfNotExists,
   requireIfExists,
   missingRollback,
   dropColumn,
