@@ -8,6 +8,7 @@ import { constraintWithoutNotValid } from './constraint-without-not-valid';
 import { dropColumn } from './drop-column';
 import { dropTable } from './drop-table';
 import { duplicateMigrationVersion } from './duplicate-migration-version';
+import { enumValueInTransaction } from './enum-value-in-transaction';
 import { incompleteRollback } from './incomplete-rollback';
 import { migrationFileName } from './migration-file-name';
 import { missingRollback } from './missing-rollback';
@@ -41,6 +42,7 @@ export const RULES: readonly Rule[] = [
   incompleteRollback,
   nonConcurrentIndex,
   concurrentlyInTransaction,
+  enumValueInTransaction,
   constraintWithoutNotValid,
   addUniqueConstraint,
   volatileDefault,
