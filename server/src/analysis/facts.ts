@@ -24,6 +24,8 @@ export interface Facts {
   inTransaction(statement: Statement): boolean;
   /** Which transaction the statement runs in, if any (see session.ts). */
   transactionOf(statement: Statement): TransactionKind | undefined;
+  /** Which transaction of the file the statement runs in: statements with one number share it. */
+  transactionNumberOf(statement: Statement): number | undefined;
   /** A non-zero `lock_timeout` is set (earlier in the same part) when the statement runs. */
   lockTimeoutSet(statement: Statement): boolean;
   /** Index names created by this migration's UP part (explicit `CREATE INDEX` names). */
@@ -87,6 +89,7 @@ export function computeFacts(migration: Migration, config: Config): Facts {
     isExisting,
     inTransaction: (statement) => session.transactionOf(statement) !== undefined,
     transactionOf: session.transactionOf,
+    transactionNumberOf: session.transactionNumberOf,
     lockTimeoutSet: session.lockTimeoutSet,
     createdIndexes,
     isExistingIndex: (name, statement) => {

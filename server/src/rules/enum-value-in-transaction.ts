@@ -49,19 +49,10 @@ export const enumValueInTransaction: Rule = {
  * created earlier in that transaction (then its new values may be added and used there).
  */
 function sameTransactionAfter(context: RuleContext, statement: Statement): Statement[] | undefined {
-  const statements = statement.part.statements;
+  const number = context.facts.transactionNumberOf(statement);
   const type = keyOfNames(names(treeOf(statement, 'AlterEnumStmt')?.typeName));
-  const index = statements.indexOf(statement);
-  for (let i = index - 1; i >= 0 && context.facts.inTransaction(statements[i]) && !ends(statements[i]); i--) {
-    if (keyOfNames(names(treeOf(statements[i], 'CreateEnumStmt')?.typeName)) === type) return undefined;
-  }
-  const out: Statement[] = [];
-  for (let i = index + 1; i < statements.length && context.facts.inTransaction(statements[i]) && !ends(statements[i]); i++) out.push(statements[i]);
-  return out;
-}
-
-/** COMMIT / ROLLBACK / PREPARE TRANSACTION: the transaction ends there. */
-function ends(statement: Statement): boolean {
-  const kind = treeOf(statement, 'TransactionStmt')?.kind;
-  return kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK' || kind === 'TRANS_STMT_PREPARE';
+  const same = statement.part.statements.filter((s) => context.facts.transactionNumberOf(s) === number);
+  const index = same.indexOf(statement);
+  if (same.slice(0, index).some((s) => keyOfNames(names(treeOf(s, 'CreateEnumStmt')?.typeName)) === type)) return undefined;
+  return same.slice(index + 1);
 }
