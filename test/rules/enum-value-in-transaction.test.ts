@@ -22,6 +22,8 @@ ruleTests('enum-value-in-transaction', {
     // A type created in the same transaction may take values and use them (every version).
     "BEGIN;\nCREATE TYPE mood AS ENUM ('sad');\nALTER TYPE mood ADD VALUE 'ok';\nUPDATE people SET mood = 'ok';\nCOMMIT;",
     { sql: "BEGIN;\nCREATE TYPE mood AS ENUM ('sad');\nALTER TYPE mood ADD VALUE 'ok';\nCOMMIT;", config: { pgVersion: 11 } },
+    // One value added to several types (hatchet's migrations) is no use of it.
+    { path: GOOSE_PATH, sql: `-- +goose Up\nALTER TYPE "A" ADD VALUE 'BACKOFF';\nALTER TYPE "B" ADD VALUE 'BACKOFF';\n-- +goose Down\nSELECT 1;\n` },
     // RENAME VALUE may run in a transaction.
     { sql: "BEGIN;\nALTER TYPE mood RENAME VALUE 'ok' TO 'fine';\nCOMMIT;", config: { pgVersion: 11 } },
     // The value named in a comment, or inside a function body (not run here).

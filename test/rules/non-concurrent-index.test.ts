@@ -22,6 +22,8 @@ ruleTests('non-concurrent-index', {
     `CREATE TABLE IF NOT EXISTS t (a int);\nCOPY t TO STDOUT;\n${CREATE}`,
     `CREATE TABLE IF NOT EXISTS p (a int) PARTITION BY LIST (a);\nCREATE TABLE IF NOT EXISTS t (a int);\nALTER TABLE p ATTACH PARTITION t FOR VALUES IN (1);\n${CREATE}`,
     'CREATE TABLE IF NOT EXISTS t (a int);\nINSERT INTO u SELECT a FROM t;\nCREATE INDEX IF NOT EXISTS i ON t (a);',
+    // Created again after a drop: a new, empty table.
+    `CREATE TABLE t (a int);\nINSERT INTO t VALUES (1);\nDROP TABLE t;\nCREATE TABLE t (a int);\n${CREATE}`,
     // Dropped before this migration builds it again on a table it creates: the drop finds nothing in use.
     'CREATE TABLE IF NOT EXISTS t (a int);\nDROP INDEX IF EXISTS i;\nCREATE INDEX IF NOT EXISTS i ON t (a);',
     'REINDEX INDEX CONCURRENTLY i;',

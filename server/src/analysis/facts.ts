@@ -42,23 +42,35 @@ export interface Facts {
 
 export function computeFacts(migration: Migration, config: Config): Facts {
   const createdTables = new Set<string>();
-  // Offset from which a created table counts as existing: the end of the statement that filled or attached it.
-  const existingFrom = new Map<string, number>();
+  // Where a created table counts as existing: from the end of the statement that filled or
+  // attached it until the table is created again (after a DROP, a new empty table of that name).
+  const existingSpans = new Map<string, { from: number; until: number }[]>();
+  const filledFrom = new Map<string, number>();
+  const closeSpan = (key: string, until: number) => {
+    const from = filledFrom.get(key);
+    if (from === undefined) return;
+    existingSpans.set(key, [...(existingSpans.get(key) ?? []), { from, until }]);
+    filledFrom.delete(key);
+  };
   for (const statement of migration.up) {
     const created = treeOf(statement, 'CreateStmt')?.relation ?? treeOf(statement, 'CreateTableAsStmt')?.into?.rel;
-    if (created) createdTables.add(tableKey(created));
+    if (created) {
+      createdTables.add(tableKey(created));
+      closeSpan(tableKey(created), statement.start);
+    }
     // A table created here and then renamed is still this migration's own table.
     const rename = treeOf(statement, 'RenameStmt');
     if (rename?.renameType === 'OBJECT_TABLE' && rename.newname && createdTables.has(tableKey(rename.relation))) {
       const renamed = tableKey({ ...rename.relation, relname: rename.newname });
       createdTables.add(renamed);
-      const from = existingFrom.get(tableKey(rename.relation));
-      if (from !== undefined) existingFrom.set(renamed, from);
+      const from = filledFrom.get(tableKey(rename.relation));
+      if (from !== undefined) filledFrom.set(renamed, from);
     }
-    for (const filled of filledTables(statement, (r) => !createdTables.has(tableKey(r)) || existingFrom.has(tableKey(r)))) {
-      if (createdTables.has(filled) && !existingFrom.has(filled)) existingFrom.set(filled, statement.end);
+    for (const filled of filledTables(statement, (r) => !createdTables.has(tableKey(r)) || filledFrom.has(tableKey(r)))) {
+      if (createdTables.has(filled) && !filledFrom.has(filled)) filledFrom.set(filled, statement.end);
     }
   }
+  for (const key of [...filledFrom.keys()]) closeSpan(key, Infinity);
 
   const session = readSession(migration, config);
   const createdIndexes = new Set<string>();
@@ -72,16 +84,16 @@ export function computeFacts(migration: Migration, config: Config): Facts {
   }
 
   let owners: WeakMap<object, Statement> | undefined;
-  const ownerOf = (relation: RangeVar): Statement | undefined => (owners ??= relationOwners(migration, existingFrom)).get(relation);
+  const ownerOf = (relation: RangeVar): Statement | undefined => (owners ??= relationOwners(migration, existingSpans)).get(relation);
 
   const isExisting = (relation: RangeVar | undefined, statement?: Statement): boolean => {
     if (relation === undefined) return false;
     const key = tableKey(relation);
     if (!createdTables.has(key)) return true;
-    const from = existingFrom.get(key);
-    if (from === undefined) return false;
+    const spans = existingSpans.get(key);
+    if (spans === undefined) return false;
     const at = statement ?? ownerOf(relation);
-    return at !== undefined && at.start >= from;
+    return at !== undefined && spans.some((span) => at.start >= span.from && at.start < span.until);
   };
 
   return {
@@ -127,11 +139,11 @@ function filledTables(statement: Statement, isExisting: (relation: RangeVar) => 
  * existing, in the statements from that point on: for `isExisting` asked without a statement.
  * Only statements whose text names such a table are walked.
  */
-function relationOwners(migration: Migration, existingFrom: ReadonlyMap<string, number>): WeakMap<object, Statement> {
+function relationOwners(migration: Migration, existingSpans: ReadonlyMap<string, { from: number }[]>): WeakMap<object, Statement> {
   const owners = new WeakMap<object, Statement>();
-  if (existingFrom.size === 0) return owners;
-  const first = Math.min(...existingFrom.values());
-  const words = [...existingFrom.keys()].map((key) => key.slice(key.lastIndexOf('.') + 1).toLowerCase());
+  if (existingSpans.size === 0) return owners;
+  const first = Math.min(...[...existingSpans.values()].flat().map((span) => span.from));
+  const words = [...existingSpans.keys()].map((key) => key.slice(key.lastIndexOf('.') + 1).toLowerCase());
   for (const statement of migration.up) {
     if (statement.start < first || statement.kind === '') continue;
     const lower = statement.text.toLowerCase();

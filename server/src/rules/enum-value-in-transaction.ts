@@ -36,7 +36,8 @@ export const enumValueInTransaction: Rule = {
         continue;
       }
       const literal = `'${alter.newVal.replace(/'/g, "''")}'`;
-      const use = later.flatMap((s) => s.sqlTokens).find((t) => t.kind === 'string' && t.value === literal);
+      // Another ALTER TYPE naming the same string (one value added to several types) does not use it.
+      const use = later.filter((s) => s.kind !== 'AlterEnumStmt').flatMap((s) => s.sqlTokens).find((t) => t.kind === 'string' && t.value === literal);
       if (!use) continue;
       const line = context.migration.lines.positionAt(use.start).line + 1;
       context.report({ ...clause, messageId: 'usedBeforeCommit', data: { type, value: literal, line } });

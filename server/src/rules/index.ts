@@ -1,17 +1,24 @@
 /** The rule registry: one line per rule. */
 import { addRequiredColumn } from './add-required-column';
 import { addUniqueConstraint } from './add-unique-constraint';
+import { attachPartition } from './attach-partition';
+import { backfillWithDdl } from './backfill-with-ddl';
+import { blockingRewrite } from './blocking-rewrite';
 import { changeColumnType } from './change-column-type';
 import { concurrentIndexIfNotExists } from './concurrent-index-if-not-exists';
 import { concurrentlyInTransaction } from './concurrently-in-transaction';
 import { constraintWithoutNotValid } from './constraint-without-not-valid';
+import { detachPartition } from './detach-partition';
+import { disableTrigger } from './disable-trigger';
 import { dropColumn } from './drop-column';
+import { dropPrimaryKey } from './drop-primary-key';
 import { dropTable } from './drop-table';
 import { duplicateMigrationVersion } from './duplicate-migration-version';
 import { enumValueInTransaction } from './enum-value-in-transaction';
 import { incompleteRollback } from './incomplete-rollback';
 import { migrationFileName } from './migration-file-name';
 import { missingRollback } from './missing-rollback';
+import { multiTableLock } from './multi-table-lock';
 import { nonConcurrentIndex } from './non-concurrent-index';
 import { protectedTable } from './protected-table';
 import { renameColumn } from './rename-column';
@@ -23,6 +30,7 @@ import type { Rule } from './rule';
 import { setNotNull } from './set-not-null';
 import { syntaxError } from './syntax-error';
 import { unbalancedTransaction } from './unbalanced-transaction';
+import { unbatchedBackfill } from './unbatched-backfill';
 import { unboundedDataChange } from './unbounded-data-change';
 import { volatileDefault } from './volatile-default';
 
@@ -46,8 +54,16 @@ export const RULES: readonly Rule[] = [
   constraintWithoutNotValid,
   addUniqueConstraint,
   volatileDefault,
+  multiTableLock,
+  attachPartition,
+  detachPartition,
+  blockingRewrite,
+  dropPrimaryKey,
+  disableTrigger,
   requireLockTimeout,
   unboundedDataChange,
+  unbatchedBackfill,
+  backfillWithDdl,
   unbalancedTransaction,
   protectedTable,
   duplicateMigrationVersion,
