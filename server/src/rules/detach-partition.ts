@@ -14,7 +14,7 @@ export const detachPartition: Rule = {
     detachBefore14: 'DETACH PARTITION {{partition}} takes an ACCESS EXCLUSIVE lock on {{table}}: every query on the partitioned table, reads included, waits until it is done. PostgreSQL {{pgVersion}} has no concurrent form (it came in 14).',
   },
   help: {
-    detach: 'Use DETACH PARTITION … CONCURRENTLY (SHARE UPDATE EXCLUSIVE on the partitioned table), alone in its ALTER TABLE and outside a transaction.',
+    detach: 'Use DETACH PARTITION … CONCURRENTLY (SHARE UPDATE EXCLUSIVE on the partitioned table), outside a transaction.',
     detachBefore14: 'Set a short lock_timeout and retry, at a quiet time; from PostgreSQL 14, use DETACH PARTITION … CONCURRENTLY.',
   },
   check(context) {
@@ -22,15 +22,13 @@ export const detachPartition: Rule = {
     for (const action of upAlterActions(context)) {
       const partition = nodeOf(action.cmd.def, 'PartitionCmd');
       if (action.cmd.subtype !== 'AT_DetachPartition' || !partition?.name || partition.concurrent) continue;
-      // CONCURRENTLY must be the ALTER TABLE's only action.
-      const alone = (action.alter.cmds ?? []).length === 1;
       context.report({
         statement: action.statement,
         start: action.start,
         end: action.end,
         messageId: modern ? 'detach' : 'detachBefore14',
         data: { partition: tableKey(partition.name), table: tableKey(action.alter.relation), pgVersion: context.config.pgVersion },
-        fixes: () => (modern && alone ? [insertFix(context.migration, 'Add CONCURRENTLY (the statement must then run outside a transaction)', action.end, ' CONCURRENTLY')] : []),
+        fixes: () => (modern ? [insertFix(context.migration, 'Add CONCURRENTLY (the statement must then run outside a transaction)', action.end, ' CONCURRENTLY')] : []),
       });
     }
   },
