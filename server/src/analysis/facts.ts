@@ -20,6 +20,12 @@ export interface Facts {
    * statement whose parse tree holds `relation`.
    */
   isExisting(relation: RangeVar | undefined, statement?: Statement): boolean;
+  /**
+   * The table was there before this migration (the migration did not create it): the tables
+   * running application code may use. Breaking-change rules ask this; locking and data rules ask
+   * `isExisting`, which also counts a created table once it holds rows.
+   */
+  predates(relation: RangeVar | undefined): boolean;
   /** The statement runs inside a transaction (explicit BEGIN, the runner's, or assumed). */
   inTransaction(statement: Statement): boolean;
   /** Which transaction the statement runs in, if any (see session.ts). */
@@ -99,6 +105,7 @@ export function computeFacts(migration: Migration, config: Config): Facts {
   return {
     createdTables,
     isExisting,
+    predates: (relation) => relation !== undefined && !createdTables.has(tableKey(relation)),
     inTransaction: (statement) => session.transactionOf(statement) !== undefined,
     transactionOf: session.transactionOf,
     transactionNumberOf: session.transactionNumberOf,

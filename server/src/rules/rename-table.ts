@@ -8,7 +8,7 @@ export const renameTable: Rule = {
   check({ migration, facts, report }) {
     for (const statement of migration.up) {
       const rename = treeOf(statement, 'RenameStmt');
-      if (rename?.renameType !== 'OBJECT_TABLE' || !facts.isExisting(rename.relation)) continue;
+      if (rename?.renameType !== 'OBJECT_TABLE' || !facts.predates(rename.relation)) continue;
       report({
         statement,
         message: `Renaming table ${tableKey(rename.relation)} to ${rename.newname} breaks running code that uses the old name. Create the new table (or a view with the old name) and move the application over before removing the old name.`,
