@@ -6,6 +6,7 @@ ruleTests('blocking-rewrite', {
     // Forms that let reads and writes go on.
     'VACUUM users;',
     'VACUUM (ANALYZE) users;',
+    'VACUUM (FULL FALSE) users;\nVACUUM (FULL off);',
     'REFRESH MATERIALIZED VIEW CONCURRENTLY user_stats;',
     // WITH NO DATA only empties the view.
     'REFRESH MATERIALIZED VIEW user_stats WITH NO DATA;',

@@ -152,7 +152,8 @@ export function isConcurrentReindex(reindex: ReindexStmt | undefined): boolean {
   });
 }
 
-function isFalse(arg: Node | undefined): boolean {
+/** An option's value that turns it off (`FULL false`, `CONCURRENTLY 0`). */
+export function isFalse(arg: Node | undefined): boolean {
   const c = nodeOf(arg, 'A_Const');
   const s = nodeOf(arg, 'String')?.sval ?? c?.sval?.sval;
   if (s !== undefined) return /^(false|off|0)$/i.test(s);

@@ -1,4 +1,5 @@
 import { locksOf } from '../analysis/locks';
+import { isFalse } from '../analysis/session';
 import type { Statement } from '../migration/migration';
 import { nodeOf, treeOf } from '../sql/ast';
 import type { Rule } from './rule';
@@ -63,7 +64,7 @@ const HOW: Record<string, string> = {
 /** `VACUUM FULL` or `CLUSTER` without a table: every table of the database (CLUSTER: every one clustered before). */
 function wholeDatabaseCommand(statement: Statement): string | undefined {
   const vacuum = treeOf(statement, 'VacuumStmt');
-  if (vacuum?.is_vacuumcmd && !vacuum.rels?.length && (vacuum.options ?? []).some((o) => nodeOf(o, 'DefElem')?.defname === 'full')) return 'VACUUM FULL';
+  if (vacuum?.is_vacuumcmd && !vacuum.rels?.length && (vacuum.options ?? []).some((o) => nodeOf(o, 'DefElem')?.defname === 'full' && !isFalse(nodeOf(o, 'DefElem')?.arg))) return 'VACUUM FULL';
   const cluster = treeOf(statement, 'ClusterStmt');
   if (cluster && !cluster.relation) return 'CLUSTER';
   return undefined;
