@@ -138,7 +138,8 @@ describe("each doc's Incorrect example reports its rule and its Correct example 
 test('default severities match the rule catalog (RULES.md)', (t) => {
   if (!existsSync(CATALOG)) return t.skip(`${CATALOG} not found`);
   const catalog = new Map<string, string>();
-  for (const m of readFileSync(CATALOG, 'utf8').matchAll(/^\|\s*`([a-z-]+)`\s*\|\s*(error|warning|info)\s*\|/gm)) catalog.set(m[1], m[2]);
+  // A default that depends on the PostgreSQL version reads `PG < 12: error; else warning`: the rule's default is the `else`.
+  for (const m of readFileSync(CATALOG, 'utf8').matchAll(/^\|\s*`([a-z-]+)`\s*\|\s*(?:PG < \d+: \w+; else )?(error|warning|info)\s*\|/gm)) catalog.set(m[1], m[2]);
   assert.ok(catalog.size >= 20, 'the catalog table was read');
   const mismatched = ALL.filter((r) => catalog.has(r.id) && catalog.get(r.id) !== r.defaultSeverity).map((r) => `${r.id}: ${r.defaultSeverity} ≠ ${catalog.get(r.id)}`);
   assert.deepEqual(mismatched, []);

@@ -17,6 +17,15 @@ ruleTests('non-concurrent-index', {
     'DROP INDEX CONCURRENTLY IF EXISTS i;',
     // An index this migration creates, dropped again.
     'CREATE INDEX CONCURRENTLY IF NOT EXISTS tmp_i ON t (a);\nDROP INDEX IF EXISTS tmp_i;',
+    // Built before the rows come in; COPY TO writes no rows into it; attached to a table this migration also creates.
+    `CREATE TABLE IF NOT EXISTS t (a int);\n${CREATE}\nINSERT INTO t VALUES (1);`,
+    `CREATE TABLE IF NOT EXISTS t (a int);\nCOPY t TO STDOUT;\n${CREATE}`,
+    `CREATE TABLE IF NOT EXISTS p (a int) PARTITION BY LIST (a);\nCREATE TABLE IF NOT EXISTS t (a int);\nALTER TABLE p ATTACH PARTITION t FOR VALUES IN (1);\n${CREATE}`,
+    'CREATE TABLE IF NOT EXISTS t (a int);\nINSERT INTO u SELECT a FROM t;\nCREATE INDEX IF NOT EXISTS i ON t (a);',
+    // Created again after a drop: a new, empty table.
+    `CREATE TABLE t (a int);\nINSERT INTO t VALUES (1);\nDROP TABLE t;\nCREATE TABLE t (a int);\n${CREATE}`,
+    // Dropped before this migration builds it again on a table it creates: the drop finds nothing in use.
+    'CREATE TABLE IF NOT EXISTS t (a int);\nDROP INDEX IF EXISTS i;\nCREATE INDEX IF NOT EXISTS i ON t (a);',
     'REINDEX INDEX CONCURRENTLY i;',
     'REINDEX (VERBOSE) TABLE CONCURRENTLY t;',
     'CREATE TABLE IF NOT EXISTS t (a int);\nREINDEX TABLE t;',
@@ -86,5 +95,14 @@ ruleTests('non-concurrent-index', {
       errors: [{ messageId: 'createIndex', range: [1, 2, 2, 12] }],
       fix: { title: 'Add CONCURRENTLY', output: '-- é 😀\r\n  CREATE INDEX CONCURRENTLY IF NOT EXISTS i\r\n    ON t (a);\r\n' },
     },
+    // Dropped and created again under its name: the drop removes the index that exists now.
+    { sql: 'DROP INDEX IF EXISTS users_email;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email ON users (email);', errors: [{ messageId: 'dropIndex', range: [0, 0, 0, 32] }], fix: { title: 'Add CONCURRENTLY', output: 'DROP INDEX CONCURRENTLY IF EXISTS users_email;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email ON users (email);' } },
+    { sql: 'REINDEX INDEX users_email;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email ON users (email);', errors: [{ messageId: 'reindex', range: [0, 0, 0, 25] }], fix: { title: 'Add CONCURRENTLY', output: 'REINDEX INDEX CONCURRENTLY users_email;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email ON users (email);' } },
+    // A table this migration created stops being new once rows are written to it or it joins an existing table.
+    { sql: `CREATE TABLE IF NOT EXISTS t (a int);\nINSERT INTO t (a) SELECT a FROM u;\n${CREATE}`, errors: [{ messageId: 'createIndex', range: [2, 0, 2, 37] }], fix: { title: 'Add CONCURRENTLY', output: `CREATE TABLE IF NOT EXISTS t (a int);\nINSERT INTO t (a) SELECT a FROM u;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);` } },
+    { sql: `CREATE TABLE IF NOT EXISTS t (a int);\nINSERT INTO t VALUES (1);\n${CREATE}`, errors: [{ messageId: 'createIndex', range: [2, 0, 2, 37] }], fix: { title: 'Add CONCURRENTLY', output: `CREATE TABLE IF NOT EXISTS t (a int);\nINSERT INTO t VALUES (1);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);` } },
+    { sql: `CREATE TABLE IF NOT EXISTS t (a int);\nCOPY t FROM '/data/t.csv';\n${CREATE}`, errors: [{ messageId: 'createIndex', range: [2, 0, 2, 37] }], fix: { title: 'Add CONCURRENTLY', output: `CREATE TABLE IF NOT EXISTS t (a int);\nCOPY t FROM '/data/t.csv';\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);` } },
+    { sql: `CREATE TABLE IF NOT EXISTS t (a int);\nALTER TABLE events ATTACH PARTITION t FOR VALUES IN (1);\n${CREATE}`, errors: [{ messageId: 'createIndex', range: [2, 0, 2, 37] }], fix: { title: 'Add CONCURRENTLY', output: `CREATE TABLE IF NOT EXISTS t (a int);\nALTER TABLE events ATTACH PARTITION t FOR VALUES IN (1);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);` } },
+    { sql: 'CREATE TABLE IF NOT EXISTS t (a int);\nALTER TABLE t RENAME TO u;\nINSERT INTO u VALUES (1);\nCREATE INDEX IF NOT EXISTS i ON u (a);', errors: [{ messageId: 'createIndex', range: [3, 0, 3, 37] }], fix: { title: 'Add CONCURRENTLY', output: 'CREATE TABLE IF NOT EXISTS t (a int);\nALTER TABLE t RENAME TO u;\nINSERT INTO u VALUES (1);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON u (a);' } },
   ],
 });

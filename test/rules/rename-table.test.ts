@@ -5,6 +5,8 @@ ruleTests('rename-table', {
   valid: [
     'CREATE TABLE IF NOT EXISTS t_new (a int);\nALTER TABLE t_new RENAME TO t_final;',
     'CREATE TABLE public.t_new (a int);\nALTER TABLE t_new RENAME TO t_final;',
+    // The swap of a table copied into a new one: no running code knows the new one (the DROP is drop-table's).
+    'CREATE TABLE IF NOT EXISTS t_new (a int);\nINSERT INTO t_new SELECT a FROM t;\nDROP TABLE t;\nALTER TABLE t_new RENAME TO t;',
     // Renaming a constraint, an index, a view, a sequence or a column is not a table rename.
     'ALTER TABLE t RENAME CONSTRAINT c1 TO c2;',
     'ALTER INDEX i1 RENAME TO i2;',

@@ -8,6 +8,22 @@ ruleTests('require-if-not-exists', {
     'CREATE TABLE IF NOT EXISTS t (id bigint);',
     'CREATE UNIQUE INDEX IF NOT EXISTS t_a ON t (a);',
     'CREATE INDEX CONCURRENTLY IF NOT EXISTS t_a ON t (a);',
+    // A concurrent build after a drop of its name is re-runnable (a plain DROP INDEX is non-concurrent-index's concern).
+    'DROP INDEX CONCURRENTLY IF EXISTS t_a;\nCREATE INDEX CONCURRENTLY t_a ON t (a);',
+    'DROP INDEX CONCURRENTLY IF EXISTS app.t_a;\nCREATE UNIQUE INDEX CONCURRENTLY t_a ON app.t (a);',
+    'DROP INDEX IF EXISTS t_a;\nCREATE INDEX CONCURRENTLY t_a ON t (a);',
+    // Any object dropped IF EXISTS earlier in the part, then created again.
+    'DROP TRIGGER IF EXISTS tr ON t;\nCREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();',
+    'DROP TRIGGER IF EXISTS tr ON public.t;\nCREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();',
+    'DROP TABLE IF EXISTS t;\nCREATE TABLE t (id int);\nCREATE INDEX t_id ON t (id);\nCREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();\nALTER TABLE t ADD COLUMN a int;',
+    'DROP VIEW IF EXISTS v;\nCREATE VIEW v AS SELECT 1;',
+    'DROP MATERIALIZED VIEW IF EXISTS mv;\nCREATE MATERIALIZED VIEW mv AS SELECT 1;',
+    'DROP FUNCTION IF EXISTS f(int);\nCREATE FUNCTION f(a int) RETURNS int LANGUAGE sql AS $$ SELECT a $$;',
+    'DROP SEQUENCE IF EXISTS s;\nCREATE SEQUENCE s;',
+    'DROP SCHEMA IF EXISTS app CASCADE;\nCREATE SCHEMA app;',
+    'DROP EXTENSION IF EXISTS pgcrypto;\nCREATE EXTENSION pgcrypto;',
+    'ALTER TABLE t DROP COLUMN IF EXISTS a;\nALTER TABLE t ADD COLUMN a int;',
+    { path: '/project/migrations/20240101120000_x.sql', sql: '-- +goose Up\nSELECT 1;\n-- +goose Down\nDROP TABLE IF EXISTS old;\nCREATE TABLE old (id int);\n' },
     'CREATE SEQUENCE IF NOT EXISTS s;',
     'CREATE SCHEMA IF NOT EXISTS app;',
     'CREATE EXTENSION IF NOT EXISTS pgcrypto;',
@@ -55,10 +71,49 @@ ruleTests('require-if-not-exists', {
       errors: [{ messageId: 'ifNotExists', range: [0, 0, 0, 23] }],
       fix: { title: 'Add IF NOT EXISTS', output: 'CREATE UNIQUE INDEX IF NOT EXISTS t_a ON t (a);' },
     },
+    // A concurrent build: IF NOT EXISTS would keep the INVALID index a failed build leaves; the drop goes first.
     {
       sql: 'CREATE INDEX CONCURRENTLY t_a ON t (a);',
-      errors: [{ messageId: 'ifNotExists', range: [0, 0, 0, 29] }],
-      fix: { title: 'Add IF NOT EXISTS', output: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS t_a ON t (a);' },
+      errors: [{ messageId: 'concurrentIndex', range: [0, 0, 0, 29], message: 'CREATE INDEX CONCURRENTLY fails if the migration is re-run, and IF NOT EXISTS would keep the INVALID index a failed build leaves behind: drop it first with DROP INDEX CONCURRENTLY IF EXISTS t_a.' }],
+      fix: { title: 'DROP INDEX CONCURRENTLY IF EXISTS', output: 'DROP INDEX CONCURRENTLY IF EXISTS t_a;\nCREATE INDEX CONCURRENTLY t_a ON t (a);' },
+    },
+    {
+      sql: '-- +goose NO TRANSACTION\n  CREATE UNIQUE INDEX CONCURRENTLY "T_a" ON app.t (a);',
+      errors: [{ messageId: 'concurrentIndex', range: [1, 2, 1, 40] }],
+      fix: { title: 'DROP INDEX CONCURRENTLY IF EXISTS', output: '-- +goose NO TRANSACTION\n  DROP INDEX CONCURRENTLY IF EXISTS app."T_a";\n  CREATE UNIQUE INDEX CONCURRENTLY "T_a" ON app.t (a);' },
+    },
+    {
+      sql: "SELECT 'é 😀'; CREATE INDEX CONCURRENTLY t_a ON t (a);",
+      errors: [{ messageId: 'concurrentIndex', range: [0, 15, 0, 44] }],
+      fix: { title: 'DROP INDEX CONCURRENTLY IF EXISTS', output: "SELECT 'é 😀'; DROP INDEX CONCURRENTLY IF EXISTS t_a; CREATE INDEX CONCURRENTLY t_a ON t (a);" },
+    },
+    // The drop of another index, or a drop after the build, does not make it re-runnable.
+    {
+      sql: 'DROP INDEX CONCURRENTLY IF EXISTS t_b;\nCREATE INDEX CONCURRENTLY t_a ON t (a);',
+      errors: [{ messageId: 'concurrentIndex', range: [1, 0, 1, 29] }],
+      fix: { title: 'DROP INDEX CONCURRENTLY IF EXISTS', output: 'DROP INDEX CONCURRENTLY IF EXISTS t_b;\nDROP INDEX CONCURRENTLY IF EXISTS t_a;\nCREATE INDEX CONCURRENTLY t_a ON t (a);' },
+    },
+    {
+      sql: 'CREATE INDEX CONCURRENTLY t_a ON t (a);\nDROP INDEX CONCURRENTLY IF EXISTS t_a;',
+      errors: [{ messageId: 'concurrentIndex', range: [0, 0, 0, 29] }],
+      fix: { title: 'DROP INDEX CONCURRENTLY IF EXISTS', output: 'DROP INDEX CONCURRENTLY IF EXISTS t_a;\nCREATE INDEX CONCURRENTLY t_a ON t (a);\nDROP INDEX CONCURRENTLY IF EXISTS t_a;' },
+    },
+    {
+      sql: 'CREATE INDEX CONCURRENTLY ON t (a);',
+      errors: [{ messageId: 'unnamedConcurrentIndex', range: [0, 0, 0, 25], message: 'CREATE INDEX CONCURRENTLY without a name creates a second index when the migration is re-run: name the index and drop it first with DROP INDEX CONCURRENTLY IF EXISTS.' }],
+    },
+    // A DROP without IF EXISTS fails on the re-run itself (require-if-exists says so); CREATE after it still cannot re-run.
+    {
+      sql: 'DROP TRIGGER tr ON t;\nCREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();',
+      errors: [{ messageId: 'orReplace', range: [1, 0, 1, 17] }],
+      fix: { title: 'OR REPLACE', output: 'DROP TRIGGER tr ON t;\nCREATE OR REPLACE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();' },
+    },
+    // A drop in the UP part does not cover the DOWN part.
+    {
+      path: '/project/migrations/20240101120000_x.sql',
+      sql: '-- +goose Up\nDROP TABLE IF EXISTS old;\nSELECT 1;\n-- +goose Down\nCREATE TABLE old (id int);\n',
+      errors: [{ messageId: 'ifNotExists', range: [4, 0, 4, 16] }],
+      fix: { title: 'Add IF NOT EXISTS', output: '-- +goose Up\nDROP TABLE IF EXISTS old;\nSELECT 1;\n-- +goose Down\nCREATE TABLE IF NOT EXISTS old (id int);\n' },
     },
     // An unnamed index cannot take IF NOT EXISTS: reported, no fix.
     { sql: 'CREATE INDEX ON t (a);', errors: [{ messageId: 'unnamedIndex', range: [0, 0, 0, 12], message: 'CREATE INDEX without a name and IF NOT EXISTS creates a second index when the migration is re-run: name the index and add IF NOT EXISTS.' }] },

@@ -1,57 +1,163 @@
 /**
  * Facts about a migration that several rules need, computed once per lint: which tables the
- * migration creates, and whether each statement runs inside a transaction.
+ * migration creates (and from where on they hold rows others can see), which indexes it creates,
+ * and whether each statement runs inside a transaction.
  */
 import type { RangeVar } from 'libpg-query';
 import type { Config } from '../config/config';
 import type { Migration, Statement } from '../migration/migration';
-import { tableKey, treeOf } from '../sql/ast';
+import { nodeOf, tableKey, treeOf, walkTree } from '../sql/ast';
 import { readSession, TransactionKind } from './session';
 import { createdFunctionsOf, Volatility } from './volatility';
 
 export interface Facts {
   /** Tables created by this migration's UP part (keys from `tableKey`). */
   readonly createdTables: ReadonlySet<string>;
-  /** A table this migration did not create itself. */
-  isExisting(relation: RangeVar | undefined): boolean;
+  /**
+   * A table this migration did not create itself, or one it created and then filled (`INSERT`,
+   * `COPY`) or attached as a partition of an existing table, for the statements after that point
+   * (RULES.md, "Existing table"). Where in the migration: at `statement` when given, else at the
+   * statement whose parse tree holds `relation`.
+   */
+  isExisting(relation: RangeVar | undefined, statement?: Statement): boolean;
+  /**
+   * The table was there before this migration (the migration did not create it): the tables
+   * running application code may use. Breaking-change rules ask this; locking and data rules ask
+   * `isExisting`, which also counts a created table once it holds rows.
+   */
+  predates(relation: RangeVar | undefined): boolean;
   /** The statement runs inside a transaction (explicit BEGIN, the runner's, or assumed). */
   inTransaction(statement: Statement): boolean;
   /** Which transaction the statement runs in, if any (see session.ts). */
   transactionOf(statement: Statement): TransactionKind | undefined;
+  /** Which transaction of the file the statement runs in: statements with one number share it. */
+  transactionNumberOf(statement: Statement): number | undefined;
   /** A non-zero `lock_timeout` is set (earlier in the same part) when the statement runs. */
   lockTimeoutSet(statement: Statement): boolean;
   /** Index names created by this migration's UP part (explicit `CREATE INDEX` names). */
   readonly createdIndexes: ReadonlySet<string>;
+  /**
+   * The index (its name without schema) exists when `statement` runs: this migration's UP part
+   * does not create it earlier. An index dropped and created again under its name exists at the
+   * drop, unless the table it is created on is new there.
+   */
+  isExistingIndex(name: string, statement: Statement): boolean;
   /** Functions created by this migration's UP part (keys from `keyOfNames`), with their declared volatility. */
   readonly createdFunctions: ReadonlyMap<string, Volatility>;
 }
 
 export function computeFacts(migration: Migration, config: Config): Facts {
   const createdTables = new Set<string>();
+  // Where a created table counts as existing: from the end of the statement that filled or
+  // attached it until the table is created again (after a DROP, a new empty table of that name).
+  const existingSpans = new Map<string, { from: number; until: number }[]>();
+  const filledFrom = new Map<string, number>();
+  const closeSpan = (key: string, until: number) => {
+    const from = filledFrom.get(key);
+    if (from === undefined) return;
+    existingSpans.set(key, [...(existingSpans.get(key) ?? []), { from, until }]);
+    filledFrom.delete(key);
+  };
   for (const statement of migration.up) {
     const created = treeOf(statement, 'CreateStmt')?.relation ?? treeOf(statement, 'CreateTableAsStmt')?.into?.rel;
-    if (created) createdTables.add(tableKey(created));
+    if (created) {
+      createdTables.add(tableKey(created));
+      closeSpan(tableKey(created), statement.start);
+    }
     // A table created here and then renamed is still this migration's own table.
     const rename = treeOf(statement, 'RenameStmt');
     if (rename?.renameType === 'OBJECT_TABLE' && rename.newname && createdTables.has(tableKey(rename.relation))) {
-      createdTables.add(tableKey({ ...rename.relation, relname: rename.newname }));
+      const renamed = tableKey({ ...rename.relation, relname: rename.newname });
+      createdTables.add(renamed);
+      const from = filledFrom.get(tableKey(rename.relation));
+      if (from !== undefined) filledFrom.set(renamed, from);
+    }
+    for (const filled of filledTables(statement, (r) => !createdTables.has(tableKey(r)) || filledFrom.has(tableKey(r)))) {
+      if (createdTables.has(filled) && !filledFrom.has(filled)) filledFrom.set(filled, statement.end);
     }
   }
+  for (const key of [...filledFrom.keys()]) closeSpan(key, Infinity);
 
   const session = readSession(migration, config);
   const createdIndexes = new Set<string>();
+  // Where each index name is first created in the UP part, and on which table.
+  const indexCreated = new Map<string, { at: number; table?: RangeVar }>();
   for (const statement of migration.up) {
-    const name = treeOf(statement, 'IndexStmt')?.idxname;
-    if (name) createdIndexes.add(name);
+    const index = treeOf(statement, 'IndexStmt');
+    if (!index?.idxname) continue;
+    createdIndexes.add(index.idxname);
+    if (!indexCreated.has(index.idxname)) indexCreated.set(index.idxname, { at: statement.start, table: index.relation });
   }
+
+  let owners: WeakMap<object, Statement> | undefined;
+  const ownerOf = (relation: RangeVar): Statement | undefined => (owners ??= relationOwners(migration, existingSpans)).get(relation);
+
+  const isExisting = (relation: RangeVar | undefined, statement?: Statement): boolean => {
+    if (relation === undefined) return false;
+    const key = tableKey(relation);
+    if (!createdTables.has(key)) return true;
+    const spans = existingSpans.get(key);
+    if (spans === undefined) return false;
+    const at = statement ?? ownerOf(relation);
+    return at !== undefined && spans.some((span) => at.start >= span.from && at.start < span.until);
+  };
 
   return {
     createdTables,
-    isExisting: (relation) => relation !== undefined && !createdTables.has(tableKey(relation)),
+    isExisting,
+    predates: (relation) => relation !== undefined && !createdTables.has(tableKey(relation)),
     inTransaction: (statement) => session.transactionOf(statement) !== undefined,
     transactionOf: session.transactionOf,
+    transactionNumberOf: session.transactionNumberOf,
     lockTimeoutSet: session.lockTimeoutSet,
     createdIndexes,
+    isExistingIndex: (name, statement) => {
+      const created = indexCreated.get(name);
+      if (created === undefined || statement.part.kind !== 'up') return true;
+      // Created later, on a table that is still new here: whatever the drop finds is not in use.
+      return created.at >= statement.start && isExisting(created.table, statement);
+    },
     createdFunctions: createdFunctionsOf(migration.up),
   };
+}
+
+/**
+ * The tables a statement puts rows in that others may then read (`INSERT`, `COPY … FROM`), or
+ * makes part of a table others use (`ATTACH PARTITION` to a table `isExisting` says exists).
+ */
+function filledTables(statement: Statement, isExisting: (relation: RangeVar) => boolean): string[] {
+  const insert = treeOf(statement, 'InsertStmt');
+  if (insert?.relation) return [tableKey(insert.relation)];
+  const copy = treeOf(statement, 'CopyStmt');
+  if (copy?.relation && copy.is_from) return [tableKey(copy.relation)];
+  const alter = treeOf(statement, 'AlterTableStmt');
+  if (!alter?.relation || !isExisting(alter.relation)) return [];
+  const out: string[] = [];
+  for (const cmd of alter.cmds ?? []) {
+    const c = nodeOf(cmd, 'AlterTableCmd');
+    const partition = c?.subtype === 'AT_AttachPartition' ? nodeOf(c.def, 'PartitionCmd')?.name : undefined;
+    if (partition) out.push(tableKey(partition));
+  }
+  return out;
+}
+
+/**
+ * The statement of each table reference (a parse tree's `RangeVar`) to a table that becomes
+ * existing, in the statements from that point on: for `isExisting` asked without a statement.
+ * Only statements whose text names such a table are walked.
+ */
+function relationOwners(migration: Migration, existingSpans: ReadonlyMap<string, { from: number }[]>): WeakMap<object, Statement> {
+  const owners = new WeakMap<object, Statement>();
+  if (existingSpans.size === 0) return owners;
+  const first = Math.min(...[...existingSpans.values()].flat().map((span) => span.from));
+  const words = [...existingSpans.keys()].map((key) => key.slice(key.lastIndexOf('.') + 1).toLowerCase());
+  for (const statement of migration.up) {
+    if (statement.start < first || statement.kind === '') continue;
+    const lower = statement.text.toLowerCase();
+    if (!words.some((w) => lower.includes(w))) continue;
+    walkTree(statement.node, (node) => {
+      if (typeof node.relname === 'string') owners.set(node, statement);
+    });
+  }
+  return owners;
 }

@@ -13,7 +13,7 @@
 import type { AlterTableCmd, AlterTableStmt, Node, RangeVar } from 'libpg-query';
 import type { SqlStatement } from '../sql/parse';
 import { alterActions, keyOfNames, names, nodeOf, tableKey } from '../sql/ast';
-import { isConcurrentReindex } from './session';
+import { isConcurrentReindex, isFalse } from './session';
 import { rewritingColumn, Volatility } from './volatility';
 
 /** PostgreSQL's table-level lock modes, weakest first (their numbers in the server are 1…8). */
@@ -224,7 +224,7 @@ export function locksOf(statement: SqlStatement, options: LockOptions): TableLoc
 
   const vacuum = nodeOf(node, 'VacuumStmt');
   if (vacuum) {
-    const full = (vacuum.options ?? []).some((o) => nodeOf(o, 'DefElem')?.defname === 'full');
+    const full = (vacuum.options ?? []).some((o) => nodeOf(o, 'DefElem')?.defname === 'full' && !isFalse(nodeOf(o, 'DefElem')?.arg));
     const command = vacuum.is_vacuumcmd ? (full ? 'VACUUM FULL' : 'VACUUM') : 'ANALYZE';
     return whole((vacuum.rels ?? []).map((r) => nodeOf(r, 'VacuumRelation')?.relation).filter((r): r is RangeVar => !!r).map((r) => ({
       ...onTable(r),

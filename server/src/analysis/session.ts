@@ -22,6 +22,8 @@ export type TransactionKind = 'explicit' | 'runner' | 'implicit-block' | 'assume
 
 export interface SessionFacts {
   transactionOf(statement: Statement): TransactionKind | undefined;
+  /** Which transaction of the file the statement runs in: statements with one number share it. */
+  transactionNumberOf(statement: Statement): number | undefined;
   /** A non-zero `lock_timeout` is in force when the statement runs. */
   lockTimeoutSet(statement: Statement): boolean;
 }
@@ -45,10 +47,22 @@ function runnerWrappingOf(part: Part, convention: string): RunnerWrapping {
 
 export function readSession(migration: Migration, config: Config): SessionFacts {
   const transactions = new Map<Statement, TransactionKind | undefined>();
+  const numbers = new Map<Statement, number>();
   const lockTimeouts = new Map<Statement, boolean>();
   for (const part of migration.parts) readPart(part, migration.convention.name, config, transactions, lockTimeouts);
+  // A transaction starts at a statement in one after a statement in none, or after one that ended it.
+  let number = 0;
+  let open = false;
+  for (const statement of migration.statements) {
+    if (transactions.get(statement) === undefined || statement === statement.part.statements[0]) open = false;
+    if (transactions.get(statement) === undefined) continue;
+    if (!open) number++;
+    open = !endsTransaction(statement);
+    numbers.set(statement, number);
+  }
   return {
     transactionOf: (statement) => transactions.get(statement),
+    transactionNumberOf: (statement) => numbers.get(statement),
     lockTimeoutSet: (statement) => lockTimeouts.get(statement) ?? false,
   };
 }
@@ -70,7 +84,7 @@ function readPart(
   for (const statement of part.statements) {
     const kind = statement.kind === 'TransactionStmt' ? treeOf(statement, 'TransactionStmt') : undefined;
     const opens = kind?.kind === 'TRANS_STMT_BEGIN' || kind?.kind === 'TRANS_STMT_START';
-    const closes = !kind?.chain && (kind?.kind === 'TRANS_STMT_COMMIT' || kind?.kind === 'TRANS_STMT_ROLLBACK' || kind?.kind === 'TRANS_STMT_PREPARE');
+    const closes = endsTransaction(statement);
     if (opens) explicit = true;
     const transaction: TransactionKind | undefined = explicit
       ? 'explicit'
@@ -100,6 +114,12 @@ function readPart(
       runner = false;
     }
   }
+}
+
+/** COMMIT / ROLLBACK / PREPARE TRANSACTION (not … AND CHAIN, which goes on in a new one). */
+export function endsTransaction(statement: Statement): boolean {
+  const kind = statement.kind === 'TransactionStmt' ? treeOf(statement, 'TransactionStmt') : undefined;
+  return !kind?.chain && (kind?.kind === 'TRANS_STMT_COMMIT' || kind?.kind === 'TRANS_STMT_ROLLBACK' || kind?.kind === 'TRANS_STMT_PREPARE');
 }
 
 /** Statements PostgreSQL refuses inside a transaction block. */
@@ -134,7 +154,8 @@ export function isConcurrentReindex(reindex: ReindexStmt | undefined): boolean {
   });
 }
 
-function isFalse(arg: Node | undefined): boolean {
+/** An option's value that turns it off (`FULL false`, `CONCURRENTLY 0`). */
+export function isFalse(arg: Node | undefined): boolean {
   const c = nodeOf(arg, 'A_Const');
   const s = nodeOf(arg, 'String')?.sval ?? c?.sval?.sval;
   if (s !== undefined) return /^(false|off|0)$/i.test(s);

@@ -80,7 +80,8 @@ export function lintMigration(migration: Migration, config: Config, { rules = RU
       used.add(hit);
       continue;
     }
-    findings.push(toFinding(migration, report.rule.id, severityOf(report.rule.id, config) as Severity, report, fixes));
+    const severity = config.rules[report.rule.id] ?? report.severity ?? severityOf(report.rule.id, config);
+    findings.push(toFinding(migration, report.rule.id, severity as Severity, report, fixes));
   }
   findings.push(...suppressionFindings(migration, config, suppressions, used, shadow !== undefined));
   // Rule IDs are ASCII: plain comparison orders them as localeCompare would, without the collator's cost.

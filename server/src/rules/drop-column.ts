@@ -13,8 +13,8 @@ export const dropColumn: Rule = {
     dropColumn: 'Stop using the column in the application first, deploy, then drop it.',
   },
   check(context) {
-    for (const action of upAlterActions(context)) {
-      if (action.cmd.subtype !== 'AT_DropColumn') continue;
+    for (const action of upAlterActions(context, false)) {
+      if (action.cmd.subtype !== 'AT_DropColumn' || !context.facts.predates(action.alter.relation)) continue;
       context.report({
         statement: action.statement,
         start: action.start,

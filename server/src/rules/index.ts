@@ -2,15 +2,24 @@
 import { ENGINE_FINDINGS } from '../lint/engine-findings';
 import { addRequiredColumn } from './add-required-column';
 import { addUniqueConstraint } from './add-unique-constraint';
+import { attachPartition } from './attach-partition';
+import { backfillWithDdl } from './backfill-with-ddl';
+import { blockingRewrite } from './blocking-rewrite';
 import { changeColumnType } from './change-column-type';
+import { concurrentIndexIfNotExists } from './concurrent-index-if-not-exists';
 import { concurrentlyInTransaction } from './concurrently-in-transaction';
 import { constraintWithoutNotValid } from './constraint-without-not-valid';
+import { detachPartition } from './detach-partition';
+import { disableTrigger } from './disable-trigger';
 import { dropColumn } from './drop-column';
+import { dropPrimaryKey } from './drop-primary-key';
 import { dropTable } from './drop-table';
 import { duplicateMigrationVersion } from './duplicate-migration-version';
+import { enumValueInTransaction } from './enum-value-in-transaction';
 import { incompleteRollback } from './incomplete-rollback';
 import { migrationFileName } from './migration-file-name';
 import { missingRollback } from './missing-rollback';
+import { multiTableLock } from './multi-table-lock';
 import { nonConcurrentIndex } from './non-concurrent-index';
 import { protectedTable } from './protected-table';
 import { renameColumn } from './rename-column';
@@ -25,12 +34,14 @@ import { setNotNull } from './set-not-null';
 import { shadowIncomplete } from './shadow-incomplete';
 import { syntaxError } from './syntax-error';
 import { unbalancedTransaction } from './unbalanced-transaction';
+import { unbatchedBackfill } from './unbatched-backfill';
 import { unboundedDataChange } from './unbounded-data-change';
 import { volatileDefault } from './volatile-default';
 
 export const RULES: readonly Rule[] = [
   syntaxError,
   requireIfNotExists,
+  concurrentIndexIfNotExists,
   requireIfExists,
   missingRollback,
   dropColumn,
@@ -43,11 +54,20 @@ export const RULES: readonly Rule[] = [
   incompleteRollback,
   nonConcurrentIndex,
   concurrentlyInTransaction,
+  enumValueInTransaction,
   constraintWithoutNotValid,
   addUniqueConstraint,
   volatileDefault,
+  multiTableLock,
+  attachPartition,
+  detachPartition,
+  blockingRewrite,
+  dropPrimaryKey,
+  disableTrigger,
   requireLockTimeout,
   unboundedDataChange,
+  unbatchedBackfill,
+  backfillWithDdl,
   unbalancedTransaction,
   protectedTable,
   duplicateMigrationVersion,

@@ -54,7 +54,7 @@ export const nonConcurrentIndex: Rule = {
 
 function checkDrop(context: RuleContext, statement: Statement, drop: NonNullable<ReturnType<typeof nodeOf<'DropStmt'>>>): void {
   const indexes = (drop.objects ?? []).map((o) => names(nodeOf(o, 'List')?.items));
-  const existing = indexes.filter((parts) => !context.facts.createdIndexes.has(parts[parts.length - 1] ?? ''));
+  const existing = indexes.filter((parts) => context.facts.isExistingIndex(parts[parts.length - 1] ?? '', statement));
   if (existing.length === 0) return;
   // DROP INDEX CONCURRENTLY takes one index and no CASCADE.
   const canFix = indexes.length === 1 && drop.behavior !== 'DROP_CASCADE';
@@ -72,7 +72,7 @@ function checkReindex(context: RuleContext, statement: Statement, reindex: NonNu
   // REINDEX SYSTEM cannot run concurrently, and rebuilds only the catalogs.
   if (reindex.kind === 'REINDEX_OBJECT_SYSTEM') return;
   const name = reindex.relation ? tableKey(reindex.relation) : reindex.name ?? '';
-  if (reindex.kind === 'REINDEX_OBJECT_INDEX' && context.facts.createdIndexes.has(reindex.relation?.relname ?? '')) return;
+  if (reindex.kind === 'REINDEX_OBJECT_INDEX' && !context.facts.isExistingIndex(reindex.relation?.relname ?? '', statement)) return;
   if (reindex.kind === 'REINDEX_OBJECT_TABLE' && !context.facts.isExisting(reindex.relation)) return;
   const modern = context.config.pgVersion >= 12;
   context.report({

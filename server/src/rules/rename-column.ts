@@ -15,7 +15,7 @@ export const renameColumn: Rule = {
     for (const statement of migration.up) {
       const rename = treeOf(statement, 'RenameStmt');
       if (rename?.renameType !== 'OBJECT_COLUMN' || rename.relationType !== 'OBJECT_TABLE') continue;
-      if (!facts.isExisting(rename.relation)) continue;
+      if (!facts.predates(rename.relation)) continue;
       report({
         statement,
         messageId: 'renameColumn',

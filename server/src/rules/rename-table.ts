@@ -14,7 +14,7 @@ export const renameTable: Rule = {
   check({ migration, facts, report }) {
     for (const statement of migration.up) {
       const rename = treeOf(statement, 'RenameStmt');
-      if (rename?.renameType !== 'OBJECT_TABLE' || !facts.isExisting(rename.relation)) continue;
+      if (rename?.renameType !== 'OBJECT_TABLE' || !facts.predates(rename.relation)) continue;
       report({ statement, messageId: 'renameTable', data: { table: tableKey(rename.relation), newName: rename.newname ?? '' } });
     }
   },

@@ -1,6 +1,7 @@
 import type { AlterTableCmd, RangeVar } from 'libpg-query';
-import { alterActions, findWords, nameEnd, nodeOf } from '../sql/ast';
-import type { Statement } from '../migration/migration';
+import { alterActions, findWords, nameEnd, names, nodeOf, treeOf } from '../sql/ast';
+import type { Part, Statement } from '../migration/migration';
+import { dropFirstFix, indexName } from './helpers/drop-first';
 import { insertFix } from './helpers/fix';
 import type { Rule, RuleContext } from './rule';
 
@@ -16,10 +17,17 @@ export const requireIfNotExists: Rule = {
     orReplace: 'CREATE {{object}} without OR REPLACE fails if the migration is re-run.',
     addColumn: 'ADD COLUMN {{column}} without IF NOT EXISTS fails if the migration is re-run.',
     unnamedIndex: 'CREATE INDEX without a name and IF NOT EXISTS creates a second index when the migration is re-run: name the index and add IF NOT EXISTS.',
+    concurrentIndex: 'CREATE INDEX CONCURRENTLY fails if the migration is re-run, and IF NOT EXISTS would keep the INVALID index a failed build leaves behind: drop it first with DROP INDEX CONCURRENTLY IF EXISTS {{name}}.',
+    unnamedConcurrentIndex: 'CREATE INDEX CONCURRENTLY without a name creates a second index when the migration is re-run: name the index and drop it first with DROP INDEX CONCURRENTLY IF EXISTS.',
   },
   fixable: true,
   check(context) {
-    for (const statement of context.migration.statements) checkStatement(context, statement);
+    const dropped = new Map<Part, DroppedObject[]>();
+    for (const statement of context.migration.statements) {
+      const earlier = dropped.get(statement.part) ?? [];
+      checkStatement(context, statement, earlier);
+      dropped.set(statement.part, [...earlier, ...droppedIfExists(statement)]);
+    }
   },
 };
 
@@ -29,9 +37,12 @@ const CREATING_KINDS = new Set([
   'ViewStmt', 'CreateFunctionStmt', 'CreateTrigStmt', 'AlterTableStmt',
 ]);
 
-function checkStatement(context: RuleContext, statement: Statement): void {
+function checkStatement(context: RuleContext, statement: Statement, dropped: DroppedObject[]): void {
   if (!CREATING_KINDS.has(statement.kind)) return;
   const node = statement.node;
+  // DROP … IF EXISTS of the object (or of its table) earlier in the part makes the CREATE re-runnable.
+  const created = createdObject(statement);
+  if (created && dropped.some((d) => sameObject(d, created) || (created.table && d.kind === 'OBJECT_TABLE' && sameNames(d.names, created.table)))) return;
   // Tokens are read (and the statement lexed) only for a statement that is reported: most
   // already say IF NOT EXISTS or OR REPLACE.
   const ifNotExists = (objectWords: string[], object: string, nameLocation?: number, fixable = true) => {
@@ -77,15 +88,29 @@ function checkStatement(context: RuleContext, statement: Statement): void {
   const index = nodeOf(node, 'IndexStmt');
   if (index && !index.if_not_exists) {
     const words = index.concurrent ? ['INDEX', 'CONCURRENTLY'] : ['INDEX'];
-    if (index.idxname) return ifNotExists(words, 'CREATE INDEX');
-    // IF NOT EXISTS needs an index name, so there is nothing to insert.
+    if (index.idxname && !index.concurrent) return ifNotExists(words, 'CREATE INDEX');
     const tokens = statement.sqlTokens;
     const at = findWords(tokens, words);
+    // A failed concurrent build leaves an INVALID index under its name, which IF NOT EXISTS would
+    // then skip for good: the re-runnable form drops it first (see concurrent-index-if-not-exists).
+    if (index.idxname) {
+      const name = indexName(index);
+      context.report({
+        statement,
+        start: statement.start,
+        end: tokens[at + words.length]?.end ?? statement.end,
+        messageId: 'concurrentIndex',
+        data: { name },
+        fixes: () => [dropFirstFix(context, statement, name, [])],
+      });
+      return;
+    }
+    // IF NOT EXISTS needs an index name, so there is nothing to insert.
     context.report({
       statement,
       start: statement.start,
       end: tokens[at + words.length - 1]?.end ?? statement.end,
-      messageId: 'unnamedIndex',
+      messageId: index.concurrent ? 'unnamedConcurrentIndex' : 'unnamedIndex',
     });
     return;
   }
@@ -128,4 +153,78 @@ function checkStatement(context: RuleContext, statement: Statement): void {
 
 function isTemp(relation: RangeVar | undefined): boolean {
   return relation?.relpersistence === 't';
+}
+
+/** An object a statement creates or drops: its kind as DROP names it, and its (qualified) name parts. */
+interface DroppedObject {
+  kind: string;
+  names: string[];
+}
+
+interface CreatedObject extends DroppedObject {
+  /** The table an index, trigger or column belongs to: dropping the table drops it too. */
+  table?: string[];
+}
+
+function relationNames(relation: { schemaname?: string; relname?: string } | undefined): string[] {
+  return [relation?.schemaname, relation?.relname].filter((n): n is string => !!n);
+}
+
+/** The objects `DROP … IF EXISTS` (or `DROP COLUMN IF EXISTS`) removes when they are there. */
+function droppedIfExists(statement: Statement): DroppedObject[] {
+  const drop = treeOf(statement, 'DropStmt');
+  if (drop?.missing_ok && drop.removeType) {
+    return (drop.objects ?? []).map((o) => ({
+      kind: drop.removeType!,
+      names: nodeOf(o, 'List') ? names(nodeOf(o, 'List')?.items) : nodeOf(o, 'ObjectWithArgs') ? names(nodeOf(o, 'ObjectWithArgs')?.objname) : names([o]),
+    }));
+  }
+  const alter = treeOf(statement, 'AlterTableStmt');
+  if (alter?.objtype !== 'OBJECT_TABLE') return [];
+  const table = relationNames(alter.relation);
+  return (alter.cmds ?? []).map((c) => nodeOf(c, 'AlterTableCmd')).filter((c) => c?.subtype === 'AT_DropColumn' && c.missing_ok && c.name).map((c) => ({ kind: 'COLUMN', names: [...table, c!.name!] }));
+}
+
+/** What a statement this rule checks creates, for matching an earlier drop. */
+function createdObject(statement: Statement): CreatedObject | undefined {
+  const table = treeOf(statement, 'CreateStmt');
+  if (table) return { kind: 'OBJECT_TABLE', names: relationNames(table.relation) };
+  const tableAs = treeOf(statement, 'CreateTableAsStmt');
+  if (tableAs) return { kind: tableAs.objtype === 'OBJECT_MATVIEW' ? 'OBJECT_MATVIEW' : 'OBJECT_TABLE', names: relationNames(tableAs.into?.rel) };
+  const index = treeOf(statement, 'IndexStmt');
+  if (index?.idxname) return { kind: 'OBJECT_INDEX', names: [...relationNames(index.relation).slice(0, -1), index.idxname], table: relationNames(index.relation) };
+  const sequence = treeOf(statement, 'CreateSeqStmt');
+  if (sequence) return { kind: 'OBJECT_SEQUENCE', names: relationNames(sequence.sequence) };
+  const schema = treeOf(statement, 'CreateSchemaStmt');
+  if (schema?.schemaname) return { kind: 'OBJECT_SCHEMA', names: [schema.schemaname] };
+  const extension = treeOf(statement, 'CreateExtensionStmt');
+  if (extension?.extname) return { kind: 'OBJECT_EXTENSION', names: [extension.extname] };
+  const view = treeOf(statement, 'ViewStmt');
+  if (view) return { kind: 'OBJECT_VIEW', names: relationNames(view.view) };
+  const fn = treeOf(statement, 'CreateFunctionStmt');
+  if (fn) return { kind: fn.is_procedure ? 'OBJECT_PROCEDURE' : 'OBJECT_FUNCTION', names: names(fn.funcname) };
+  const trigger = treeOf(statement, 'CreateTrigStmt');
+  if (trigger?.trigname) return { kind: 'OBJECT_TRIGGER', names: [...relationNames(trigger.relation), trigger.trigname], table: relationNames(trigger.relation) };
+  const alter = treeOf(statement, 'AlterTableStmt');
+  const added = (alter?.cmds ?? []).map((c) => nodeOf(c, 'AlterTableCmd')).filter((c) => c?.subtype === 'AT_AddColumn');
+  // One ALTER TABLE adding one column: the common re-runnable pair is one DROP COLUMN IF EXISTS and one ADD COLUMN.
+  const column = added.length === 1 ? nodeOf(added[0]?.def, 'ColumnDef')?.colname : undefined;
+  if (alter && column) return { kind: 'COLUMN', names: [...relationNames(alter.relation), column], table: relationNames(alter.relation) };
+  return undefined;
+}
+
+function sameObject(a: DroppedObject, b: DroppedObject): boolean {
+  // A function and a procedure share one namespace; DROP ROUTINE names either.
+  const routine = (k: string) => k === 'OBJECT_FUNCTION' || k === 'OBJECT_PROCEDURE' || k === 'OBJECT_ROUTINE';
+  return (a.kind === b.kind || (routine(a.kind) && routine(b.kind))) && sameNames(a.names, b.names);
+}
+
+/**
+ * Name parts of one object, compared from the last: a part only one side writes (the schema,
+ * found through the search path) does not tell them apart.
+ */
+function sameNames(a: string[], b: string[]): boolean {
+  if (a.length === 0 || b.length === 0) return false;
+  for (let i = 1; i <= Math.min(a.length, b.length); i++) if (a[a.length - i] !== b[b.length - i]) return false;
+  return true;
 }

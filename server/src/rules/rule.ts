@@ -60,6 +60,11 @@ export interface Report {
   /** Offsets in the linted file; defaults to the statement, or the first line for file-level findings. */
   start?: number;
   end?: number;
+  /**
+   * This finding's severity when the rule's is not configured, where the default depends on the
+   * case (a statement that fails on the configured PostgreSQL version is an error).
+   */
+  severity?: Severity;
   /** Quick fixes, built only when asked for (the editor asks; the CLI does not). */
   fixes?: () => Fix[];
 }
