@@ -7,7 +7,7 @@
  */
 
 /** A document whose last lint took longer than this is linted once typing pauses. */
-const SLOW_LINT_MS = 50;
+const SLOW_LINT_MS = 200;
 /** The pause in typing awaited before linting a slow document. */
 const TYPING_PAUSE_MS = 150;
 /** Neighbours wait this long after the last edit near them: a burst of edits re-lints them once. */
@@ -28,6 +28,8 @@ export class LintScheduler {
   private readonly lastDuration = new Map<string, number>();
   private readonly idleWaiters = new Map<string, (() => void)[]>();
   private running?: string;
+  /** Counts edits, to tell whether one came in since a lint's turn was given. */
+  private edits = 0;
   private timer?: NodeJS.Timeout;
   private turn?: NodeJS.Immediate;
 
@@ -80,6 +82,7 @@ export class LintScheduler {
       this.pending.set(uri, entry);
     }
     entry.after = now;
+    this.edits++;
     return entry;
   }
 
@@ -96,8 +99,12 @@ export class LintScheduler {
       this.timer = setTimeout(() => ((this.timer = undefined), this.pump()), wait);
       return;
     }
+    // The JSON-RPC connection handles one message per turn: while edits keep coming in, the ones
+    // already received are taken first, so a lint sees the newest text of every document.
+    const edits = this.edits;
     this.turn = setImmediate(() => {
       this.turn = undefined;
+      if (edits !== this.edits) return this.pump();
       void this.run(next[0]);
     });
   }
