@@ -7,7 +7,7 @@
  * Each scenario runs its own server; its peak RSS is the process's VmHWM (Linux).
  * Targets: hover ≤ 1 s, final diagnostics ≤ 4 s (1 MB); burst ≤ 5 s; memory ≤ 600 MB.
  *
- *   npm run build && node --import tsx bench/lsp-burst.ts
+ *   npm run build && node --import tsx bench/lsp-burst.ts [--heap MB] [--server path/to/server.js]
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,8 +49,11 @@ function recordPublishes(client: TestClient): { uri: string; version?: number; a
   return log;
 }
 
+/** Another build of the server to measure (`--server path/to/server.js`), e.g. main's for a before/after table. */
+const SERVER_JS = process.argv.includes('--server') ? process.argv[process.argv.indexOf('--server') + 1] : SERVER;
+
 async function startServer(root: string): Promise<TestClient> {
-  const command = HEAP_MB ? [process.execPath, `--max-old-space-size=${HEAP_MB}`, SERVER, '--stdio'] : undefined;
+  const command = [process.execPath, ...(HEAP_MB ? [`--max-old-space-size=${HEAP_MB}`] : []), SERVER_JS, '--stdio'];
   return TestClient.start({ root, command });
 }
 
@@ -151,7 +154,7 @@ async function manyDocuments(): Promise<Row> {
 }
 
 async function main(): Promise<void> {
-  console.log(`safemig language server under bursts: node ${process.version}${HEAP_MB ? `, server heap ${HEAP_MB} MB` : ''}`);
+  console.log(`safemig language server under bursts: node ${process.version}, ${SERVER_JS}${HEAP_MB ? `, server heap ${HEAP_MB} MB` : ''}`);
   const rows = [await typing(), await manyDocuments()];
   const fmt = (n?: number) => (n === undefined ? '–' : Number.isNaN(n) ? 'n/a' : String(Math.round(n)));
   console.log('| scenario | hover after last keystroke ms | final diagnostics ms | diagnostics published | peak RSS MB | |');

@@ -46,6 +46,19 @@ function record(): PublishDiagnosticsParams[] {
   return log;
 }
 
+function didChange(uri: string, version: number, at: { line: number; character: number }, text: string): object {
+  return { jsonrpc: '2.0', method: 'textDocument/didChange', params: { textDocument: { uri, version }, contentChanges: [{ range: { start: at, end: at }, text }] } };
+}
+
+/** Notifications written to the server in one write, so it reads them together. */
+function sendAtOnce(messages: object[]): void {
+  const frames = messages.map((message) => {
+    const body = JSON.stringify(message);
+    return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  });
+  client.process.stdin!.write(frames.join(''));
+}
+
 /** Answered once the server has no lint pending for the document (outline waits for one due). */
 function settled(path: string): Promise<unknown> {
   return client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri: client.uri(path) } });
@@ -59,12 +72,7 @@ test('a burst of versioned edits: diagnostics are published for the final versio
   const uri = client.uri(path);
   const typed = 'SELECT 1;\n';
   // One write, as a fast typist's keystrokes are read while the server is busy: all at once.
-  const frames = [...typed].map((character, k) => {
-    const change = { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: character };
-    const body = JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didChange', params: { textDocument: { uri, version: k + 2 }, contentChanges: [change] } });
-    return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
-  });
-  client.process.stdin!.write(frames.join(''));
+  sendAtOnce([...typed].map((character, k) => didChange(uri, k + 2, { line: 2, character: k }, character)));
   const final = typed.length + 1;
   await client.waitFor(path, (p) => p.version === final, 60_000);
   await settled(path);
@@ -72,6 +80,24 @@ test('a burst of versioned edits: diagnostics are published for the final versio
   assert.deepEqual(versions, [final]);
   // The typed statement is in the final text; its diagnostics are of that text.
   assert.ok(log.at(-1)!.diagnostics.every((d) => d.range.start.line !== 2 || d.range.end.character <= 'SELECT 1;'.length));
+});
+
+test('hover while typing: answered for the text as it is now, its range in the current lines', async () => {
+  const path = join(folder('hover-typing'), '001_big.sql');
+  const text = migration(1500, 'ht');
+  await client.open(path, text);
+  const uri = client.uri(path);
+  // A comment typed above the statements, then a hover on a statement below it. The hover is
+  // answered from the last lint where the text is unchanged (a large document's lint awaits a
+  // pause in typing), or after the new lint: the same answer either way.
+  const typed = '-- fast\n';
+  sendAtOnce([...typed].map((character, k) => didChange(uri, k + 2, { line: 2, character: k }, character)));
+  const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 4, character: 5 } })) as { contents: { value: string }; range: unknown } | null;
+  const line = text.split('\n')[3];
+  assert.match(line, /^CREATE INDEX CONCURRENTLY/);
+  assert.ok(hover?.contents.value.includes('SHARE UPDATE EXCLUSIVE'), JSON.stringify(hover));
+  assert.deepEqual(hover!.range, { start: { line: 4, character: 0 }, end: { line: 4, character: line.indexOf(';') } });
+  await client.waitFor(path, (p) => p.version === typed.length + 1, 60_000);
 });
 
 test('hover sent while the open migrations are re-linted is answered before that lint ends', async () => {
