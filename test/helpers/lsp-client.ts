@@ -36,6 +36,8 @@ export class TestClient {
   stderr = '';
   /** Messages the server showed the user. */
   readonly messages: string[] = [];
+  /** Every diagnostics notification, in order of arrival (for tests of what was published). */
+  readonly onPublish: ((p: PublishDiagnosticsParams) => void)[] = [];
 
   private constructor(options: ClientOptions) {
     this.settings = options.settings ?? {};
@@ -45,6 +47,7 @@ export class TestClient {
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       this.latest.set(params.uri, params);
+      for (const listener of this.onPublish) listener(params);
       this.waiters = this.waiters.filter((w) => {
         if (w.uri !== params.uri || !w.test(params)) return true;
         w.resolve(params);

@@ -84,3 +84,40 @@ export class Workspace {
     return this.roots().find((root) => path.startsWith(root + '/')) ?? dirname(path);
   }
 }
+
+/**
+ * Offsets between an older text of a document and its current one, outside the span edited in
+ * between (the texts' common prefix and suffix); inside it there is no answer. Lets hover answer
+ * from the last lint result while the current version waits for its own.
+ */
+export class TextShift {
+  private readonly prefix: number;
+  private readonly suffix: number;
+
+  constructor(
+    private readonly older: string,
+    private readonly newer: string,
+  ) {
+    const shortest = Math.min(older.length, newer.length);
+    let prefix = 0;
+    while (prefix < shortest && older.charCodeAt(prefix) === newer.charCodeAt(prefix)) prefix++;
+    let suffix = 0;
+    while (suffix < shortest - prefix && older.charCodeAt(older.length - 1 - suffix) === newer.charCodeAt(newer.length - 1 - suffix)) suffix++;
+    this.prefix = prefix;
+    this.suffix = suffix;
+  }
+
+  toOlder(offset: number): number | undefined {
+    return this.map(offset, this.newer.length, this.older.length);
+  }
+
+  toNewer(offset: number): number | undefined {
+    return this.map(offset, this.older.length, this.newer.length);
+  }
+
+  private map(offset: number, fromLength: number, toLength: number): number | undefined {
+    if (offset <= this.prefix) return offset;
+    if (offset >= fromLength - this.suffix) return offset - fromLength + toLength;
+    return undefined;
+  }
+}

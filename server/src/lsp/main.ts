@@ -4,6 +4,8 @@ import {
   CodeActionKind,
   createConnection,
   DidChangeConfigurationNotification,
+  Hover,
+  Position,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
@@ -14,7 +16,8 @@ import { initParser } from '../sql/pg';
 import { settingIn, SETTINGS_SECTION, settingsToOverrides } from '../protocol';
 import { findingOf, toCodeActions, toDiagnostics } from './convert';
 import { codeLensesOf } from './codelens';
-import { DocumentState, Workspace } from './documents';
+import { DocumentState, TextShift, Workspace } from './documents';
+import { LintScheduler } from './scheduler';
 import { hoverAt } from './hover';
 import { documentSymbols, foldingRanges } from './symbols';
 
@@ -93,24 +96,15 @@ function reportConfigError(error: ConfigError): void {
   connection.console.error(`safemig: invalid configuration: ${error.message}`);
 }
 
-// Lint the newest version of each changed document once; skip versions superseded meanwhile.
-const queued = new Set<string>();
+const scheduler = new LintScheduler(validate);
 
-function schedule(uri: string): void {
-  if (queued.has(uri)) return;
-  queued.add(uri);
-  setImmediate(() => {
-    queued.delete(uri);
-    void validate(uri);
-  });
-}
-
-async function validate(uri: string): Promise<void> {
+async function validate(uri: string, neighbourChanged: boolean): Promise<void> {
+  if (neighbourChanged) workspace.forget(uri);
   const document = documents.get(uri);
   if (!document) return;
   const settings = await settingsFor(uri);
   const current = documents.get(uri);
-  if (!current || current.version !== document.version) return;
+  if (!current) return;
   try {
     const state = settings.enabled ? workspace.stateOf(current, settings.overrides) : undefined;
     if (state?.resolved.error) reportConfigError(state.resolved.error);
@@ -128,20 +122,23 @@ function describe(error: unknown): string {
 }
 
 function revalidateAll(): void {
-  for (const document of documents.all()) schedule(document.uri);
+  for (const document of documents.all()) scheduler.changed(document.uri);
 }
 
 /**
  * Other migrations read this one: its twin checks it as a rollback, later migrations read the
  * types it gives. Its unsaved text counts for them, so the open migrations near it (its folder's
- * folder: a migration may be a folder of its own) are linted again after it.
+ * folder: a migration may be a folder of its own) are linted again after it, except those of an
+ * earlier version, which do not read it.
  */
 function revalidateNeighbours(uri: string): void {
   const near = grandparentOf(uri);
+  const version = versionOf(uri);
   for (const document of documents.all()) {
     if (document.uri === uri || grandparentOf(document.uri) !== near) continue;
-    workspace.forget(document.uri);
-    schedule(document.uri);
+    const other = versionOf(document.uri);
+    if (version !== undefined && other !== undefined && other < version) continue;
+    scheduler.neighbourChanged(document.uri);
   }
 }
 
@@ -149,15 +146,26 @@ function grandparentOf(uri: string): string {
   return uri.slice(0, uri.lastIndexOf('/', uri.lastIndexOf('/') - 1));
 }
 
+/**
+ * The version a migration's name begins with (`0042_x.sql`, `20240101120000_x/up.sql`,
+ * `V3__x.sql`); undefined when it has none (`rollback_001_x.sql`), so it stays a neighbour.
+ */
+function versionOf(uri: string): bigint | undefined {
+  const [file, folder] = uri.split('/').reverse();
+  const digits = (/^V?(\d+)[_.-]/.exec(file) ?? /^(\d+)[_.-]/.exec(folder ?? ''))?.[1];
+  return digits === undefined ? undefined : BigInt(digits);
+}
+
 // The documents' change event also comes for an opening, which changes no text: not an edit.
 const opening = new Set<string>();
 documents.onDidOpen((e) => opening.add(e.document.uri));
 documents.onDidChangeContent((e) => {
-  schedule(e.document.uri);
+  scheduler.changed(e.document.uri);
   if (!opening.delete(e.document.uri)) revalidateNeighbours(e.document.uri);
 });
 documents.onDidClose((e) => {
   workspace.forget(e.document.uri);
+  scheduler.forget(e.document.uri);
   connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch(() => undefined);
   // Its unsaved text, if any, is gone: the disk's counts again.
   revalidateNeighbours(e.document.uri);
@@ -181,8 +189,11 @@ connection.onDidChangeWatchedFiles((params) => {
 connection.onCodeAction(async (params) => {
   if (params.context.only && !params.context.only.some((kind) => kind === CodeActionKind.QuickFix || kind.startsWith(`${CodeActionKind.QuickFix}.`))) return [];
   const document = documents.get(params.textDocument.uri);
-  const findings = document && (await stateFor(document))?.result?.findings;
-  if (!document || !findings) return [];
+  if (!document) return [];
+  // No lint for this: while one is due, only the current version's result serves (else the diagnostics are stale).
+  const state = scheduler.isPending(document.uri) ? workspace.cached(document.uri) : await stateFor(document);
+  const findings = state?.version === document.version ? state.result?.findings : undefined;
+  if (!findings) return [];
   // Diagnostics of an older version get no actions: the editor asks again once they are replaced.
   return params.context.diagnostics.flatMap((diagnostic) => {
     const finding = findingOf(diagnostic, document.version, findings);
@@ -190,9 +201,11 @@ connection.onCodeAction(async (params) => {
   });
 });
 
+// Lenses, outline and folding wait for a lint due rather than run one out of turn.
 connection.onCodeLens(async (params) => {
   const document = documents.get(params.textDocument.uri);
   if (!document) return [];
+  await scheduler.idle(document.uri);
   const state = await stateFor(document);
   return state ? codeLensesOf(state) : [];
 });
@@ -200,12 +213,14 @@ connection.onCodeLens(async (params) => {
 // Outline and folding of migration files, from the same per-version lint result.
 connection.onDocumentSymbol(async (params) => {
   const document = documents.get(params.textDocument.uri);
+  if (document) await scheduler.idle(document.uri);
   const migration = document && (await stateFor(document))?.result?.migration;
   return migration ? documentSymbols(migration) : null;
 });
 
 connection.onFoldingRanges(async (params) => {
   const document = documents.get(params.textDocument.uri);
+  if (document) await scheduler.idle(document.uri);
   const migration = document && (await stateFor(document))?.result?.migration;
   return migration ? foldingRanges(migration) : null;
 });
@@ -213,10 +228,27 @@ connection.onFoldingRanges(async (params) => {
 // What a statement does to production: its lock, what that blocks, rewrite or scan.
 connection.onHover(async (params) => {
   const document = documents.get(params.textDocument.uri);
-  const state = document && (await stateFor(document));
+  if (!document) return null;
+  const cached = workspace.cached(document.uri);
+  // While the current version waits for its lint, answer from the last result where the text is unchanged.
+  if (cached?.result && cached.version !== document.version && scheduler.isPending(document.uri)) return hoverSince(cached, document, params.position);
+  const state = await stateFor(document);
   const hover = state?.result && hoverAt(state.result, state.resolved.config, params.position);
   return hover ? { contents: { kind: 'markdown', value: hover.markdown }, range: hover.range } : null;
 });
+
+function hoverSince(state: DocumentState, document: TextDocument, position: Position): Hover | null {
+  const { migration } = state.result!;
+  const shift = new TextShift(migration.text, document.getText());
+  const offset = shift.toOlder(document.offsetAt(position));
+  const hover = offset !== undefined ? hoverAt(state.result!, state.resolved.config, migration.lines.positionAt(offset)) : undefined;
+  if (!hover) return null;
+  const start = shift.toNewer(migration.lines.offsetAt(hover.range.start));
+  const end = shift.toNewer(migration.lines.offsetAt(hover.range.end));
+  // A statement the edit went through is not the statement it was: no answer until it is linted.
+  if (start === undefined || end === undefined) return null;
+  return { contents: { kind: 'markdown', value: hover.markdown }, range: { start: document.positionAt(start), end: document.positionAt(end) } };
+}
 
 documents.listen(connection);
 connection.listen();
