@@ -89,6 +89,7 @@ suite('database commands', function () {
   });
 
   test('rolling back a migration never applied here asks, naming what its DOWN part drops; Cancel keeps the table and its rows', async () => {
+    await openFixture(fixtures.template.path);
     await activeExtension();
     const files = {
       keep: fixtureUri('db/e2e_cases/001_keep.sql'),
@@ -129,6 +130,7 @@ suite('database commands', function () {
   });
 
   test('a workspace .safemig.json cannot allow a production host: its allowHosts is ignored with a warning and the guard asks before connecting', async () => {
+    await openFixture(fixtures.template.path);
     await activeExtension();
     const dir = fixtureUri('e2e_guard');
     const migration = fixtureUri('e2e_guard/001_guarded.sql');
