@@ -129,6 +129,41 @@ suite('database commands', function () {
     }
   });
 
+  test('the apply gate: error-severity findings are listed in a modal; Cancel runs nothing, Apply anyway hands it to apply', async () => {
+    await openFixture(fixtures.template.path);
+    await activeExtension();
+    const uri = fixtureUri('db/e2e_gate/001_gate.sql');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('-- UP Migration\nCREATE TABLE e2e_gate (id int;\n\n-- DOWN Migration\nDROP TABLE IF EXISTS e2e_gate;\n'));
+    const run = (answer: string | undefined) => answeringWarnings((w) => (w.modal ? answer : undefined), () => vscode.commands.executeCommand<Report>('safemig.apply', uri));
+    try {
+      const cancelled = await run(undefined);
+      assert.strictEqual(cancelled.result, undefined, 'nothing ran');
+      assert.deepStrictEqual(
+        cancelled.shown.filter((w) => w.modal).map((w) => [w.message, w.detail]),
+        [['001_gate.sql has 1 error-severity finding (as safemig check reports them):', '• line 2 syntax-error: Syntax error: syntax error at or near ";".']],
+      );
+      // Apply anyway hands it to apply, whose planner refuses a file that does not parse (the CLI's --force does the same).
+      const window = vscode.window as { showErrorMessage: (...args: unknown[]) => Thenable<unknown> };
+      const original = window.showErrorMessage;
+      const errors: string[] = [];
+      window.showErrorMessage = (message: unknown) => {
+        errors.push(String(message));
+        return Promise.resolve(undefined);
+      };
+      try {
+        const forced = await run('Apply anyway');
+        assert.strictEqual(forced.result, undefined);
+        assert.deepStrictEqual(forced.shown.filter((w) => w.modal).length, 1);
+      } finally {
+        window.showErrorMessage = original;
+      }
+      assert.strictEqual(errors.length, 1, JSON.stringify(errors));
+      assert.match(errors[0], /^safemig apply: .*001_gate\.sql:2:30: syntax error at or near ";" \(fix the syntax error first; nothing ran\)$/);
+    } finally {
+      await vscode.workspace.fs.delete(fixtureUri('db/e2e_gate'), { recursive: true });
+    }
+  });
+
   test('a workspace .safemig.json cannot allow a production host: its allowHosts is ignored with a warning and the guard asks before connecting', async () => {
     await openFixture(fixtures.template.path);
     await activeExtension();
