@@ -6,7 +6,7 @@
  */
 
 // Configuration: `.safemig.json` under the editor's settings (protocol.ts maps those).
-export { ConfigError } from './config/config';
+export { CONFIG_FILE_NAME, ConfigError, guardSettings } from './config/config';
 export type { Config, DatabaseConfig } from './config/config';
 export { ConfigResolver, configBase, isMigrationFile } from './workspace/settings';
 export type { ResolvedConfig } from './workspace/settings';
@@ -33,7 +33,8 @@ export { formatMs } from './database/execute';
 export type { Progress, RunFailure } from './database/execute';
 export { locateInFolder } from './database/history';
 export { PlanError } from './database/plan';
-export { AlreadyAppliedError, apply, label, rollback } from './database/migrate';
+export { AlreadyAppliedError, apply, formatRollbackRisk, label, rollback, rollbackRisk } from './database/migrate';
+export { applyBlockers } from './database/gate';
 export type { MigrateReport } from './database/migrate';
 export { verify } from './database/verify';
 export type { VerifyReport } from './database/verify';

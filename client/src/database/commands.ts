@@ -8,16 +8,21 @@ import * as vscode from 'vscode';
 import {
   AlreadyAppliedError,
   apply,
+  applyBlockers,
+  Config,
   ConfigError,
   ConnectionError,
   connectionLabel,
   DiskFileSystem,
+  formatRollbackRisk,
   formatStatus,
   GuardRefusal,
   locateInFolder,
   MigrateReport,
   PlanError,
+  Progress,
   rollback,
+  rollbackRisk,
   status,
   StatusReport,
   TargetChoice,
@@ -58,26 +63,36 @@ async function runMigrate(ctx: CommandContext, command: 'apply' | 'rollback', ar
     const settings = await settingsFor(file);
     const choice = targetChoice(settings);
     const log = logTo(ctx.output);
-    const title = command === 'apply' ? `applying ${basename(file.fsPath)}` : `rolling back ${basename(file.fsPath)}`;
+    const fs = new DiskFileSystem();
+    const name = basename(file.fsPath);
+    if (command === 'apply' && !(await passesGate(fs, settings.config, file.fsPath, log))) return undefined;
+    const title = command === 'apply' ? `applying ${name}` : `rolling back ${name}`;
     return withCancellableProgress(title, async (progress, signal) => {
-      const target = await targets.open(choice, settings.config.database, log);
+      const target = await targets.open(choice, settings, log);
       if (!target) return undefined;
       try {
         const run = command === 'apply' ? apply : rollback;
         const options = {
           target,
-          fs: new DiskFileSystem(),
+          fs,
           config: settings.config,
           path: file.fsPath,
           signal,
           progress: { log: log.log, step: progress.step },
           confirmDestructive: (statements: { destructive?: string; line: number }[]) =>
-            confirm(
-              `${basename(file.fsPath)} destroys data when it runs on ${target.describe()}:`,
-              statements.map((s) => `• ${s.destructive} (line ${s.line + 1})`).join('\n'),
-              'Apply',
-            ),
+            confirmDestructive(name, target.describe(), statements.map((s) => `${s.destructive} (line ${s.line + 1})`), 'Apply'),
+          force: false,
         };
+        if (command === 'rollback') {
+          // The engine refuses these rollbacks; the editor asks, naming what the DOWN part drops.
+          const risk = await rollbackRisk(options);
+          if (risk.reasons.length > 0) {
+            if (!(await confirm(`Roll back ${name} on ${target.describe()}?`, formatRollbackRisk(risk), 'Roll back anyway'))) return notRun(log, 'the rollback was not confirmed');
+            options.force = true;
+          } else if (risk.drops.length > 0 && !(await confirmDestructive(name, target.describe(), risk.drops, 'Roll Back'))) {
+            return notRun(log, 'the destructive statements of the DOWN part were not confirmed');
+          }
+        }
         let report: MigrateReport;
         try {
           report = await run(options);
@@ -93,6 +108,34 @@ async function runMigrate(ctx: CommandContext, command: 'apply' | 'rollback', ar
       }
     }, log);
   });
+}
+
+/** The statements that destroy data, listed in a modal (UP before apply, DOWN before rollback). */
+function confirmDestructive(name: string, target: string, statements: string[], action: string): Promise<boolean> {
+  return confirm(`${name} destroys data when it runs on ${target}:`, statements.map((s) => `• ${s}`).join('\n'), action);
+}
+
+/** The apply gate: a migration with error-severity findings is applied only when the user insists. */
+async function passesGate(fs: DiskFileSystem, config: Config, path: string, log: Progress): Promise<boolean> {
+  const blockers = applyBlockers({ fs, config, path });
+  if (blockers.length === 0) return true;
+  const shown = blockers.slice(0, MAX_LISTED).map((f) => `• line ${f.range.start.line + 1} ${f.rule}: ${f.message}`);
+  if (blockers.length > MAX_LISTED) shown.push(`… ${blockers.length - MAX_LISTED} more`);
+  const count = `${blockers.length} error-severity finding${blockers.length === 1 ? '' : 's'}`;
+  if (await confirm(`${basename(path)} has ${count} (as safemig check reports them):`, shown.join('\n'), 'Apply anyway')) {
+    log.log(`warning: applying ${basename(path)} with ${count} (Apply anyway)`);
+    return true;
+  }
+  notRun(log, `${count} (Apply anyway was not chosen)`);
+  return false;
+}
+
+/** Lines of a modal listing findings, at most. */
+const MAX_LISTED = 10;
+
+function notRun(log: Progress, why: string): undefined {
+  log.log(`not run: ${why}`);
+  return undefined;
 }
 
 export async function verifyMigration(ctx: CommandContext, arg?: unknown): Promise<VerifyReport | undefined> {
@@ -135,13 +178,14 @@ export async function migrationStatus(ctx: CommandContext, arg?: unknown): Promi
     const choice = targetChoice(settings);
     const log = logTo(ctx.output);
     return withCancellableProgress(`status of ${dir}`, async () => {
-      const target = await ctx.database.targets.open(choice, settings.config.database, log);
+      const target = await ctx.database.targets.open(choice, settings, log);
       if (!target) return undefined;
       try {
         const report = await status({ target, fs, config: settings.config, dir });
         for (const line of formatStatus(report).trimEnd().split('\n')) log.log(line);
         const count = (s: string) => report.entries.filter((e) => e.state === s).length;
-        showInfo(ctx.output, `safemig: ${count('applied') + count('changed')} applied (${count('changed')} changed since), ${count('pending')} pending on ${report.target}.`);
+        const partial = count('partial') > 0 ? `, ${count('partial')} PARTLY APPLIED (see the output)` : '';
+        showInfo(ctx.output, `safemig: ${count('applied') + count('changed')} applied (${count('changed')} changed since)${partial}, ${count('pending')} pending on ${report.target}.`);
         return report;
       } finally {
         if (target.kind === 'server') await target.close();

@@ -7,12 +7,14 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import {
   chooseTarget,
+  CONFIG_FILE_NAME,
   ConfigResolver,
   connectionLabel,
   ConnectionError,
   DatabaseConfig,
   DiskFileSystem,
   GuardRefusal,
+  guardSettings,
   initParser,
   openTarget,
   openThrowawayEmbedded,
@@ -31,6 +33,8 @@ export interface FileSettings {
   config: ResolvedConfig['config'];
   /** Where `database.url` came from, for messages. */
   urlSource: string;
+  /** The workspace file's keys that would have relaxed the production guard, ignored: said when a server is opened. */
+  guardIgnored: string[];
 }
 
 /** `.safemig.json` of the file (the first workspace folder's without one) under the editor's `safemig.*` settings. */
@@ -42,7 +46,11 @@ export async function settingsFor(uri: vscode.Uri | undefined): Promise<FileSett
   const resolved = resolver.resolve(path);
   if (resolved.error) throw resolved.error;
   const urlSource = overrides.database?.url ? 'the safemig.database.url setting' : resolved.file ? `${resolved.file} database.url` : 'database.url';
-  return { config: resolved.config, urlSource };
+  // The guard takes nothing that relaxes it from the repository's .safemig.json (a cloned one must
+  // not aim safemig at production); the editor has no user-level guard setting, so nothing relaxes it here.
+  const guard = guardSettings(resolved.file ? resolver.loadStrict(resolved.file).database : undefined, {}, resolved.file ?? CONFIG_FILE_NAME);
+  const config = { ...resolved.config, database: { ...resolved.config.database, allowHosts: guard.allowHosts, productionPattern: guard.productionPattern } };
+  return { config, urlSource, guardIgnored: guard.ignored };
 }
 
 /** The target a file's settings choose: a server (the settings', the config's or DATABASE_URL) or the embedded database. */
@@ -57,7 +65,8 @@ export class Targets implements vscode.Disposable {
   constructor(private readonly extension: vscode.ExtensionContext) {}
 
   /** Opens the target after the guard; undefined when the user declined. Says which target it is. */
-  async open(choice: TargetChoice, config: DatabaseConfig, log: Progress): Promise<Target | undefined> {
+  async open(choice: TargetChoice, settings: FileSettings, log: Progress): Promise<Target | undefined> {
+    const config: DatabaseConfig = settings.config.database;
     if (choice.kind === 'embedded') {
       const base = this.extension.storageUri ?? this.extension.globalStorageUri;
       const dir = join(base.fsPath, 'pglite');
@@ -70,6 +79,10 @@ export class Targets implements vscode.Disposable {
         });
       }
       return this.embedded.target;
+    }
+    for (const ignored of settings.guardIgnored) {
+      log.log(`warning: ${ignored}`);
+      void vscode.window.showWarningMessage(`safemig: ${ignored}`);
     }
     let declined = false;
     const consent = async (message: string) => {

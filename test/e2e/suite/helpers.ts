@@ -123,3 +123,34 @@ export async function restoreDocument(doc: vscode.TextDocument, text: string): P
   }
   if (doc.isDirty) await doc.save();
 }
+
+/** A warning the extension showed while `answeringWarnings` ran: its text, whether it was a modal question, its detail. */
+export interface ShownWarning {
+  message: string;
+  modal: boolean;
+  detail?: string;
+}
+
+/**
+ * Runs `body` while the extension's warning messages (its modal questions among them) are
+ * answered by `answer` instead of a user: undefined is Cancel / Escape. The test shares the
+ * extension's `vscode` API object (its bundle lies in the extension's folder), so replacing
+ * `window.showWarningMessage` here replaces it for the extension.
+ */
+export async function answeringWarnings<T>(answer: (w: ShownWarning) => string | undefined, body: () => Thenable<T> | Promise<T>): Promise<{ result: T; shown: ShownWarning[] }> {
+  const window = vscode.window as { showWarningMessage: (...args: unknown[]) => Thenable<unknown> };
+  const original = window.showWarningMessage;
+  const shown: ShownWarning[] = [];
+  window.showWarningMessage = (message: unknown, ...rest: unknown[]) => {
+    const options = typeof rest[0] === 'object' && rest[0] !== null ? (rest[0] as vscode.MessageOptions) : undefined;
+    const w: ShownWarning = { message: String(message), modal: options?.modal === true, detail: options?.detail };
+    shown.push(w);
+    return Promise.resolve(answer(w));
+  };
+  assert.notStrictEqual(vscode.window.showWarningMessage, original, 'window.showWarningMessage could not be replaced');
+  try {
+    return { result: await body(), shown };
+  } finally {
+    window.showWarningMessage = original;
+  }
+}
