@@ -5,7 +5,7 @@
  */
 import type { MigrationReader, WalkContext } from './extract';
 import { Node, propertyName, rangeOf, SourceRange, unwrap } from './source';
-import { callChain, ChainLink, quoteIdent, quoteLiteral, SqlPart, StatementWriter } from './statement-writer';
+import { callChain, ChainLink, constantSql, quoteIdent, quoteLiteral, SqlPart, StatementWriter } from './statement-writer';
 
 /** The calls of `<x>.schema.…` from the first on, or undefined when `node` is not such a chain. */
 export function knexSchemaChain(node: Node): ChainLink[] | undefined {
@@ -347,11 +347,8 @@ class TableCallback {
 
   private defaultValue(node: Node | undefined): SqlPart {
     if (!node) return 'NULL';
-    const value = this.w.reader.constant(node);
-    if (typeof value === 'string') return quoteLiteral(value);
-    if (typeof value === 'number') return String(value);
-    if (typeof value === 'boolean') return value ? 'true' : 'false';
-    if (value === null) return 'NULL';
+    const constant = constantSql(this.w.reader.constant(node));
+    if (constant !== undefined) return constant;
     const n = unwrap(node);
     // knex.fn.now() and knex.raw('…'): SQL of their own.
     if (n.type === 'CallExpression' && n.callee.type === 'MemberExpression') {

@@ -5,7 +5,7 @@
 import type { CallExpression } from '@babel/types';
 import type { MigrationReader, WalkContext } from './extract';
 import { Node, propertyName, rangeOf, unwrap } from './source';
-import { quoteIdent, quoteLiteral, SqlPart, StatementWriter } from './statement-writer';
+import { constantSql, quoteIdent, quoteLiteral, SqlPart, StatementWriter } from './statement-writer';
 
 export const PGM_BUILDERS = new Set([
   'createTable', 'dropTable', 'renameTable', 'addColumns', 'addColumn', 'dropColumns', 'dropColumn', 'renameColumn', 'alterColumn',
@@ -197,11 +197,8 @@ class PgmCall {
 
   /** A default value: `pgm.func('…')` is SQL; strings are literals. */
   private value(node: Node): SqlPart {
-    const value = this.w.reader.constant(node);
-    if (typeof value === 'string') return quoteLiteral(value);
-    if (typeof value === 'number') return String(value);
-    if (typeof value === 'boolean') return value ? 'true' : 'false';
-    if (value === null) return 'NULL';
+    const constant = constantSql(this.w.reader.constant(node));
+    if (constant !== undefined) return constant;
     const n = unwrap(node);
     if (n.type === 'CallExpression' && n.callee.type === 'MemberExpression' && propertyName(n.callee.property, n.callee.computed) === 'func') {
       const text = this.w.string(n.arguments[0] as Node);

@@ -13,6 +13,14 @@ export type SqlPart = string | Node;
 export const quoteIdent = (name: string): string => `"${name.split('"').join('""')}"`;
 export const quoteLiteral = (value: string): string => `'${value.split("'").join("''")}'`;
 
+/** A constant read from the source as a SQL value; undefined when it is not a constant. */
+export function constantSql(value: string | number | boolean | null | undefined): string | undefined {
+  if (typeof value === 'string') return quoteLiteral(value);
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return value === null ? 'NULL' : undefined;
+}
+
 export class StatementWriter {
   constructor(
     readonly reader: MigrationReader,

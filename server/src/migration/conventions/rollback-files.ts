@@ -66,29 +66,22 @@ function rollbackShape(dir: string, migrations: readonly FolderMigration[]): { f
 }
 
 function read(file: FileContext): ConventionInfo {
-  const n = file.name();
   const down = downInRollbackFolder(file) ?? (file.file.rollback ? rollbackFileTwin(file) : undefined);
-  if (down) {
-    const info: ConventionInfo = {
-      name: 'rollback-files',
-      role: 'down',
-      parts: [wholePart(file.text, file.scan.bom, 'down', false)],
-      twin: down.twin,
-      twinExists: down.exists,
-      expectsRollback: true,
-    };
-    if (n) info.migrationName = n;
-    return info;
-  }
-  const up = rollbackOfUp(file) ?? { twin: joinPath(file.dir, `rollback_${file.base}`), exists: false };
+  if (down) return info(file, 'down', down);
+  return info(file, 'up', rollbackOfUp(file) ?? { twin: joinPath(file.dir, `rollback_${file.base}`), exists: false });
+}
+
+/** An UP file and its rollback file are each other's twin; each is a whole-file part. */
+function info(file: FileContext, role: 'up' | 'down', twin: { twin: string; exists: boolean }): ConventionInfo {
   const info: ConventionInfo = {
     name: 'rollback-files',
-    role: 'up',
-    parts: [wholePart(file.text, file.scan.bom, 'up', false)],
-    twin: up.twin,
-    twinExists: up.exists,
+    role,
+    parts: [wholePart(file.text, file.scan.bom, role, false)],
+    twin: twin.twin,
+    twinExists: twin.exists,
     expectsRollback: true,
   };
+  const n = file.name();
   if (n) info.migrationName = n;
   return info;
 }
