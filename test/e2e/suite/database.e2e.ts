@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { fixtures } from './fixtures';
-import { activeExtension, answeringWarnings, fixtureUri, openFixture, waitFor } from './helpers';
+import { activeExtension, answeringWarnings, CAN_ANSWER_PROMPTS, fixtureUri, openFixture, waitFor } from './helpers';
 
 /** PGlite's first start (copying its template, or initdb) is slow on a busy machine. */
 const DB_TIMEOUT = 120_000;
@@ -51,6 +51,7 @@ suite('database commands', function () {
     assert.strictEqual(verified?.ok, true, JSON.stringify(verified?.differences));
 
     // Its DOWN part drops the table: the rollback asks first, as an apply of destructive UP statements does.
+    if (!CAN_ANSWER_PROMPTS) return;
     const { result: back, shown } = await answeringWarnings(
       (w) => (w.modal ? 'Roll Back' : undefined),
       () => vscode.commands.executeCommand<Report>('safemig.rollback', doc.uri),
@@ -88,7 +89,8 @@ suite('database commands', function () {
     }
   });
 
-  test('rolling back a migration never applied here asks, naming what its DOWN part drops; Cancel keeps the table and its rows', async () => {
+  test('rolling back a migration never applied here asks, naming what its DOWN part drops; Cancel keeps the table and its rows', async function () {
+    if (!CAN_ANSWER_PROMPTS) this.skip();
     await openFixture(fixtures.template.path);
     await activeExtension();
     const files = {
@@ -129,7 +131,8 @@ suite('database commands', function () {
     }
   });
 
-  test('the apply gate: error-severity findings are listed in a modal; Cancel runs nothing, Apply anyway hands it to apply', async () => {
+  test('the apply gate: error-severity findings are listed in a modal; Cancel runs nothing, Apply anyway hands it to apply', async function () {
+    if (!CAN_ANSWER_PROMPTS) this.skip();
     await openFixture(fixtures.template.path);
     await activeExtension();
     const uri = fixtureUri('db/e2e_gate/001_gate.sql');
@@ -164,7 +167,8 @@ suite('database commands', function () {
     }
   });
 
-  test('a workspace .safemig.json cannot allow a production host: its allowHosts is ignored with a warning and the guard asks before connecting', async () => {
+  test('a workspace .safemig.json cannot allow a production host: its allowHosts is ignored with a warning and the guard asks before connecting', async function () {
+    if (!CAN_ANSWER_PROMPTS) this.skip();
     await openFixture(fixtures.template.path);
     await activeExtension();
     const dir = fixtureUri('e2e_guard');

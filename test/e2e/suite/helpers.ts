@@ -124,6 +124,12 @@ export async function restoreDocument(doc: vscode.TextDocument, text: string): P
   if (doc.isDirty) await doc.save();
 }
 
+/**
+ * Whether the suite can answer the extension's prompts: not against an installed .vsix, whose
+ * extension has a `vscode` API object of its own (the suite's bundle lies outside its folder).
+ */
+export const CAN_ANSWER_PROMPTS = !process.env.SAFEMIG_E2E_VSIX;
+
 /** A warning the extension showed while `answeringWarnings` ran: its text, whether it was a modal question, its detail. */
 export interface ShownWarning {
   message: string;
