@@ -1,4 +1,4 @@
-// Rewrites the generated sections of package.json (settings, commands, menus, restricted
+// Rewrites the generated sections of package.json (settings, commands, menus, views, restricted
 // settings) from server/src/protocol.ts. test/package/manifest.test.ts fails until this is run.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

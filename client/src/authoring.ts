@@ -59,10 +59,7 @@ async function run(target: vscode.Uri | undefined, args: NewMigrationArgs): Prom
   // Unsaved editors win over the disk (a sqitch.plan being edited).
   const fs = new DiskFileSystem((path) => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === path)?.getText());
   const resolver = new ConfigResolver(fs, editorOverrides(target ?? vscode.window.activeTextEditor?.document.uri));
-  const accept = (path: string) => {
-    const resolved = resolver.resolve(path);
-    return isMigrationFile(path, fs.readFile(path), resolved.config, configBase(resolved, workspaceRootOf(path) ?? dirname(path)));
-  };
+  const accept = migrationFileFilter(fs, resolver);
 
   const dir = await chooseFolder(target, fs, accept);
   if (!dir) return undefined;
@@ -90,6 +87,14 @@ async function run(target: vscode.Uri | undefined, args: NewMigrationArgs): Prom
   await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position) });
   vscode.window.setStatusBarMessage(`safemig: created ${planned.name}`, 5000);
   return uri;
+}
+
+/** Whether a file is a migration as the linter sees it (the config's globs): what makes a folder a migrations folder. */
+export function migrationFileFilter(fs: DiskFileSystem, resolver: ConfigResolver): (path: string) => boolean {
+  return (path) => {
+    const resolved = resolver.resolve(path);
+    return isMigrationFile(path, fs.readFile(path), resolved.config, configBase(resolved, workspaceRootOf(path) ?? dirname(path)));
+  };
 }
 
 function argsOf(options: unknown): NewMigrationArgs {

@@ -6,7 +6,19 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CommandName, COMMANDS } from '../../server/src/protocol';
 import { newMigration } from './authoring';
-import { applyMigration, DatabaseSession, migrationStatus, rollbackMigration, setDatabasePassword, verifyMigration } from './database/commands';
+import {
+  applyMigration,
+  connectDatabase,
+  DatabaseSession,
+  migrationStatus,
+  rollbackMigration,
+  setDatabasePassword,
+  switchTarget,
+  verifyMigration,
+} from './database/commands';
+import { rollbackLastMigration } from './database/folder-commands';
+import { MigrationsView } from './migrations-view';
+import { TargetStatusBar } from './status-bar';
 
 export interface CommandContext {
   client: LanguageClient;
@@ -15,6 +27,7 @@ export interface CommandContext {
   extension: vscode.ExtensionContext;
   /** What the database commands keep between runs (the embedded database, their diagnostics). */
   database: DatabaseSession;
+  migrations: MigrationsView;
 }
 
 type Handler = (ctx: CommandContext, ...args: unknown[]) => unknown;
@@ -29,15 +42,28 @@ const HANDLERS: Record<CommandName, Handler> = {
   apply: applyMigration,
   rollback: rollbackMigration,
   verify: verifyMigration,
+  rollbackLast: rollbackLastMigration,
   status: migrationStatus,
+  refreshMigrations: (ctx) => ctx.migrations.refresh(),
+  connectDatabase,
+  switchTarget,
   setDatabasePassword,
 };
 
-export function registerCommands(context: vscode.ExtensionContext, base: Pick<CommandContext, 'client' | 'output'>): void {
+/** What the extension hands its tests (activate's result): the view and the status bar item as the user sees them. */
+export interface ExtensionApi {
+  migrations: MigrationsView;
+  statusBar: vscode.StatusBarItem;
+}
+
+export function registerCommands(context: vscode.ExtensionContext, base: Pick<CommandContext, 'client' | 'output'>): ExtensionApi {
   const database = new DatabaseSession(context);
-  context.subscriptions.push(database);
-  const ctx: CommandContext = { ...base, extension: context, database };
+  const migrations = new MigrationsView(database);
+  const statusBar = new TargetStatusBar(migrations);
+  context.subscriptions.push(database, migrations, statusBar);
+  const ctx: CommandContext = { ...base, extension: context, database, migrations };
   for (const [name, handler] of Object.entries(HANDLERS) as [CommandName, Handler][]) {
     context.subscriptions.push(vscode.commands.registerCommand(COMMANDS[name].id, (...args: unknown[]) => handler(ctx, ...args)));
   }
+  return { migrations, statusBar: statusBar.item };
 }

@@ -1,12 +1,12 @@
-/** The VS Code side of safemig: starts the language server and registers the commands. */
+/** The VS Code side of safemig: starts the language server, registers the commands, the Migrations view and the status bar item. */
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { OUTPUT_CHANNEL, SERVER_ID } from '../../server/src/protocol';
-import { registerCommands } from './commands';
+import { ExtensionApi, registerCommands } from './commands';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
   const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL);
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
@@ -26,8 +26,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
   };
   client = new LanguageClient(SERVER_ID, 'safemig', serverOptions, clientOptions);
-  registerCommands(context, { client, output });
+  const api = registerCommands(context, { client, output });
   await client.start();
+  return api;
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * What the extension shows the editor, declared once and imported by both the client and the
  * server: every `safemig.*` setting (and the config key it overrides), every command, and the
- * server's identity. `package.json`'s `contributes` is generated from here
+ * server's identity, the Migrations view and its menus. `package.json`'s `contributes` is generated from here
  * (`npm run sync:package-json`; test/package/manifest.test.ts fails when it is not).
  * Nothing here imports `vscode`; from the engine only the config validation and the names of
  * conventions and rules.
@@ -168,21 +168,59 @@ export interface CommandDeclaration {
   title: string;
   /** When the command can run (package.json `enablement`). */
   enablement?: string;
+  /** A codicon (`$(play)`), shown where a menu places the command as a button (inline, view title). */
+  icon?: string;
   /** Menus that show it: menu id → where and when. */
   menus?: Readonly<Record<string, { when?: string; group?: string }>>;
 }
 
 const TRUSTED = 'isWorkspaceTrusted';
 
+/** The Migrations view in the explorer: folders → migrations with their state on the current target. */
+export const MIGRATIONS_VIEW = { id: 'safemig.migrations', name: 'Migrations' } as const;
+
+/** What a migration is on the target, as the Migrations view shows it. */
+export type MigrationItemState = 'applied' | 'pending' | 'changed' | 'partial' | 'failed' | 'missing';
+
+/** The Migrations view's items (`contextValue`), which the menus below select on. */
+export const VIEW_ITEMS = {
+  folder: 'safemig.folder',
+  migration: (state: MigrationItemState) => `safemig.migration.${state}`,
+} as const;
+
+const IN_VIEW = `view == ${MIGRATIONS_VIEW.id}`;
+/** An inline button (the `order`th) on the view's migrations in these states. */
+const onMigrations = (order: number, ...states: MigrationItemState[]) => ({
+  'view/item/context': { when: `${IN_VIEW} && viewItem =~ /^safemig\\.migration\\.(${states.join('|')})$/`, group: `inline@${order}` },
+});
+const onFolders = (order: number) => ({ when: `${IN_VIEW} && viewItem == ${VIEW_ITEMS.folder}`, group: `inline@${order}` });
+const onViewTitle = (order: number) => ({ when: IN_VIEW, group: `navigation@${order}` });
+
 /** Every command, by the name the client's handler table uses; in the command palette's order. */
 export const COMMANDS = {
   restartServer: { id: 'safemig.restartServer', title: 'Restart Language Server' },
   showOutput: { id: 'safemig.showOutput', title: 'Show Output' },
   newMigration: { id: 'safemig.newMigration', title: 'New Migration', menus: { 'explorer/context': { when: 'explorerResourceIsFolder', group: 'navigation@9' } } },
-  apply: { id: 'safemig.apply', title: 'Apply Migration (UP)', enablement: TRUSTED },
-  rollback: { id: 'safemig.rollback', title: 'Roll Back Migration (DOWN)', enablement: TRUSTED },
-  verify: { id: 'safemig.verify', title: 'Verify Migration Round Trip (UP, DOWN, UP)', enablement: TRUSTED },
+  apply: { id: 'safemig.apply', title: 'Apply Migration (UP)', enablement: TRUSTED, icon: '$(play)', menus: onMigrations(1, 'pending', 'failed') },
+  rollback: { id: 'safemig.rollback', title: 'Roll Back Migration (DOWN)', enablement: TRUSTED, icon: '$(discard)', menus: onMigrations(2, 'applied', 'changed', 'partial') },
+  verify: { id: 'safemig.verify', title: 'Verify Migration Round Trip (UP, DOWN, UP)', enablement: TRUSTED, icon: '$(beaker)', menus: onMigrations(3, 'applied', 'pending', 'changed', 'partial', 'failed') },
+  rollbackLast: {
+    id: 'safemig.rollbackLast',
+    title: 'Roll Back Last Migration',
+    enablement: TRUSTED,
+    icon: '$(discard)',
+    menus: { 'view/title': onViewTitle(2), 'view/item/context': onFolders(2) },
+  },
   status: { id: 'safemig.status', title: 'Show Migration Status', enablement: TRUSTED },
+  refreshMigrations: { id: 'safemig.refreshMigrations', title: 'Refresh Migrations View', icon: '$(refresh)', menus: { 'view/title': onViewTitle(3) } },
+  connectDatabase: {
+    id: 'safemig.connectDatabase',
+    title: 'Connect the Migrations View to the Database',
+    enablement: TRUSTED,
+    // The view's "not connected" item runs it with its folder.
+    menus: { commandPalette: { when: 'false' } },
+  },
+  switchTarget: { id: 'safemig.switchTarget', title: 'Switch Database Target', enablement: TRUSTED },
   setDatabasePassword: { id: 'safemig.setDatabasePassword', title: 'Set Database Password', enablement: TRUSTED },
 } as const satisfies Record<string, CommandDeclaration>;
 
@@ -191,11 +229,26 @@ export type CommandName = keyof typeof COMMANDS;
 /** The category every command shows under in the palette. */
 const CATEGORY = 'safemig';
 
+/** What the Migrations view shows when it has nothing to list (package.json `viewsWelcome`). */
+const VIEW_WELCOME: readonly { contents: string; when: string }[] = [
+  { contents: 'Open a folder with migrations to see which are applied on your dev database.\n[Open Folder](command:workbench.action.files.openFolder)', when: 'workbenchState == empty' },
+  {
+    contents: 'The Migrations view reads which migrations are applied on your dev database, so it needs a trusted workspace (linting works without).\n[Manage Workspace Trust](command:workbench.trust.manage)',
+    when: 'workbenchState != empty && !isWorkspaceTrusted',
+  },
+  {
+    contents: `No migrations folder in this workspace (safemig looks for the files that \`safemig.migrations\` matches, e.g. \`db/migrations/001_init.sql\`).\n[New Migration](command:${COMMANDS.newMigration.id})`,
+    when: 'workbenchState != empty && isWorkspaceTrusted',
+  },
+];
+
 /** The sections of package.json generated from the declarations above. */
 export interface ManifestSections {
   configurationProperties: Record<string, JsonSchema>;
   commands: JsonSchema[];
   menus: Record<string, JsonSchema[]>;
+  views: Record<string, JsonSchema[]>;
+  viewsWelcome: JsonSchema[];
   restrictedConfigurations: string[];
 }
 
@@ -209,15 +262,17 @@ export function manifestSections(): ManifestSections {
   }
   return {
     configurationProperties,
-    commands: declared.map((c) => ({ command: c.id, title: c.title, category: CATEGORY, ...(c.enablement ? { enablement: c.enablement } : {}) })),
+    commands: declared.map((c) => ({ command: c.id, title: c.title, category: CATEGORY, ...(c.enablement ? { enablement: c.enablement } : {}), ...(c.icon ? { icon: c.icon } : {}) })),
     menus,
+    views: { explorer: [{ id: MIGRATIONS_VIEW.id, name: MIGRATIONS_VIEW.name }] },
+    viewsWelcome: VIEW_WELCOME.map((w) => ({ view: MIGRATIONS_VIEW.id, ...w })),
     restrictedConfigurations: SETTINGS.filter((s) => s.restricted).map((s) => `${SETTINGS_SECTION}.${s.key}`),
   };
 }
 
 /** The parts of package.json that manifestSections() generates. */
 interface PackageJson {
-  contributes: { configuration: { properties: unknown }; commands: unknown; menus: unknown };
+  contributes: { configuration: { properties: unknown }; commands: unknown; menus: unknown; views?: unknown; viewsWelcome?: unknown };
   capabilities: { untrustedWorkspaces: { restrictedConfigurations: unknown } };
 }
 
@@ -228,6 +283,8 @@ export function withManifestSections<T extends PackageJson>(pkg: T): T {
   out.contributes.configuration.properties = sections.configurationProperties;
   out.contributes.commands = sections.commands;
   out.contributes.menus = sections.menus;
+  out.contributes.views = sections.views;
+  out.contributes.viewsWelcome = sections.viewsWelcome;
   out.capabilities.untrustedWorkspaces.restrictedConfigurations = sections.restrictedConfigurations;
   return out;
 }

@@ -1,5 +1,5 @@
 /**
- * package.json's generated sections (settings, commands, menus, restricted settings) are the
+ * package.json's generated sections (settings, commands, menus, views, restricted settings) are the
  * declarations of server/src/protocol.ts, and its `convention` enum is the engine's conventions.
  * When this fails: `npm run sync:package-json`, then review the diff.
  */
@@ -17,11 +17,13 @@ const TEXT = readFileSync(PATH, 'utf8');
 const PKG = JSON.parse(TEXT);
 const SYNC = 'package.json is out of step with server/src/protocol.ts: run `npm run sync:package-json`';
 
-test('package.json declares the settings, commands, menus and restricted settings of protocol.ts', () => {
+test('package.json declares the settings, commands, menus, views and restricted settings of protocol.ts', () => {
   const sections = manifestSections();
   assert.deepEqual(PKG.contributes.configuration.properties, sections.configurationProperties, SYNC);
   assert.deepEqual(PKG.contributes.commands, sections.commands, SYNC);
   assert.deepEqual(PKG.contributes.menus, sections.menus, SYNC);
+  assert.deepEqual(PKG.contributes.views, sections.views, SYNC);
+  assert.deepEqual(PKG.contributes.viewsWelcome, sections.viewsWelcome, SYNC);
   assert.deepEqual(PKG.capabilities.untrustedWorkspaces.restrictedConfigurations, sections.restrictedConfigurations, SYNC);
   // Byte for byte (key order, indentation): what the sync script writes.
   assert.equal(TEXT, packageJsonText(PKG), SYNC);

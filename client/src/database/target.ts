@@ -58,14 +58,24 @@ export function targetChoice(settings: FileSettings): TargetChoice {
   return chooseTarget({ configuredUrl: settings.config.database.url, configuredSource: settings.urlSource });
 }
 
+/**
+ * How a target is opened: `ask` (a command the user ran) asks for the guard's consent and a
+ * missing password; `quiet` (the Migrations view reading status on its own) asks nothing: it
+ * throws the GuardRefusal or the ConnectionError instead, and uses only a stored password and the
+ * consent given to `ask` this session.
+ */
+export type OpenMode = 'ask' | 'quiet';
+
 export class Targets implements vscode.Disposable {
   /** The workspace's embedded database, opened on first use. */
   private embedded: { dir: string; target: Promise<Target> } | undefined;
+  /** Servers the user confirmed (guard consent) this session: the view may read their status without asking again. */
+  private readonly consented = new Set<string>();
 
   constructor(private readonly extension: vscode.ExtensionContext) {}
 
   /** Opens the target after the guard; undefined when the user declined. Says which target it is. */
-  async open(choice: TargetChoice, settings: FileSettings, log: Progress): Promise<Target | undefined> {
+  async open(choice: TargetChoice, settings: FileSettings, log: Progress, mode: OpenMode = 'ask'): Promise<Target | undefined> {
     const config: DatabaseConfig = settings.config.database;
     if (choice.kind === 'embedded') {
       const base = this.extension.storageUri ?? this.extension.globalStorageUri;
@@ -80,14 +90,18 @@ export class Targets implements vscode.Disposable {
       }
       return this.embedded.target;
     }
+    const quiet = mode === 'quiet';
     for (const ignored of settings.guardIgnored) {
       log.log(`warning: ${ignored}`);
-      void vscode.window.showWarningMessage(`safemig: ${ignored}`);
+      if (!quiet) void vscode.window.showWarningMessage(`safemig: ${ignored}`);
     }
+    const name = connectionLabel(choice);
     let declined = false;
     const consent = async (message: string) => {
+      if (quiet) return this.consented.has(name);
       const ok = await confirm(message, 'safemig runs migrations on dev databases. Run on this one anyway?', 'Run on This Database');
       declined = !ok;
+      if (ok) this.consented.add(name);
       return ok;
     };
     const secrets = this.extension.secrets;
@@ -95,7 +109,7 @@ export class Targets implements vscode.Disposable {
     let stored = await secrets.get(key);
     let typed: string | undefined;
     const password = async () => {
-      if (stored !== undefined) return stored;
+      if (stored !== undefined || quiet) return stored;
       typed = await askPassword(choice, `${choice.host}:${choice.port} asks for it; it is kept in VS Code's secret storage.`);
       return typed;
     };
@@ -106,11 +120,11 @@ export class Targets implements vscode.Disposable {
         return target;
       } catch (error) {
         if (error instanceof GuardRefusal && declined) {
-          log.log(`not run: ${connectionLabel(choice)} was not confirmed as a dev database`);
+          log.log(`not run: ${name} was not confirmed as a dev database`);
           return undefined;
         }
         // A stored password that no longer works: forget it and ask once.
-        if (error instanceof ConnectionError && error.reason === 'auth' && stored !== undefined && attempt === 0) {
+        if (error instanceof ConnectionError && error.reason === 'auth' && stored !== undefined && attempt === 0 && !quiet) {
           await secrets.delete(key);
           stored = undefined;
           continue;
