@@ -156,7 +156,17 @@ async function readFolders(session: DatabaseSession): Promise<FolderState[]> {
   const found = roots.flatMap((root) => findMigrationFolders(root.uri.fsPath, fs, { accept: migrationFileFilter(fs, new ConfigResolver(fs, editorOverrides(root.uri))) }));
   const out: FolderState[] = [];
   for (const folder of found) out.push(await readFolder(session, folder, fs));
-  return out;
+  return withoutOthersRecords(out);
+}
+
+/**
+ * A target's history holds the records of all its folders: a folder's "applied, file missing"
+ * are only those that no folder on the same target has a migration for.
+ */
+function withoutOthersRecords(folders: FolderState[]): FolderState[] {
+  const key = (target: string, id: { version: string; name: string }) => `${target}\0${id.version}\0${id.name}`;
+  const known = new Set(folders.flatMap((f) => f.report?.entries.map((e) => key(f.target, e.id)) ?? []));
+  return folders.map((f) => (f.report ? { ...f, report: { ...f.report, unknown: f.report.unknown.filter((r) => !known.has(key(f.target, r))) } } : f));
 }
 
 async function readFolder(session: DatabaseSession, folder: MigrationFolder, fs: DiskFileSystem): Promise<FolderState> {

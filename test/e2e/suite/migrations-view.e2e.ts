@@ -1,0 +1,162 @@
+// The Migrations view and the status bar item in the real editor, on the embedded database: a
+// migrations folder appears when its files do (the file watcher), its migrations show as pending;
+// the inline Apply (the command run with the view's item, as VS Code runs it) makes one applied,
+// a failing one shows as failed, Roll Back Last makes the first pending again; the status bar
+// counts what is pending. A folder aimed at a server the guard stops shows "not connected" and
+// asks nothing. The extension's activate() result hands the suite its view and status bar item.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { fixtures } from './fixtures';
+import { activeExtension, answeringWarnings, CAN_ANSWER_PROMPTS, fixtureUri, openFixture, waitFor } from './helpers';
+
+/** PGlite's first start (copying its template, or initdb) is slow on a busy machine. */
+const DB_TIMEOUT = 120_000;
+
+/** A view item as the extension builds it (vscode.TreeItem, plus the folder of a folder item). */
+interface Item {
+  label?: string;
+  description?: string;
+  contextValue?: string;
+  dir?: string;
+  command?: { command: string; arguments?: unknown[] };
+}
+
+interface Api {
+  migrations: { getChildren(node?: Item): Promise<Item[]> };
+  statusBar: { text: string; tooltip?: unknown; command?: unknown };
+}
+
+interface Report {
+  outcome?: string;
+  path?: string;
+  run?: { failure?: { message: string } };
+}
+
+suite('Migrations view and status bar', function () {
+  this.timeout(DB_TIMEOUT * 2);
+
+  async function api(): Promise<Api> {
+    await openFixture(fixtures.template.path);
+    const ext = await activeExtension();
+    const exported = ext.exports as Api | undefined;
+    assert.ok(exported?.migrations && exported.statusBar, 'activate() returns the Migrations view and the status bar item');
+    return exported;
+  }
+
+  const write = (path: string, text: string) => vscode.workspace.fs.writeFile(fixtureUri(path), Buffer.from(text));
+  const endsWith = (dir: string | undefined, rel: string) => dir !== undefined && dir.replace(/\\/g, '/').endsWith(`/${rel}`);
+
+  /** The folder item of `rel`, once `accept` holds for its migrations' `label description` lines. */
+  async function folderWhen(view: Api, rel: string, accept: (lines: string[]) => boolean): Promise<{ folder: Item; items: Item[]; lines: string[] }> {
+    let seen = 'nothing yet';
+    return waitFor(
+      async () => {
+        const folder = (await view.migrations.getChildren()).find((f) => endsWith(f.dir, rel));
+        if (!folder) return undefined;
+        const items = await view.migrations.getChildren(folder);
+        const lines = items.map((i) => `${i.label} ${i.description}`);
+        seen = `${folder.description}: ${JSON.stringify(lines)}`;
+        return accept(lines) ? { folder, items, lines } : undefined;
+      },
+      DB_TIMEOUT,
+      `the Migrations view's ${rel}`,
+      () => `last seen: ${seen}`,
+    );
+  }
+
+  async function expectStatusBar(view: Api): Promise<void> {
+    let expected = '';
+    await waitFor(
+      async () => {
+        const folders = await view.migrations.getChildren();
+        const counts = await Promise.all(folders.map(async (f) => (await view.migrations.getChildren(f)).filter((i) => /^safemig\.migration\.(pending|failed)$/.test(i.contextValue ?? '')).length));
+        expected = `$(database) embedded · ${counts.reduce((a, b) => a + b, 0)} pending`;
+        return view.statusBar.text === expected;
+      },
+      30_000,
+      'the status bar item',
+      () => `expected ${expected}, shown ${view.statusBar.text}`,
+    );
+  }
+
+  test('a new folder is listed pending; inline Apply makes one applied; a failing one shows failed; Roll Back Last makes it pending again; the status bar counts', async () => {
+    const view = await api();
+    const dir = 'db/e2e_view';
+    await write(`${dir}/001_first.sql`, '-- UP Migration\nCREATE VIEW e2e_view_first AS SELECT 1 AS one;\n\n-- DOWN Migration\nDROP VIEW IF EXISTS e2e_view_first;\n');
+    await write(`${dir}/002_second.sql`, '-- UP Migration\nCREATE VIEW e2e_view_second AS SELECT 2 AS two;\n\n-- DOWN Migration\nDROP VIEW IF EXISTS e2e_view_second;\n');
+    try {
+      const listed = await folderWhen(view, dir, (l) => l.length === 2);
+      assert.deepStrictEqual(listed.lines, ['001_first.sql pending', '002_second.sql pending']);
+      assert.match(listed.folder.description ?? '', /^embedded · 2 pending$/);
+      assert.deepStrictEqual(listed.items.map((i) => i.contextValue), ['safemig.migration.pending', 'safemig.migration.pending']);
+      await expectStatusBar(view);
+      assert.strictEqual(commandId(view.statusBar.command), 'safemig.switchTarget');
+
+      // The inline Apply runs the command with the item itself.
+      const applied = await vscode.commands.executeCommand<Report>('safemig.apply', listed.items[0]);
+      assert.strictEqual(applied?.outcome, 'applied', JSON.stringify(applied?.run?.failure));
+      const after = await folderWhen(view, dir, (l) => /^001_first\.sql applied \d{4}-\d\d-\d\d \d\d:\d\d UTC$/.test(l[0] ?? ''));
+      assert.strictEqual(after.lines[1], '002_second.sql pending');
+      assert.strictEqual(after.items[0].contextValue, 'safemig.migration.applied');
+      assert.match(after.folder.description ?? '', /^embedded · 1 pending$/);
+      await expectStatusBar(view);
+      // The target's history is shared: no other folder lists its record as "applied, file missing".
+      for (const other of (await view.migrations.getChildren()).filter((f) => !endsWith(f.dir, dir))) {
+        assert.deepStrictEqual((await view.migrations.getChildren(other)).filter((i) => i.label === '001_first'), [], other.label);
+      }
+
+      // A migration whose apply fails stays pending in the history: the view says it failed, and why.
+      await write(`${dir}/003_fails.sql`, '-- UP Migration\nSELECT nope FROM e2e_view_first;\n\n-- DOWN Migration\nSELECT 1;\n');
+      const failing = (await folderWhen(view, dir, (l) => l.length === 3)).items[2];
+      const failed = await vscode.commands.executeCommand<Report>('safemig.apply', failing);
+      assert.strictEqual(failed?.outcome, 'failed');
+      const shown = await folderWhen(view, dir, (l) => /^003_fails\.sql failed: /.test(l[2] ?? ''));
+      assert.match(shown.lines[2], /column "nope" does not exist/);
+      assert.strictEqual(shown.items[2].contextValue, 'safemig.migration.failed');
+      await vscode.workspace.fs.delete(fixtureUri(`${dir}/003_fails.sql`));
+      await folderWhen(view, dir, (l) => l.length === 2);
+
+      // Roll Back Last on the folder (its inline button): the newest applied one, 001.
+      const back = await vscode.commands.executeCommand<Report>('safemig.rollbackLast', after.folder);
+      assert.strictEqual(back?.outcome, 'rolled back', JSON.stringify(back?.run?.failure));
+      assert.ok(endsWith(back?.path, `${dir}/001_first.sql`), back?.path);
+      const again = await folderWhen(view, dir, (l) => l[0] === '001_first.sql pending');
+      assert.deepStrictEqual(again.lines, ['001_first.sql pending', '002_second.sql pending']);
+      await expectStatusBar(view);
+    } finally {
+      await vscode.workspace.fs.delete(fixtureUri(dir), { recursive: true });
+    }
+  });
+
+  test('a folder whose server the guard stops shows "not connected — click to connect" and asks nothing until clicked', async () => {
+    const view = await api();
+    const dir = 'e2e_view_guard';
+    // 203.0.113.1 is TEST-NET-3 (never routed): the guard stops it before any connection.
+    await write(`${dir}/.safemig.json`, JSON.stringify({ database: { url: 'postgres://app@203.0.113.1:5432/app_dev' } }));
+    await write(`${dir}/migrations/001_guarded.sql`, '-- UP Migration\nCREATE VIEW e2e_guarded AS SELECT 1;\n\n-- DOWN Migration\nDROP VIEW IF EXISTS e2e_guarded;\n');
+    try {
+      const read = () => folderWhen(view, `${dir}/migrations`, (l) => l.length === 1);
+      const { result, shown } = CAN_ANSWER_PROMPTS ? await answeringWarnings(() => undefined, read) : { result: await read(), shown: [] };
+      assert.deepStrictEqual(shown, [], 'reading the view asks nothing');
+      assert.strictEqual(result.folder.description, 'app@203.0.113.1:5432/app_dev · not connected');
+      assert.strictEqual(result.lines[0], 'Not connected — click to connect app@203.0.113.1:5432/app_dev');
+      assert.strictEqual(result.items[0].command?.command, 'safemig.connectDatabase');
+      await waitFor(() => /^\$\(database\) 2 targets · \d+ pending · not connected$/.test(view.statusBar.text), 30_000, 'the status bar to say "not connected"', () => view.statusBar.text);
+
+      // Clicking it asks the guard's question; Cancel connects nothing.
+      if (!CAN_ANSWER_PROMPTS) return;
+      const click = result.items[0].command!;
+      const clicked = await answeringWarnings(() => undefined, () => vscode.commands.executeCommand(click.command, ...(click.arguments ?? [])));
+      assert.strictEqual(clicked.result, false);
+      const asked = clicked.shown.filter((w) => w.modal);
+      assert.strictEqual(asked.length, 1, JSON.stringify(clicked.shown));
+      assert.match(asked[0].message, /203\.0\.113\.1.*is not this machine/);
+    } finally {
+      await vscode.workspace.fs.delete(fixtureUri(dir), { recursive: true });
+    }
+  });
+});
+
+function commandId(command: unknown): string | undefined {
+  return typeof command === 'string' ? command : (command as { command?: string } | undefined)?.command;
+}
