@@ -127,7 +127,8 @@ async function start(dataDir: string, label: string, onClose: () => void): Promi
         throw toDatabaseError(error) ?? error;
       }
     },
-    async query<T extends QueryRow>(sql: string, params: unknown[] = []) {
+    async query<T extends QueryRow>(sql: string, params: unknown[] = [], signal?: AbortSignal) {
+      if (signal?.aborted) throw new CancelledError();
       try {
         return (await db.query<T>(sql, params, { onNotice })).rows;
       } catch (error) {

@@ -50,15 +50,15 @@ export async function ensureHistoryTable(target: Target): Promise<void> {
 /**
  * The records, oldest first; undefined when the table does not exist yet. The session's
  * `lock_timeout` bounds the wait for a session that holds the table (the caller sets it): then
- * ConnectionError 'in-use', nothing ran.
+ * ConnectionError 'in-use', nothing ran. An aborted `signal` stops the wait at once (CancelledError).
  */
-export async function readHistory(target: Target): Promise<HistoryRecord[] | undefined> {
-  const exists = await target.query<{ t: string | null }>(`SELECT to_regclass('public.${HISTORY_TABLE}')::text AS t`);
+export async function readHistory(target: Target, signal?: AbortSignal): Promise<HistoryRecord[] | undefined> {
+  const exists = await target.query<{ t: string | null }>(`SELECT to_regclass('public.${HISTORY_TABLE}')::text AS t`, [], signal);
   if (!exists[0]?.t) return undefined;
   let rows: { version: string; name: string; checksum: string; applied_at: Date | string; duration_ms: number; partial: string | null }[];
   try {
     // `partial` through to_jsonb: a table made before that column existed has none.
-    rows = await target.query(`SELECT version, name, checksum, applied_at, duration_ms, to_jsonb(h) ->> 'partial' AS partial FROM public.${HISTORY_TABLE} h ORDER BY applied_at, version, name`);
+    rows = await target.query(`SELECT version, name, checksum, applied_at, duration_ms, to_jsonb(h) ->> 'partial' AS partial FROM public.${HISTORY_TABLE} h ORDER BY applied_at, version, name`, [], signal);
   } catch (error) {
     if (toDatabaseError(error)?.code !== '55P03') throw error;
     throw new ConnectionError(`another session holds a lock on the history table public.${HISTORY_TABLE} (waited database.lockTimeout): nothing ran; try again when it has finished`, 'in-use');

@@ -86,6 +86,12 @@ async function migrate(direction: Direction, options: MigrateOptions): Promise<M
   }
   try {
     return await migrateLocked(direction, options, report, place);
+  } catch (error) {
+    // Ctrl-C while reading the history (another session holds its table): nothing ran.
+    if (!isCancel(error)) throw error;
+    report.outcome = 'cancelled';
+    progress.log('  cancelled while waiting: nothing ran');
+    return report;
   } finally {
     await unlock();
   }
@@ -95,7 +101,7 @@ async function migrateLocked(direction: Direction, options: MigrateOptions, repo
   const { target, config } = options;
   const progress = options.progress ?? silentProgress;
   const { plan, id, checksum } = report;
-  const history = await readHistory(target);
+  const history = await readHistory(target, options.signal);
   const record = history?.find((r) => r.version === id.version && r.name === id.name);
   if (direction === 'up') {
     if (record?.partial && !options.force) {

@@ -85,11 +85,17 @@ export async function openServer(conn: ServerConnection, options: ServerOptions 
         signal?.removeEventListener('abort', onAbort);
       }
     },
-    async query<T extends QueryRow>(sql: string, params: unknown[] = []) {
+    async query<T extends QueryRow>(sql: string, params: unknown[] = [], signal?: AbortSignal) {
+      if (signal?.aborted) throw new CancelledError();
+      const onAbort = () => void cancel();
+      signal?.addEventListener('abort', onAbort, { once: true });
       try {
         return (await client.query(sql, params)).rows as T[];
       } catch (error) {
+        if (signal?.aborted && toDatabaseError(error)?.code === '57014') throw new CancelledError();
         throw toDatabaseError(error) ?? lostConnection(error, conn);
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
       }
     },
     onNotice(next) {

@@ -24,8 +24,8 @@ export interface Target {
    * the signal before it starts.
    */
   run(sql: string, signal?: AbortSignal): Promise<{ command?: string; rowCount?: number }>;
-  /** A query with parameters (catalog reads, the history table). */
-  query<T extends QueryRow = QueryRow>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** A query with parameters (catalog reads, the history table); an aborted signal cancels it as `run` does. */
+  query<T extends QueryRow = QueryRow>(sql: string, params?: unknown[], signal?: AbortSignal): Promise<T[]>;
   /** NOTICE / WARNING messages of what runs from now on go to `listener` (undefined: dropped). */
   onNotice(listener: ((notice: Notice) => void) | undefined): void;
   close(): Promise<void>;
