@@ -16,7 +16,7 @@ import {
   switchTarget,
   verifyMigration,
 } from './database/commands';
-import { rollbackLastMigration } from './database/folder-commands';
+import { applyPendingMigrations, rollbackLastMigration } from './database/folder-commands';
 import { MigrationsView } from './migrations-view';
 import { TargetStatusBar } from './status-bar';
 
@@ -42,6 +42,7 @@ const HANDLERS: Record<CommandName, Handler> = {
   apply: applyMigration,
   rollback: rollbackMigration,
   verify: verifyMigration,
+  applyPending: applyPendingMigrations,
   rollbackLast: rollbackLastMigration,
   status: migrationStatus,
   refreshMigrations: (ctx) => ctx.migrations.refresh(),

@@ -17,6 +17,7 @@ import {
   label,
   MigrateReport,
   MigrationFolder,
+  RunnerReport,
   status,
   StatusReport,
   TargetChoice,
@@ -139,12 +140,18 @@ export class MigrationsView implements vscode.TreeDataProvider<Node>, vscode.Dis
     if (this.stale) this.refresh();
   }
 
-  /** Remembers which migration's last apply or rollback failed; a later success clears it. */
+  /** Remembers which migration's last apply or rollback failed (one file's, or Apply All Pending's); a later success clears it. */
   private noteFailures(run: CommandRun): void {
-    const report = run.result as Partial<MigrateReport> | undefined;
-    if (!report || typeof report !== 'object' || typeof report.path !== 'string' || !report.outcome) return;
-    if (report.outcome === 'failed') this.failures.set(report.path, report.run?.failure?.message ?? 'failed');
-    else if (report.outcome === 'applied' || report.outcome === 'rolled back') this.failures.delete(report.path);
+    if (!run.result || typeof run.result !== 'object') return;
+    const runner = run.result as Partial<RunnerReport>;
+    const reports = Array.isArray(runner.done) ? [...runner.done, ...(runner.stopped ? [runner.stopped] : [])] : [run.result as MigrateReport];
+    for (const report of reports) {
+      if (typeof report.path !== 'string') continue;
+      if (report.outcome === 'failed') this.failures.set(report.path, report.run?.failure?.message ?? 'failed');
+      else if (report.outcome === 'applied' || report.outcome === 'rolled back') this.failures.delete(report.path);
+    }
+    // Refused before it ran (the gate, a partly applied one): no MigrateReport, only the reason.
+    if (runner.failed && !runner.stopped) this.failures.set(runner.failed.file, runner.failed.message);
   }
 }
 

@@ -204,6 +204,13 @@ export const COMMANDS = {
   apply: { id: 'safemig.apply', title: 'Apply Migration (UP)', enablement: TRUSTED, icon: '$(play)', menus: onMigrations(1, 'pending', 'failed') },
   rollback: { id: 'safemig.rollback', title: 'Roll Back Migration (DOWN)', enablement: TRUSTED, icon: '$(discard)', menus: onMigrations(2, 'applied', 'changed', 'partial') },
   verify: { id: 'safemig.verify', title: 'Verify Migration Round Trip (UP, DOWN, UP)', enablement: TRUSTED, icon: '$(beaker)', menus: onMigrations(3, 'applied', 'pending', 'changed', 'partial', 'failed') },
+  applyPending: {
+    id: 'safemig.applyPending',
+    title: 'Apply All Pending Migrations',
+    enablement: TRUSTED,
+    icon: '$(run-all)',
+    menus: { 'view/title': onViewTitle(1), 'view/item/context': onFolders(1) },
+  },
   rollbackLast: {
     id: 'safemig.rollbackLast',
     title: 'Roll Back Last Migration',

@@ -1,7 +1,8 @@
 // The Migrations view and the status bar item in the real editor, on the embedded database: a
 // migrations folder appears when its files do (the file watcher), its migrations show as pending;
 // the inline Apply (the command run with the view's item, as VS Code runs it) makes one applied,
-// a failing one shows as failed, Roll Back Last makes the first pending again; the status bar
+// Apply All Pending applies the next and stops at a failing one, shown as failed; Roll Back Last
+// rolls back the newest applied, one at a time; the status bar
 // counts what is pending. A folder aimed at a server the guard stops shows "not connected" and
 // asks nothing. The extension's activate() result hands the suite its view and status bar item.
 import * as assert from 'assert';
@@ -30,6 +31,11 @@ interface Report {
   outcome?: string;
   path?: string;
   run?: { failure?: { message: string } };
+}
+
+interface RunnerReport {
+  done: Report[];
+  failed?: { file: string; message: string };
 }
 
 suite('Migrations view and status bar', function () {
@@ -79,7 +85,7 @@ suite('Migrations view and status bar', function () {
     );
   }
 
-  test('a new folder is listed pending; inline Apply makes one applied; a failing one shows failed; Roll Back Last makes it pending again; the status bar counts', async () => {
+  test('a new folder is listed pending; inline Apply makes one applied; Apply All Pending stops at a failing one, shown failed; Roll Back Last undoes the newest; the status bar counts', async () => {
     const view = await api();
     const dir = 'db/e2e_view';
     await write(`${dir}/001_first.sql`, '-- UP Migration\nCREATE VIEW e2e_view_first AS SELECT 1 AS one;\n\n-- DOWN Migration\nDROP VIEW IF EXISTS e2e_view_first;\n');
@@ -105,23 +111,29 @@ suite('Migrations view and status bar', function () {
         assert.deepStrictEqual((await view.migrations.getChildren(other)).filter((i) => i.label === '001_first'), [], other.label);
       }
 
+      // Apply All Pending (the folder's inline button) runs the engine's up: 002, then 003 fails and stops it.
       // A migration whose apply fails stays pending in the history: the view says it failed, and why.
       await write(`${dir}/003_fails.sql`, '-- UP Migration\nSELECT nope FROM e2e_view_first;\n\n-- DOWN Migration\nSELECT 1;\n');
-      const failing = (await folderWhen(view, dir, (l) => l.length === 3)).items[2];
-      const failed = await vscode.commands.executeCommand<Report>('safemig.apply', failing);
-      assert.strictEqual(failed?.outcome, 'failed');
+      await folderWhen(view, dir, (l) => l.length === 3);
+      const up = await vscode.commands.executeCommand<RunnerReport>('safemig.applyPending', after.folder);
+      assert.deepStrictEqual(up?.done.map((r) => r.outcome), ['applied'], JSON.stringify(up?.failed));
+      assert.ok(endsWith(up?.done[0].path, `${dir}/002_second.sql`), up?.done[0].path);
+      assert.ok(endsWith(up?.failed?.file, `${dir}/003_fails.sql`), JSON.stringify(up?.failed));
       const shown = await folderWhen(view, dir, (l) => /^003_fails\.sql failed: /.test(l[2] ?? ''));
+      assert.match(shown.lines[1], /^002_second\.sql applied /);
       assert.match(shown.lines[2], /column "nope" does not exist/);
       assert.strictEqual(shown.items[2].contextValue, 'safemig.migration.failed');
       await vscode.workspace.fs.delete(fixtureUri(`${dir}/003_fails.sql`));
       await folderWhen(view, dir, (l) => l.length === 2);
 
-      // Roll Back Last on the folder (its inline button): the newest applied one, 001.
-      const back = await vscode.commands.executeCommand<Report>('safemig.rollbackLast', after.folder);
-      assert.strictEqual(back?.outcome, 'rolled back', JSON.stringify(back?.run?.failure));
-      assert.ok(endsWith(back?.path, `${dir}/001_first.sql`), back?.path);
-      const again = await folderWhen(view, dir, (l) => l[0] === '001_first.sql pending');
-      assert.deepStrictEqual(again.lines, ['001_first.sql pending', '002_second.sql pending']);
+      // Roll Back Last, twice: the newest applied one each time, 002 then 001.
+      for (const [name, left] of [['002_second.sql', ['001_first.sql applied', '002_second.sql pending']], ['001_first.sql', ['001_first.sql pending', '002_second.sql pending']]] as const) {
+        const back = await vscode.commands.executeCommand<Report>('safemig.rollbackLast', after.folder);
+        assert.strictEqual(back?.outcome, 'rolled back', JSON.stringify(back?.run?.failure));
+        assert.ok(endsWith(back?.path, `${dir}/${name}`), back?.path);
+        const now = await folderWhen(view, dir, (l) => l[1] === left[1] && l[0].startsWith(left[0]));
+        assert.deepStrictEqual(now.lines.map((l) => l.replace(/ \d{4}-.*/, '')), left);
+      }
       await expectStatusBar(view);
     } finally {
       await vscode.workspace.fs.delete(fixtureUri(dir), { recursive: true });
