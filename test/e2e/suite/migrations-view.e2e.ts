@@ -167,7 +167,69 @@ suite('Migrations view and status bar', function () {
       await vscode.workspace.fs.delete(fixtureUri(dir), { recursive: true });
     }
   });
+
+  test('Switch Database Target (the status bar item\'s click): a server URL moves the view and the status bar there, read without asking; "As configured" goes back', async function () {
+    if (!CAN_ANSWER_PROMPTS) this.skip();
+    const view = await api();
+    // The PostgreSQL server of this machine when the run has one (read only: status creates nothing); else a guarded host.
+    const server = process.env.SAFEMIG_TEST_DATABASE_URL;
+    const url = server && !/:\/\/[^/@]*:[^/@]*@/.test(server) ? server : 'postgres://app@203.0.113.1:5432/app_dev';
+    const settings = () => vscode.workspace.getConfiguration('safemig').inspect<string>('database.url')?.workspaceValue;
+    const before = settings();
+    const offered: string[][] = [];
+    let refused: unknown;
+    try {
+      const name = url.includes('203.0.113.1') ? 'app@203.0.113.1:5432/app_dev' : undefined;
+      const expected = name ? `$(database) ${name} · not connected` : /^\$\(database\) \S+@(127\.0\.0\.1|localhost):\d+\/\S+ · \d+ pending$/;
+      const onTarget = () => (typeof expected === 'string' ? view.statusBar.text === expected : expected.test(view.statusBar.text));
+      const { result: chosen, shown } = await answeringWarnings(() => undefined, async () => {
+        const value = await answeringPicks(
+          (labels) => (offered.push(labels), labels.find((l) => l.includes('PostgreSQL server'))),
+          (options) => {
+            refused = options.validateInput?.('postgres://me:hunter2@localhost:5432/dev');
+            return url;
+          },
+          () => vscode.commands.executeCommand<string>('safemig.switchTarget'),
+        );
+        // The view and the status bar read the new target on their own: nothing may ask meanwhile.
+        await waitFor(onTarget, 60_000, 'the status bar item on the new target', () => view.statusBar.text);
+        return value;
+      });
+      assert.strictEqual(chosen, url);
+      assert.deepStrictEqual(offered, [['$(database) Embedded database', '$(plug) PostgreSQL server…', '$(settings) As configured']]);
+      assert.match(String(refused), /must not hold a password/);
+      assert.doesNotMatch(String(refused), /hunter2/);
+      assert.strictEqual(settings(), url);
+      assert.doesNotMatch(view.statusBar.text, /hunter2|password/i);
+      for (const folder of await view.migrations.getChildren()) assert.ok(!folder.description?.startsWith('embedded'), folder.description);
+      assert.deepStrictEqual(shown, [], 'reading the view asks nothing');
+
+      await answeringPicks((labels) => labels.find((l) => l.includes('As configured')), () => undefined, () => vscode.commands.executeCommand('safemig.switchTarget'));
+      assert.strictEqual(settings(), undefined);
+      await waitFor(() => /^\$\(database\) embedded · \d+ pending$/.test(view.statusBar.text), 60_000, 'the status bar back on the embedded database', () => view.statusBar.text);
+    } finally {
+      await vscode.workspace.getConfiguration('safemig').update('database.url', before, vscode.ConfigurationTarget.Workspace);
+    }
+  });
 });
+
+/** Runs `body` while the quick picks and input boxes are answered by `pick` and `type` instead of a user. */
+async function answeringPicks<T>(pick: (labels: string[]) => string | undefined, type: (options: vscode.InputBoxOptions) => string | undefined, body: () => Thenable<T>): Promise<T> {
+  const window = vscode.window as { showQuickPick: (...args: unknown[]) => Thenable<unknown>; showInputBox: (...args: unknown[]) => Thenable<unknown> };
+  const original = { pick: window.showQuickPick, input: window.showInputBox };
+  window.showQuickPick = async (items: unknown) => {
+    const list = (await items) as vscode.QuickPickItem[];
+    const label = pick(list.map((i) => i.label));
+    return list.find((i) => i.label === label);
+  };
+  window.showInputBox = (options: unknown) => Promise.resolve(type((options ?? {}) as vscode.InputBoxOptions));
+  try {
+    return await body();
+  } finally {
+    window.showQuickPick = original.pick;
+    window.showInputBox = original.input;
+  }
+}
 
 function commandId(command: unknown): string | undefined {
   return typeof command === 'string' ? command : (command as { command?: string } | undefined)?.command;
