@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { FolderMigration } from '../../server/src/migration/model';
 import { RUNNER_TABLES } from '../../server/src/database/runner-history';
 import { up } from '../../server/src/database/runner';
+import { AlreadyAppliedError, apply } from '../../server/src/database/migrate';
 import { status } from '../../server/src/database/status';
 import type { Target } from '../../server/src/database/target';
 import { initParser } from '../../server/src/sql/pg';
@@ -214,6 +215,20 @@ for (const which of TARGETS) {
         assert.equal(await snapshotOf(t.target, c.table), before, 'safemig never writes the runner\'s table');
       });
     }
+
+    test('apply: what goose applied is refused as already applied (unless force), and counts as applied for the earlier-migrations warning', async () => {
+      const c = CASES[0];
+      const root = writeTree(c.files);
+      roots.push(root);
+      for (const sql of c.setup) await t.target.run(sql);
+      const options = (file: string) => ({ target: t.target, fs: fsOf(), config: config(), path: join(root, c.dir, file) });
+      await assert.rejects(apply(options('20240101120000_users.sql')), (e: Error) => e instanceof AlreadyAppliedError && /20240101120000_users is already applied on .*: applied by goose at .* \(goose_db_version\): apply it again with --force/.test(e.message));
+      const second = await apply(options('20240102120000_posts.sql'));
+      assert.equal(second.outcome, 'applied');
+      assert.deepEqual(second.warnings, []);
+      const third = await apply(options('20240103120000_tags.sql'));
+      assert.deepEqual(third.warnings, []);
+    });
 
     test('golang-migrate dirty version: status says partly applied, up stops there', async () => {
       const c = CASES.find((x) => x.runner === 'golang-migrate')!;
