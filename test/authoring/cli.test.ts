@@ -7,6 +7,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { planNewMigration } from '../../server/src/authoring/plan';
 import { NEW_FOLDER_CHOICES } from '../../server/src/authoring/style';
+import { readMigrationFolder } from '../../server/src/migration/folder';
 import { writePlan } from '../../server/src/cli/new';
 import { DiskFileSystem } from '../../server/src/workspace/node-fs';
 import { runCli } from '../helpers/cli';
@@ -189,4 +190,18 @@ test('writing: a file that appears between planning and writing is not overwritt
   writeFileSync(folderPlan.files[1].path, 'mine');
   assert.throws(() => writePlan(folderPlan), /already exists/);
   assert.equal(readFileSync(folderPlan.files[1].path, 'utf8'), 'mine', 'a folder the writer did not create is kept');
+});
+
+test('a second migration the same day in a date-versioned folder is dated today to the second, never tomorrow; the header says today', () => {
+  const day = today().replace(/-/g, '');
+  const root = tree({ [`db/migrations/${day}_first.sql`]: UP });
+  gitRepo(root, 'Ann Author');
+  const run = runCli(['new', 'second'], root, GIT_ENV);
+  assert.equal(run.code, 0, run.stderr);
+  const made = new RegExp(`^db/migrations/(${day}\\d{6})_second\\.sql\\n$`).exec(run.stdout);
+  assert.ok(made, run.stdout);
+  assert.match(readFileSync(join(root, made[0].trim()), 'utf8'), new RegExp(`^-- Migration: second\\n-- Date: ${today()}\\n`));
+  // It runs after the first, as safemig (`up`) and the runners order versions: as text and as numbers.
+  assert.deepEqual(readMigrationFolder(join(root, 'db/migrations'), new DiskFileSystem()).map((m) => m.description), ['first', 'second']);
+  assert.ok(made[1] > day && BigInt(made[1]) > BigInt(day));
 });

@@ -54,6 +54,14 @@ test('template, YYYYMMDD: a date already taken moves to the next free day, never
   assert.equal(lastMigration(root, 'db').version, '20251124');
 });
 
+test('template, YYYYMMDD: today already taken takes the time to the second, never tomorrow (diesel\'s dashed days too)', () => {
+  const root = tree({ 'db/20251121_older.sql': UP, 'db/20251122_first.sql': UP, 'm/2025-11-22_first/up.sql': 'SELECT 1;\n', 'm/2025-11-22_first/down.sql': 'SELECT 1;\n' });
+  const s = scaffold(root, 'db');
+  assert.deepEqual(s.created, ['db/20251122093005_add_retry_columns.sql']);
+  assert.equal(lastMigration(root, 'db').version, '20251122093005', 'it runs after 20251122_first');
+  assert.deepEqual(scaffold(root, 'm').created, ['m/2025-11-22-093005_add_retry_columns/up.sql', 'm/2025-11-22-093005_add_retry_columns/down.sql']);
+});
+
 test('template, YYYYMMDDHHMMSS: the current UTC second', () => {
   const root = tree({ 'db/migrations/20240101120000_init.sql': UP });
   assert.deepEqual(scaffold(root, 'db/migrations').created, ['db/migrations/20251122093005_add_retry_columns.sql']);

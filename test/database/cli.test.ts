@@ -65,7 +65,7 @@ describe('CLI on the embedded database', () => {
 
     const json = await runCliAsync(['status', 'db/migrations', '--format', 'json'], root);
     const doc = JSON.parse(json.stdout);
-    assert.deepEqual(doc.entries.map((e: { file: string; state: string }) => `${e.file} ${e.state}`), ['001_users.sql applied', '003_leaves_index.sql pending']);
+    assert.deepEqual(doc.folders[0].entries.map((e: { file: string; state: string }) => `${e.file} ${e.state}`), ['001_users.sql applied', '003_leaves_index.sql pending']);
 
     const back = await runCliAsync(['rollback', 'db/migrations/001_users.sql'], root);
     assert.equal(back.code, 0, back.stderr + back.stdout);

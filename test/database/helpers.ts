@@ -4,6 +4,7 @@
  * trees on disk, and catalog reads for assertions.
  */
 import { spawn } from 'node:child_process';
+import { after } from 'node:test';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -135,13 +136,14 @@ export interface CliResult {
 
 /**
  * The built CLI as a process. `onStdout` sees the output as it comes (to interrupt at a given
- * point); the embedded template comes from the test cache.
+ * point; `onStart` to act after a time); the embedded template comes from the test cache.
  */
-export function runCliAsync(args: string[], cwd: string, options: { env?: Record<string, string>; onStdout?: (all: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<CliResult> {
+export function runCliAsync(args: string[], cwd: string, options: { env?: Record<string, string>; onStdout?: (all: string, child: ReturnType<typeof spawn>) => void; onStart?: (child: ReturnType<typeof spawn>) => void } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, SAFEMIG_CACHE_DIR: TEST_CACHE_DIR, ...options.env } });
     let stdout = '';
     let stderr = '';
+    options.onStart?.(child);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       options.onStdout?.(stdout, child);
@@ -152,3 +154,59 @@ export function runCliAsync(args: string[], cwd: string, options: { env?: Record
   });
 }
 
+/** A project on one target: the CLI's flags for it, and a session on its database for assertions. */
+export interface Side {
+  root: string;
+  /** `--db URL` for the server; nothing for the embedded database (the project's own). */
+  args: string[];
+  /** Runs `fn` on the target's database (the embedded one is opened only while no CLI runs). */
+  onDb<T>(fn: (target: Target) => Promise<T>): Promise<T>;
+  server?: TestTarget;
+}
+
+export const CLI_SIDES: { name: string; skip: string | false; make: (files: Record<string, string>) => Promise<Side> }[] = [
+  {
+    name: 'embedded database',
+    skip: false,
+    make: async (files) => {
+      const root = writeTree(files);
+      return {
+        root,
+        args: [],
+        async onDb(fn) {
+          const target = await openEmbedded(join(root, '.safemig', 'pglite'), { cacheDir: TEST_CACHE_DIR });
+          try {
+            return await fn(target);
+          } finally {
+            await target.close();
+          }
+        },
+      };
+    },
+  },
+  {
+    name: 'PostgreSQL server',
+    skip: SERVER_URL ? false : 'SAFEMIG_TEST_DATABASE_URL is not set',
+    make: async (files) => {
+      const root = writeTree(files);
+      const server = await serverTestTarget();
+      return { root, args: ['--db', server.url!], server, onDb: (fn) => fn(server.target) };
+    },
+  },
+];
+
+const made: Side[] = [];
+export async function project(side: (typeof CLI_SIDES)[number], files: Record<string, string>): Promise<Side> {
+  const s = await side.make(files);
+  made.push(s);
+  return s;
+}
+after(async () => {
+  for (const s of made) {
+    await s.server?.close();
+    rmSync(s.root, { recursive: true, force: true });
+  }
+});
+
+/** The CLI as a process on a side's project and target. */
+export const cliOn = (s: Side, args: string[], options: Parameters<typeof runCliAsync>[2] = {}) => runCliAsync([...args, ...s.args], s.root, options);

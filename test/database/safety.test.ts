@@ -8,66 +8,11 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openEmbedded } from '../../server/src/database/embedded';
 import { MIGRATION_LOCK_KEY } from '../../server/src/database/lock';
 import type { Target } from '../../server/src/database/target';
-import { adminConnect, CliResult, historyRows, runCliAsync, SERVER_URL, serverTestTarget, tables, TEST_CACHE_DIR, TestTarget, writeTree } from './helpers';
+import { adminConnect, CLI_SIDES as SIDES, cliOn, CliResult, historyRows, project, runCliAsync, SERVER_URL, serverTestTarget, tables, writeTree } from './helpers';
 
-/** A project on one target: the CLI's flags for it, and a session on its database for assertions. */
-interface Side {
-  root: string;
-  /** `--db URL` for the server; nothing for the embedded database (the project's own). */
-  args: string[];
-  /** Runs `fn` on the target's database (the embedded one is opened only while no CLI runs). */
-  onDb<T>(fn: (target: Target) => Promise<T>): Promise<T>;
-  server?: TestTarget;
-}
-
-const SIDES: { name: string; skip: string | false; make: (files: Record<string, string>) => Promise<Side> }[] = [
-  {
-    name: 'embedded database',
-    skip: false,
-    make: async (files) => {
-      const root = writeTree(files);
-      return {
-        root,
-        args: [],
-        async onDb(fn) {
-          const target = await openEmbedded(join(root, '.safemig', 'pglite'), { cacheDir: TEST_CACHE_DIR });
-          try {
-            return await fn(target);
-          } finally {
-            await target.close();
-          }
-        },
-      };
-    },
-  },
-  {
-    name: 'PostgreSQL server',
-    skip: SERVER_URL ? false : 'SAFEMIG_TEST_DATABASE_URL is not set',
-    make: async (files) => {
-      const root = writeTree(files);
-      const server = await serverTestTarget();
-      return { root, args: ['--db', server.url!], server, onDb: (fn) => fn(server.target) };
-    },
-  },
-];
-
-const made: Side[] = [];
-async function project(side: (typeof SIDES)[number], files: Record<string, string>): Promise<Side> {
-  const s = await side.make(files);
-  made.push(s);
-  return s;
-}
-after(async () => {
-  for (const s of made) {
-    await s.server?.close();
-    rmSync(s.root, { recursive: true, force: true });
-  }
-});
-
-const cli = (s: Side, args: string[], options: Parameters<typeof runCliAsync>[2] = {}) => runCliAsync([...args, ...s.args], s.root, options);
+const cli = cliOn;
 const all = (r: CliResult) => r.stdout + r.stderr;
 
 async function rowCount(target: Target, table: string): Promise<number> {

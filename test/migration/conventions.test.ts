@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { scanMarkers, sniffMarkers } from '../../server/src/migration/conventions/markers';
 import { detectConvention } from '../../server/src/migration/recognise';
+import { readMigrationFolder } from '../../server/src/migration/folder';
 import { ConventionInfo, FileSystem, PartSpan } from '../../server/src/migration/model';
 import { MemoryFileSystem } from '../helpers/memory-fs';
 
@@ -433,6 +434,29 @@ describe('rollback files', () => {
     assert.equal(down.role, 'down');
     assert.equal(down.twin, '/o/db/init_dbs/postgresql/1.16.0/1.16.0.sql');
     assert.equal(down.twinExists, true);
+  });
+
+  test('a folder whose name merely contains "rollback" (db/e2e_rollback/) holds migrations, not DOWN-only rollbacks; a mirroring one still holds rollbacks', () => {
+    const files = {
+      '/e/db/e2e_rollback/001_seed_users.sql': 'INSERT INTO users VALUES (1);\n',
+      '/e/db/e2e_rollback/002_seed_posts.sql': 'INSERT INTO posts VALUES (1);\n',
+      '/e/db/migrations/001_create_users.sql': 'CREATE TABLE users (id int);\n',
+      '/m/db/migrations/001_create_users.sql': 'CREATE TABLE users (id int);\n',
+      '/m/db/migrations_rollback/001_create_users.sql': 'DROP TABLE users;\n',
+    };
+    const mem = new MemoryFileSystem(files);
+    const seed = detectConvention('/e/db/e2e_rollback/001_seed_users.sql', files['/e/db/e2e_rollback/001_seed_users.sql'], mem);
+    assert.equal(seed.role, 'migration');
+    assert.deepEqual(seed.parts.map((p) => p.kind), ['up']);
+    assert.deepEqual(readMigrationFolder('/e/db/e2e_rollback', mem).map((m) => Object.keys(m.files).join()), ['single', 'single']);
+    // Nor are its files the rollbacks of the migrations folder beside it.
+    assert.deepEqual(readMigrationFolder('/e/db/migrations', mem).map((m) => m.files), [{ single: '/e/db/migrations/001_create_users.sql' }]);
+    assert.equal(detectConvention('/e/db/migrations/001_create_users.sql', files['/e/db/migrations/001_create_users.sql'], mem).name, 'plain');
+
+    const mirrored = detectConvention('/m/db/migrations_rollback/001_create_users.sql', 'DROP TABLE users;\n', mem);
+    assert.equal(mirrored.role, 'down');
+    assert.equal(mirrored.twin, '/m/db/migrations/001_create_users.sql');
+    assert.deepEqual(readMigrationFolder('/m/db/migrations', mem).map((m) => m.files), [{ up: '/m/db/migrations/001_create_users.sql', down: '/m/db/migrations_rollback/001_create_users.sql' }]);
   });
 
   test('a plain file in a folder without rollback files is plain: no twin, rollback expected', () => {

@@ -6,7 +6,7 @@
 import { projectFolderOf, sectionedConventionOf } from '../migration/conventions';
 import { FolderMigration, readMigrationFolder } from '../migration/folder';
 import type { ConventionName, FileSystem } from '../migration/model';
-import { joinPath, parseMigrationName, ROLLBACK_FOLDER, splitMigrationFileName, splitPath } from '../migration/names';
+import { isRollbackFolder, joinPath, parseMigrationName, splitMigrationFileName, splitPath } from '../migration/names';
 
 export interface MigrationFolder {
   dir: string;
@@ -42,7 +42,7 @@ export function findMigrationFolders(root: string, fs: FileSystem, options: Find
     if (found) out.push(found);
     const project = projectFolderOf(entries);
     for (const e of [...entries].sort()) {
-      if (e.startsWith('.') || SKIPPED.has(e) || ROLLBACK_FOLDER.test(e)) continue;
+      if (e.startsWith('.') || SKIPPED.has(e) || isRollbackFolder(fs, dir, e)) continue;
       // A migration's own folder (diesel, prisma) or a project's layout (sqitch's deploy/revert/verify) holds no other migrations folder.
       if (found && parseMigrationName(e)) continue;
       if (project?.subfolders.includes(e)) continue;
@@ -88,12 +88,12 @@ export function migrationFolderOf(path: string, fs: FileSystem): string {
   const entries = list(fs, dir) ?? [];
   if (projectFolderOf(list(fs, parent) ?? [])?.subfolders.includes(base)) return parent;
   if (parseMigrationName(base) && entries.some((e) => /^(up|down|migration)\.sql$/i.test(e))) return parent;
-  if (ROLLBACK_FOLDER.test(base)) {
+  if (isRollbackFolder(fs, parent, base)) {
     // `migrations/rollback/` → `migrations/`; `db/rollback/` → `db/migrations/` (the sibling with forward migrations).
     if (hasForwardMigrations(parent, fs)) return parent;
     for (const sibling of (list(fs, parent) ?? []).sort()) {
       const p = joinPath(parent, sibling);
-      if (sibling !== base && !ROLLBACK_FOLDER.test(sibling) && isDir(fs, p) && hasForwardMigrations(p, fs)) return p;
+      if (sibling !== base && !isRollbackFolder(fs, parent, sibling) && isDir(fs, p) && hasForwardMigrations(p, fs)) return p;
     }
     dir = parent;
   }

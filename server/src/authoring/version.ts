@@ -67,7 +67,8 @@ export function sameScheme(a: VersionScheme, b: VersionScheme): boolean {
  * The version after `existing` (raw versions as written in the folder) in `scheme`, at time `now`:
  * time-based versions use `now` (UTC) unless an existing one is as late, then one unit after it.
  */
-export function nextVersion(scheme: VersionScheme, existing: string[], now: Date): string {
+export function nextVersion(folderScheme: VersionScheme, existing: string[], now: Date): string {
+  const scheme = folderScheme.kind === 'time' ? finerWhenTaken(folderScheme.layout, existing, now) : folderScheme;
   let candidate = firstCandidate(scheme, existing, now);
   // Never equal to an existing version, whatever its style (`1` and `001` are the same version).
   for (let guard = 0; guard < 10_000 && existing.some((v) => v !== '' && sameVersion(v, candidate)); guard++) {
@@ -118,6 +119,22 @@ function firstCandidate(scheme: VersionScheme, existing: string[], now: Date): s
       return writeMoment(after(latest, layout), layout);
     }
   }
+}
+
+/**
+ * A day- or minute-versioned folder whose current day (minute) is taken: the time to the second,
+ * in the folder's style (`20251122` → `20251122093000`, diesel `2019-02-26` → `2019-02-26-093000`),
+ * instead of tomorrow's date. Both sort after the taken one, as text and as numbers; a version
+ * dated in the future would say the migration was written on a day it was not.
+ */
+function finerWhenTaken(layout: TimeLayout, existing: string[], now: Date): VersionScheme {
+  if (layout.unit === 'second') return { kind: 'time', layout };
+  const latest = existing.map(readMoment).reduce<Moment | undefined>((a, m) => (m && (!a || compareMoments(m, a) > 0) ? m : a), undefined);
+  const current = truncate({ stamp: stampOf(now), extra: 0n }, layout);
+  if (!latest || compareMoments(current, latest) > 0) return { kind: 'time', layout };
+  // A folder already dated in the future (a planned migration) is followed as it is.
+  if (truncate(latest, layout).stamp !== current.stamp) return { kind: 'time', layout };
+  return { kind: 'time', layout: { ...layout, unit: 'second', extraDigits: 0, extraDash: false } };
 }
 
 /** The version one step after `version` (already in `scheme`'s format). */

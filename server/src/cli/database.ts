@@ -2,7 +2,7 @@
  * What the database commands of the CLI share: the flags, the configuration of the file, the
  * target (with the guard), Ctrl-C, and the exit codes.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Config, CONFIG_FILE_NAME, ConfigError, guardSettings } from '../config/config';
 import { chooseTarget, TargetChoice } from '../database/connection';
@@ -14,7 +14,10 @@ import { GuardRefusal, OpenOptions, openTarget } from '../database/open';
 import { PlanError } from '../database/plan';
 import { ConnectionError, Target } from '../database/target';
 import { DiskFileSystem } from '../workspace/node-fs';
-import { ConfigResolver } from '../workspace/settings';
+import { ConfigResolver, configBase, isMigrationFile } from '../workspace/settings';
+import { describeFolder, findMigrationFolders, migrationFolderOf } from '../authoring/folders';
+import { locateInFolder } from '../database/history';
+import { formatRunnerReport, RunnerOptions, RunnerReport } from '../database/runner';
 import { parseArgs, ParsedArgs, UsageError } from './args';
 import type { Io } from './io';
 
@@ -26,7 +29,9 @@ export interface DbCommand {
   config: Config;
   choice: TargetChoice;
   format: 'text' | 'json';
-  /** Where the CLI's embedded database lives: `.safemig/pglite` beside `.safemig.json`, else in the current folder. */
+  /** The project: the folder of `.safemig.json`, else projectRoot(). */
+  root: string;
+  /** Where the CLI's embedded database lives: `.safemig/pglite` beside `.safemig.json`, else at the project's root (see projectRoot). */
   embeddedDir: string;
   openOptions: OpenOptions;
   /** Log lines: stdout for text, stderr for JSON (stdout holds the document). */
@@ -45,7 +50,7 @@ export function parseDbCommand(argv: string[], io: Io, extra: { values?: string[
   // The resolver looks for `.safemig.json` from a file's folder upwards.
   const resolved = resolver.resolve(anchor ? anchor(args.positionals) : join(io.cwd, 'any.sql'));
   if (resolved.error) throw resolved.error;
-  const root = resolved.file ? dirname(resolved.file) : io.cwd;
+  const root = resolved.file ? dirname(resolved.file) : projectRoot(io.cwd);
   const configuredSource = resolved.file ? `${resolved.file} database.url` : 'database.url';
   const choice = chooseTarget({ explicit: args.values.db, configuredUrl: resolved.config.database.url, configuredSource });
   const yes = args.booleans.has('yes-i-mean-this-database');
@@ -60,6 +65,7 @@ export function parseDbCommand(argv: string[], io: Io, extra: { values?: string[
     config,
     choice,
     format,
+    root,
     embeddedDir: join(root, '.safemig', 'pglite'),
     openOptions: {
       config: config.database,
@@ -73,6 +79,18 @@ export function parseDbCommand(argv: string[], io: Io, extra: { values?: string[
     },
     progress,
   };
+}
+
+/**
+ * The project the current folder belongs to: the nearest folder up with a `.safemig.json` or a
+ * `.git`; else the current folder. The CLI keeps its embedded database there, so every command
+ * run from anywhere in the project uses the same one.
+ */
+export function projectRoot(cwd: string): string {
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, CONFIG_FILE_NAME)) || existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return cwd;
+  }
 }
 
 /** Opens the target, saying which it is; the embedded one's folder is made with a `.gitignore` so it is never committed. */
@@ -190,5 +208,75 @@ export function migrateJson(report: MigrateReport): unknown {
     })),
     error: run?.failure,
     schemaChanges: report.changes,
+  };
+}
+
+/**
+ * The migrations folders the command's paths name, as `check` finds them: a migrations folder, a
+ * file of one (its folder), or any folder of the project (every migrations folder below it).
+ * The current folder when none is named. A path that holds none is a usage error.
+ */
+export function migrationFoldersOf(positionals: string[], cmd: DbCommand, io: Io): string[] {
+  const resolver = new ConfigResolver(cmd.fs, {}, cmd.args.values.config ? resolve(io.cwd, cmd.args.values.config) : undefined);
+  const accept = (path: string) => {
+    const resolved = resolver.resolve(path);
+    return isMigrationFile(path, cmd.fs.readFile(path), resolved.config, configBase(resolved, io.cwd), cmd.fs);
+  };
+  const folders: string[] = [];
+  const find = (dir: string) => (describeFolder(dir, cmd.fs) ? [dir] : findMigrationFolders(dir, cmd.fs, { accept }).map((f) => f.dir));
+  for (const given of positionals.length > 0 ? positionals : ['.']) {
+    const path = resolve(io.cwd, given);
+    if (!existsSync(path)) throw new UsageError(`${given}: no such file or folder`);
+    const dir = statSync(path).isFile() ? (locateInFolder(path, cmd.fs)?.dir ?? dirname(path)) : migrationFolderOf(path, cmd.fs);
+    let found = find(dir);
+    // Run from a folder of the project that holds none (`src/`): the project's.
+    if (found.length === 0 && positionals.length === 0 && cmd.root !== io.cwd) found = find(cmd.root);
+    if (found.length === 0) throw new UsageError(`no migrations folder in or under ${given === '.' ? io.cwd : given}`);
+    for (const f of found) if (!folders.includes(f)) folders.push(f);
+  }
+  return folders;
+}
+
+/** `safemig up` / `down`: the folders one after the other, stopping at the first that does not complete; exit 0, 1 (failed or refused) or 130 (Ctrl-C). */
+export async function runRunnerCommand(name: 'up' | 'down', argv: string[], io: Io, values: string[], run: (cmd: DbCommand, options: RunnerOptions) => Promise<RunnerReport>, maxFolders?: number): Promise<number> {
+  return withDbErrors(name, io, async () => {
+    const cmd = parseDbCommand(argv, io, { values, booleans: ['force'] }, (positionals) => resolve(io.cwd, positionals[0] ?? '.', 'any.sql'));
+    const folders = migrationFoldersOf(cmd.args.positionals, cmd, io);
+    if (maxFolders !== undefined && folders.length > maxFolders) {
+      throw new UsageError(`one migrations folder at a time; ${cmd.args.positionals[0] ?? io.cwd} holds ${folders.length}:\n${folders.map((f) => `  ${relative(io.cwd, f) || f}`).join('\n')}`);
+    }
+    const target = await openCliTarget(cmd);
+    const interrupt = cancelOnInterrupt(io);
+    const reports: RunnerReport[] = [];
+    try {
+      for (const dir of folders) {
+        const report = await run(cmd, { target, fs: cmd.fs, config: cmd.config, dir, signal: interrupt.signal, progress: cmd.progress, force: cmd.args.booleans.has('force') });
+        reports.push(report);
+        if (report.failed || report.cancelled) break;
+      }
+    } finally {
+      interrupt.dispose();
+      await target.close();
+    }
+    if (cmd.format === 'json') io.stdout(`${JSON.stringify({ command: name, folders: reports.map(runnerJson) })}\n`);
+    else for (const report of reports) io.stdout(`\n${formatRunnerReport(report)}`);
+    const last = reports[reports.length - 1];
+    return last?.cancelled ? EXIT_CANCELLED : last?.failed ? 1 : 0;
+  });
+}
+
+function runnerJson(report: RunnerReport): unknown {
+  return {
+    dir: report.dir,
+    target: report.target,
+    planned: report.planned,
+    done: report.done.map(migrateJson),
+    failed: report.failed,
+    stopped: report.stopped ? migrateJson(report.stopped) : undefined,
+    cancelled: report.cancelled ?? false,
+    blockers: report.blockers,
+    notRun: report.notRun,
+    skipped: report.skipped,
+    runnerTable: report.runnerTable,
   };
 }

@@ -13,6 +13,8 @@ import { applyCommand, APPLY_USAGE } from './apply';
 import { rollbackCommand, ROLLBACK_USAGE } from './rollback';
 import { verifyCommand, VERIFY_USAGE } from './verify';
 import { statusCommand, STATUS_USAGE } from './status';
+import { upCommand, UP_USAGE } from './up';
+import { downCommand, DOWN_USAGE } from './down';
 import { schemaCommand, SCHEMA_USAGE } from './schema';
 
 type Command = (argv: string[], io: Io) => Promise<number>;
@@ -25,6 +27,8 @@ const COMMANDS: Record<string, { run: Command; usage: string; waitsForParser?: b
   rollback: { run: rollbackCommand, usage: ROLLBACK_USAGE },
   verify: { run: verifyCommand, usage: VERIFY_USAGE },
   status: { run: statusCommand, usage: STATUS_USAGE },
+  up: { run: upCommand, usage: UP_USAGE },
+  down: { run: downCommand, usage: DOWN_USAGE },
   schema: { run: schemaCommand, usage: SCHEMA_USAGE },
 };
 

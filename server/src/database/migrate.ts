@@ -10,6 +10,7 @@ import { checksumOf, FolderPlace, HistoryRecord, idOf, locateInFolder, migration
 import { formatMs, Progress, runPlan, RunResult, silentProgress } from './execute';
 import { readRunnable, refuseUnreadable, TextFileSystem } from './files';
 import { lockMigrations } from './lock';
+import { readRunnerHistory } from './runner-history';
 import { Direction, Plan, planMigration, PlannedStatement, PlanError } from './plan';
 import { diffSnapshots, formatChange, SchemaChange, snapshot } from './schema';
 import { isCancel, Target } from './target';
@@ -111,9 +112,15 @@ async function migrateLocked(direction: Direction, options: MigrateOptions, repo
       const same = record.checksum === checksum ? 'unchanged since' : 'changed since';
       throw new AlreadyAppliedError(`${label(id)} is already applied on ${report.target} (at ${record.appliedAt.toISOString()}; the file is ${same}): roll it back first, or apply it again with --force`);
     }
+    // The team's runner's own history (goose_db_version, …): what it applied is applied.
+    const runner = place ? await readRunnerHistory(target, place.dir, place.migrations, options.fs, options.signal) : undefined;
+    const byRunner = !record && place ? runner?.applied(place.entry) : undefined;
+    if (byRunner && !options.force) {
+      throw new AlreadyAppliedError(`${label(id)} is already applied on ${report.target}: ${byRunner} (${runner?.table}): apply it again with --force`);
+    }
     if (place) {
       const applied = appliedSet(history);
-      const pending = place.migrations.filter((m) => !m.repeatable && compareMigrations(m, place.entry) < 0 && !applied.has(`${m.version}\0${m.description}`));
+      const pending = place.migrations.filter((m) => !m.repeatable && compareMigrations(m, place.entry) < 0 && !applied.has(`${m.version}\0${m.description}`) && !runner?.applied(m));
       if (pending.length > 0) {
         report.warnings.push(`${pending.length} earlier migration${pending.length === 1 ? ' is' : 's are'} not recorded as applied on this target: ${pending.slice(0, 5).map((m) => label(idOf(m))).join(', ')}${pending.length > 5 ? ', …' : ''} (see safemig status)`);
       }

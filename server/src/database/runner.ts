@@ -59,7 +59,7 @@ export interface RunnerReport {
 export function up(options: RunnerOptions & { to?: string }): Promise<RunnerReport> {
   return runLocked('up', options, async (report, migrations, history, runner) => {
     const last = options.to === undefined ? migrations.length - 1 : indexOf(migrations, options.to, options.dir);
-    const todo: { m: FolderMigration; partial?: HistoryRecord }[] = [];
+    const todo: { m: FolderMigration; partial?: HistoryRecord; unfinished?: string }[] = [];
     for (const m of migrations.slice(0, last + 1)) {
       const record = recordOf(history, m);
       if (record && !record.partial) continue;
@@ -68,12 +68,14 @@ export function up(options: RunnerOptions & { to?: string }): Promise<RunnerRepo
         report.skipped.push({ file: fileOf(m), reason: byRunner });
         continue;
       }
-      todo.push({ m, partial: record });
+      const unfinished = record ? undefined : runner?.unfinished(m);
+      todo.push({ m, partial: record, unfinished });
     }
     report.planned = todo.map(({ m }) => fileOf(m));
-    return todo.map(({ m, partial }) => async () => {
+    return todo.map(({ m, partial, unfinished }) => async () => {
       const file = m.files.up ?? m.files.single;
       if (!file) return { file: fileOf(m), message: `${label(idOf(m))} has no UP file` };
+      if (unfinished) return { file, message: `${label(idOf(m))}: ${unfinished}; finish or undo it with that runner first` };
       if (partial) {
         return { file, message: `${label(idOf(m))} is partly applied (${partial.partial}, at ${partial.appliedAt.toISOString()}): make its statements re-runnable (IF NOT EXISTS) and apply it again with safemig apply --force, or roll it back` };
       }

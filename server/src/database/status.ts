@@ -11,6 +11,7 @@ import { readRunnable, TextFileSystem } from './files';
 import { checksumOf, HistoryRecord, idOf, MigrationId, readHistory } from './history';
 import { label } from './migrate';
 import { planMigration, PlanError } from './plan';
+import { readRunnerHistory, RunnerRecord } from './runner-history';
 import type { Target } from './target';
 
 export interface StatusEntry {
@@ -24,6 +25,11 @@ export interface StatusEntry {
   appliedAt?: Date;
   /** Why the checksum could not be computed (the file does not parse): reported, not guessed. */
   note?: string;
+  /**
+   * Applied by the team's runner, by its own history table ("applied by goose at …"): state
+   * 'applied' although safemig has no record of it, so `up` does not apply it again.
+   */
+  runner?: string;
 }
 
 export interface StatusReport {
@@ -32,16 +38,20 @@ export interface StatusReport {
   /** False when the target has no safemig_migrations table yet. */
   hasHistory: boolean;
   entries: StatusEntry[];
-  /** Records of migrations that are not in the folder (renamed, deleted, another folder's). */
+  /** Records of migrations that are not in the folder (renamed, deleted, another folder's): applied, but the file is missing. */
   unknown: HistoryRecord[];
+  /** The team's runner's history table on the target (read only), and what it recorded. */
+  runner?: { runner: string; table: string; records: RunnerRecord[]; unmatched: RunnerRecord[] };
 }
 
-export async function status(options: { target: Target; fs: TextFileSystem; config: Config; dir: string }): Promise<StatusReport> {
-  const { target, fs, config, dir } = options;
+/** `signal`: Ctrl-C stops a wait for a session that holds the history table (CancelledError). */
+export async function status(options: { target: Target; fs: TextFileSystem; config: Config; dir: string; signal?: AbortSignal }): Promise<StatusReport> {
+  const { target, fs, config, dir, signal } = options;
   const migrations = readMigrationFolder(dir, fs).filter((m) => !m.repeatable);
   // A session holding the history table must not hang status.
   if (target.kind === 'server') await target.run(`SET lock_timeout = ${literal(config.database.lockTimeout)}`);
-  const history = await readHistory(target);
+  const history = await readHistory(target, signal);
+  const runner = await readRunnerHistory(target, dir, migrations, fs, signal);
   const records = history ?? [];
   const used = new Set<HistoryRecord>();
   const entries: StatusEntry[] = [];
@@ -62,19 +72,35 @@ export async function status(options: { target: Target; fs: TextFileSystem; conf
         if (!(error instanceof PlanError)) throw error;
         entry.note = `checksum not compared: ${error.message}`;
       }
+    } else {
+      const byRunner = runner?.applied(m);
+      const unfinished = runner?.unfinished(m);
+      if (byRunner) {
+        entry.state = 'applied';
+        entry.runner = byRunner;
+      } else if (unfinished) {
+        entry.state = 'partial';
+        entry.partial = unfinished;
+        entry.runner = unfinished;
+      }
     }
     entries.push(entry);
   }
-  return { target: target.describe(), dir, hasHistory: history !== undefined, entries, unknown: records.filter((r) => !used.has(r)) };
+  const report: StatusReport = { target: target.describe(), dir, hasHistory: history !== undefined, entries, unknown: records.filter((r) => !used.has(r)) };
+  if (runner) report.runner = { runner: runner.runner, table: runner.table, records: runner.records, unmatched: runner.unmatched(migrations) };
+  return report;
 }
 
 export function formatStatus(report: StatusReport): string {
   const lines = [`safemig status ${report.dir}`, `  target: ${report.target}`];
   if (!report.hasHistory) lines.push('  no safemig_migrations table on this target: nothing was applied with safemig yet');
+  if (report.runner) lines.push(`  ${report.runner.runner}'s history table ${report.runner.table}: ${report.runner.records.length} record${report.runner.records.length === 1 ? '' : 's'} (read only: safemig never writes it)`);
   if (report.entries.length === 0) lines.push('  no migrations in this folder');
   const width = Math.max(0, ...report.entries.map((e) => e.file.length));
   for (const e of report.entries) {
-    const state = e.state === 'applied'
+    const state = e.runner
+      ? e.state === 'partial' ? `PARTLY APPLIED: ${e.runner}` : e.runner
+      : e.state === 'applied'
       ? `applied ${e.appliedAt?.toISOString()}`
       : e.state === 'changed'
         ? `CHANGED since applied ${e.appliedAt?.toISOString()}`
@@ -83,7 +109,10 @@ export function formatStatus(report: StatusReport): string {
           : 'pending';
     lines.push(`  ${e.file.padEnd(width)}  ${state}${e.note ? ` (${e.note})` : ''}`);
   }
-  for (const r of report.unknown) lines.push(`  ${label(r)} applied ${r.appliedAt.toISOString()}, but not in this folder`);
+  for (const r of report.runner?.unmatched ?? []) {
+    lines.push(`  ${r.key} ${r.state === 'applied' ? 'applied' : r.state === 'dirty' ? 'DIRTY (stopped half way)' : 'FAILED'} by ${report.runner?.runner}${r.appliedAt ? ` at ${r.appliedAt.toISOString()}` : ''} (${report.runner?.table}), but its file is missing from this folder`);
+  }
+  for (const r of report.unknown) lines.push(`  ${label(r)} applied ${r.appliedAt.toISOString()}, but its file is missing from this folder`);
   const count = (s: StatusEntry['state']) => report.entries.filter((e) => e.state === s).length;
   lines.push(`  ${count('applied') + count('changed')} applied (${count('changed')} changed since), ${count('partial') ? `${count('partial')} partly applied, ` : ''}${count('pending')} pending${report.unknown.length ? `, ${report.unknown.length} recorded but not in the folder` : ''}`);
   return lines.join('\n') + '\n';

@@ -12,7 +12,7 @@ import {
   isOtherDialect,
   joinPath,
   parseMigrationName,
-  ROLLBACK_FOLDER,
+  isRollbackFolder,
   rollbackNamedEntries,
   splitMigrationFileName,
   splitPath,
@@ -117,14 +117,14 @@ function readFolder(dir: string, fs: FileSystem, sniff: boolean): FolderMigratio
 
   const { dir: parent, base: self } = splitPath(dir);
   // Reading a `rollback/` folder itself: its files are rollbacks.
-  const selfIsRollback = ROLLBACK_FOLDER.test(self);
+  const selfIsRollback = isRollbackFolder(fs, parent, self);
   for (const e of [...entries].sort()) {
     const path = joinPath(dir, e);
     if (OTHER_FILE.test(e) || splitMigrationFileName(e).sql) {
       addFile(path, e, selfIsRollback);
       continue;
     }
-    const rollback = ROLLBACK_FOLDER.test(e);
+    const rollback = isRollbackFolder(fs, dir, e);
     const name = rollback ? undefined : parseMigrationName(e);
     if ((!rollback && !name) || !isDirectory(fs, path)) continue;
     if (rollback) {

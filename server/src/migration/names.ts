@@ -91,9 +91,61 @@ export const ROLLBACK_FOLDER = /^(?:rollbacks?|downs?|undo|rollback[_-][\w.-]*|[
  * `list` reads the folder (a caller's own listing cache, or the file system).
  */
 export function rollbackNamedEntries(fs: FileSystem, dir: string, list: () => string[] | undefined): string[] {
-  const read = (): string[] => (list() ?? []).filter((e) => ROLLBACK_FOLDER.test(e));
+  const read = (): string[] => (list() ?? []).filter((e) => ROLLBACK_FOLDER.test(e) && (/\.sql$/i.test(e) || isRollbackFolder(fs, dir, e)));
   return fs.memo ? fs.memo(`rollback-named:${dir}`, read) : read();
 }
+
+/** Names that are a rollback folder whatever they hold. */
+const PLAIN_ROLLBACK_FOLDER = /^(?:rollbacks?|downs?|undo)$/i;
+
+/**
+ * `parent/name` is a folder of rollback scripts: `rollback/`, `down/`, `undo/` always; a name that
+ * merely contains the word (`rollback_dbs/`, `db_rollbacks/`, `e2e_rollback/`) only when it
+ * mirrors forward files: one of its `.sql` files (up to three levels down) has a namesake at the
+ * same place in `parent` or in a folder beside it (openreplay `init_dbs/` ↔ `rollback_dbs/`).
+ * Otherwise its files are migrations like any others, not DOWN-only rollbacks.
+ */
+export function isRollbackFolder(fs: FileSystem, parent: string, name: string): boolean {
+  if (!ROLLBACK_FOLDER.test(name)) return false;
+  if (PLAIN_ROLLBACK_FOLDER.test(name)) return true;
+  const compute = () => mirrorsForwardFiles(fs, parent, name);
+  return fs.memo ? fs.memo(`rollback-folder:${joinPath(parent, name)}`, compute) : compute();
+}
+
+function mirrorsForwardFiles(fs: FileSystem, parent: string, name: string): boolean {
+  const listings = new Map<string, string[]>();
+  const list = (dir: string): string[] => {
+    let entries = listings.get(dir);
+    if (!entries) {
+      try {
+        entries = fs.readDir(dir) ?? [];
+      } catch {
+        entries = [];
+      }
+      listings.set(dir, entries);
+    }
+    return entries;
+  };
+  const forwardName = (base: string) => base.replace(/^(?:rollback|down|undo)[_-]/i, '').toLowerCase();
+  // Folders (a name without an extension, or a version like `1.16.0`): others are not listed.
+  const folderLike = (e: string) => !/\.[A-Za-z]\w{0,7}$/.test(e) || /^[\d.]+$/.test(e);
+  const siblings = list(parent).filter((e) => e !== name && !ROLLBACK_FOLDER.test(e) && folderLike(e));
+  const queue: string[][] = [[]];
+  for (let visited = 0; queue.length > 0 && visited < 50; visited++) {
+    const below = queue.shift()!;
+    for (const e of list(joinPath(parent, name, ...below))) {
+      if (!/\.sql$/i.test(e)) {
+        if (below.length < 3 && folderLike(e)) queue.push([...below, e]);
+        continue;
+      }
+      const wanted = forwardName(e);
+      const places = [...(below.length === 0 ? [parent] : []), ...siblings.map((s) => joinPath(parent, s, ...below))];
+      if (places.some((dir) => list(dir).some((f) => f.toLowerCase() === wanted))) return true;
+    }
+  }
+  return false;
+}
+
 
 const FLYWAY = /^([VU])(\d+(?:[._]\d+)*)__(.*)$/i;
 const FLYWAY_REPEATABLE_NAME = /^R__(.*)$/i;

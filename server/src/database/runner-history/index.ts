@@ -7,6 +7,7 @@
 import { describeFolder } from '../../authoring/folders';
 import { conventionNamed } from '../../migration/conventions';
 import type { FileSystem, FolderMigration } from '../../migration/model';
+import { sameVersion } from '../../migration/names';
 import type { Target } from '../target';
 import { diesel } from './diesel';
 import { drizzle } from './drizzle';
@@ -45,6 +46,10 @@ export interface RunnerHistory {
   records: RunnerRecord[];
   /** Why the runner counts the migration as applied ("applied by goose at …"); undefined when it does not. */
   applied(migration: FolderMigration): string | undefined;
+  /** The runner recorded the migration as failed or stopped half way (golang-migrate's dirty version, Flyway's failed row): why. */
+  unfinished(migration: FolderMigration): string | undefined;
+  /** The records that stand for none of these migrations (their files are gone, or another folder's), and the runner's unfinished ones. */
+  unmatched(migrations: readonly FolderMigration[]): RunnerRecord[];
 }
 
 /** The folder's runner's table on the target, read; undefined when its convention has none or the target does not have it. */
@@ -69,6 +74,14 @@ export async function readRunnerHistory(target: Target, dir: string, migrations:
     applied(migration) {
       const record = format.recordOf(records, migration, { dir, fs });
       return record ? `applied by ${format.runner}${record.appliedAt ? ` at ${record.appliedAt.toISOString()}` : ''}` : undefined;
+    },
+    unfinished(migration) {
+      const record = records.find((r) => r.state !== 'applied' && migration.version !== '' && sameVersion(r.key, migration.version));
+      return record ? `${format.runner} recorded it as ${record.state === 'dirty' ? 'dirty (it stopped half way)' : 'failed'} in ${table}` : undefined;
+    },
+    unmatched(migrations) {
+      const used = new Set(migrations.map((m) => format.recordOf(records, m, { dir, fs })));
+      return records.filter((r) => !used.has(r) && !(r.state !== 'applied' && migrations.some((m) => m.version !== '' && sameVersion(r.key, m.version))));
     },
   };
 }

@@ -5,6 +5,7 @@
 import type { ConventionInfo, FolderMigration } from '../model';
 import {
   isOtherDialect,
+  isRollbackFolder,
   joinPath,
   parseMigrationName,
   ROLLBACK_FOLDER,
@@ -104,7 +105,7 @@ function rollbackFileTwin(file: FileContext): TwinResult {
 function rollbackFolderOfDown(file: FileContext): TwinResult | undefined {
   const up = file.ancestors(4);
   for (let i = 0; i < up.length; i++) {
-    if (!ROLLBACK_FOLDER.test(up[i].name)) continue;
+    if (!isRollbackFolder(file.fs, up[i].parent, up[i].name)) continue;
     const rbName = up[i].name;
     const parent = up[i].parent;
     const below = up.slice(0, i).map((a) => a.name).reverse();
