@@ -112,7 +112,9 @@ export class MigrationsView implements vscode.TreeDataProvider<Node>, vscode.Dis
       const path = join(dir, e.file);
       const failure = e.state === 'pending' ? this.failures.get(path) : undefined;
       const shown: MigrationItemState = failure !== undefined ? 'failed' : e.state;
-      return new MigrationNode(`${dir}\0${e.file}`, e.file, shown, describe(shown, e.appliedAt, failure ?? e.partial), vscode.Uri.file(path), e.note);
+      // Recorded by the team's runner, not by safemig: its own words ("applied by goose at …").
+      const description = e.runner ? (e.state === 'partial' ? `partly applied: ${e.runner}` : e.runner) : describe(shown, e.appliedAt, failure ?? e.partial);
+      return new MigrationNode(`${dir}\0${e.file}`, e.file, e.runner ? 'runner' : shown, description, vscode.Uri.file(path), e.note);
     });
     const missing = state.report.unknown.map((r) => new MigrationNode(`${dir}\0${label(r)}`, label(r), 'missing', `applied ${when(r.appliedAt)}, file missing`, undefined));
     return [...migrations, ...missing];
@@ -263,6 +265,7 @@ const ICONS: Record<MigrationItemState, vscode.ThemeIcon> = {
   partial: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')),
   failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')),
   missing: new vscode.ThemeIcon('question', new vscode.ThemeColor('list.warningForeground')),
+  runner: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
 };
 
 function describe(state: MigrationItemState, appliedAt: Date | undefined, detail: string | undefined): string {

@@ -179,8 +179,11 @@ const TRUSTED = 'isWorkspaceTrusted';
 /** The Migrations view in the explorer: folders → migrations with their state on the current target. */
 export const MIGRATIONS_VIEW = { id: 'safemig.migrations', name: 'Migrations' } as const;
 
-/** What a migration is on the target, as the Migrations view shows it. */
-export type MigrationItemState = 'applied' | 'pending' | 'changed' | 'partial' | 'failed' | 'missing';
+/**
+ * What a migration is on the target, as the Migrations view shows it; `runner`: recorded by the
+ * team's runner in its own history table, not by safemig (safemig neither applies nor rolls it back).
+ */
+export type MigrationItemState = 'applied' | 'pending' | 'changed' | 'partial' | 'failed' | 'missing' | 'runner';
 
 /** The Migrations view's items (`contextValue`), which the menus below select on. */
 export const VIEW_ITEMS = {
@@ -203,7 +206,7 @@ export const COMMANDS = {
   newMigration: { id: 'safemig.newMigration', title: 'New Migration', menus: { 'explorer/context': { when: 'explorerResourceIsFolder', group: 'navigation@9' } } },
   apply: { id: 'safemig.apply', title: 'Apply Migration (UP)', enablement: TRUSTED, icon: '$(play)', menus: onMigrations(1, 'pending', 'failed') },
   rollback: { id: 'safemig.rollback', title: 'Roll Back Migration (DOWN)', enablement: TRUSTED, icon: '$(discard)', menus: onMigrations(2, 'applied', 'changed', 'partial') },
-  verify: { id: 'safemig.verify', title: 'Verify Migration Round Trip (UP, DOWN, UP)', enablement: TRUSTED, icon: '$(beaker)', menus: onMigrations(3, 'applied', 'pending', 'changed', 'partial', 'failed') },
+  verify: { id: 'safemig.verify', title: 'Verify Migration Round Trip (UP, DOWN, UP)', enablement: TRUSTED, icon: '$(beaker)', menus: onMigrations(3, 'applied', 'pending', 'changed', 'partial', 'failed', 'runner') },
   applyPending: {
     id: 'safemig.applyPending',
     title: 'Apply All Pending Migrations',

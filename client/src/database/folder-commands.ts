@@ -73,10 +73,11 @@ export async function rollbackLastMigration(ctx: CommandContext, arg?: unknown) 
   const dir = await commandFolder(ctx, arg, 'roll back the last migration');
   if (!dir) return undefined;
   return onFolder(ctx, 'rollback', dir, `rolling back the last migration of ${shown(dir)}`, async (on, report) => {
-    const newest = [...report.entries].reverse().find((e) => e.state !== 'pending');
+    // As `down` picks: safemig's own records only (the team's runner rolls back what it recorded).
+    const newest = [...report.entries].reverse().find((e) => e.state !== 'pending' && !e.runner);
     if (!newest) {
-      on.log.log(`nothing to roll back: no migration of ${dir} is recorded as applied on ${report.target}`);
-      void vscode.window.showInformationMessage(`safemig: nothing to roll back in ${shown(dir)}: none of its migrations is applied on ${report.target}.`);
+      on.log.log(`nothing to roll back: no migration of ${dir} is recorded as applied by safemig on ${report.target}`);
+      void vscode.window.showInformationMessage(`safemig: nothing to roll back in ${shown(dir)}: none of its migrations is recorded as applied by safemig on ${report.target}.`);
       return undefined;
     }
     // The engine refuses it if another migration was applied after it meanwhile (the editor then asks, naming it).
