@@ -46,6 +46,9 @@ export function embeddedFix(migration: Migration, fix: Fix): Fix | undefined {
   const edits: FileEdit[] = [];
   for (const edit of fix.edits) {
     if (edit.path !== migration.path || edit.create) return undefined;
+    // A statement added into a string would go to the database in one query with the others:
+    // an implicit transaction, where CONCURRENTLY fails. Such a fix is not made here.
+    if (edit.newText.includes(';')) return undefined;
     const start = migration.lines.offsetAt(edit.range.start);
     const end = migration.lines.offsetAt(edit.range.end);
     const made = editInString(migration, start, end, edit.newText);
