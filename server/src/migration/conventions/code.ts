@@ -123,8 +123,12 @@ export function codeConvention(o: {
       choices: [{ ...o.choice, convention: o.name }],
       impliedBy: o.impliedBy,
       layOut(input): Layout {
-        const previous = input.migrations.map((m) => m.files.single).filter((p): p is string => p !== undefined).pop();
-        const ext = previous ? (CODE_EXT.exec(previous)?.[1] ?? 'ts') : 'ts';
+        // The folder's usual extension (`.ts` unless most are `.js`), and its latest file of that kind as the model.
+        const files = input.migrations.map((m) => m.files.single).filter((p): p is string => p !== undefined && CODE_EXT.test(p));
+        const count = new Map<string, number>();
+        for (const f of files) count.set(extOf(f), (count.get(extOf(f)) ?? 0) + 1);
+        const ext = [...count].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'ts';
+        const previous = files.filter((f) => extOf(f) === ext).pop();
         const base = o.fileName ? o.fileName(input, ext) : `${input.stem}.${ext}`;
         const text = o.template(input, ext.endsWith('ts'), previous === undefined ? undefined : readText(input.fs, previous));
         return { files: [{ path: joinPath(input.dir, base), text }], upAt: Math.max(0, text.indexOf(CURSOR)), appends: [], name: base };
@@ -132,6 +136,8 @@ export function codeConvention(o: {
     },
   };
 }
+
+const extOf = (path: string): string => CODE_EXT.exec(path)![1].toLowerCase();
 
 function readText(fs: FileSystem, path: string): string | undefined {
   try {
