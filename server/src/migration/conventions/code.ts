@@ -74,6 +74,8 @@ export function readCode(name: ConventionName, file: FileContext, expectsRollbac
 
 /** The code migrations of a folder by their names, when any is of convention `name`. */
 export function readCodeFolder(name: ConventionName, dir: string, entries: readonly string[], fs: FileSystem): FolderMigration[] | undefined {
+  // A folder that also holds SQL migrations is read as SQL (its code files are then not listed).
+  if (entries.some((e) => /\.sql$/i.test(e))) return undefined;
   const all = fs.memo ? fs.memo(`code-folder:${dir}`, () => codeFolder(dir, entries, fs)) : codeFolder(dir, entries, fs);
   return all.some((m) => m.convention === name) ? all : undefined;
 }
