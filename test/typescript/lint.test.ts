@@ -6,7 +6,8 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../../server/src/config/config';
 import { Finding, lint } from '../../server/src/lint/lint';
@@ -158,6 +159,24 @@ describe('findings at the characters of the strings', () => {
     assert.ok(!lintFixture('seed003/scripts/migrations/001-add-conversation-tracking.ts').findings.some((f) => f.rule === 'missing-rollback'));
     const strict = { ...defaultConfig(), requireRollback: true };
     assert.ok(lintFixture('seed003/scripts/migrations/001-add-conversation-tracking.ts', undefined, strict).findings.some((f) => f.rule === 'missing-rollback'));
+  });
+
+  test('earlier TS migrations of the folder are read as their SQL: a column’s type before this one', () => {
+    const root = mkdtempSync(join(tmpdir(), 'safemig-ts-history-'));
+    try {
+      mkdirSync(join(root, 'migrations'));
+      const knex = (up: string, down: string) => `import type { Knex } from 'knex';\n\nexport async function up(knex: Knex): Promise<void> {\n  await knex.raw('${up}');\n}\n\nexport async function down(knex: Knex): Promise<void> {\n  await knex.raw('${down}');\n}\n`;
+      writeFileSync(join(root, 'migrations', '20240101000000_users.ts'), knex('CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, email varchar(100))', 'DROP TABLE IF EXISTS users'));
+      const path = join(root, 'migrations', '20240102000000_widen.ts');
+      const widen = knex('ALTER TABLE users ALTER COLUMN email TYPE varchar(200)', 'ALTER TABLE users ALTER COLUMN email TYPE varchar(100)');
+      writeFileSync(path, widen);
+      // varchar(100) → varchar(200) is free: known only from the earlier migration's string.
+      assert.deepEqual(lint(path, widen, new DiskFileSystem(), defaultConfig()).findings.map((f) => f.rule), ['require-lock-timeout']);
+      const narrow = widen.replace('TYPE varchar(200)', 'TYPE varchar(50)');
+      assert.ok(lint(path, narrow, new DiskFileSystem(), defaultConfig()).findings.some((f) => f.rule === 'change-column-type'));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   test('a script’s early ROLLBACK before `return` is a way out, not the end of its transaction', () => {
