@@ -14,7 +14,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file', language: 'sql' }],
+    // TypeScript / JavaScript too: the server lints only the files that are migrations (knex,
+    // node-pg-migrate, kysely, TypeORM, scripts/migrations/NNN-name.ts) and leaves the rest alone.
+    documentSelector: [
+      { scheme: 'file', language: 'sql' },
+      { scheme: 'file', language: 'typescript' },
+      { scheme: 'file', language: 'javascript' },
+    ],
     outputChannel: output,
     synchronize: {
       // Config files and neighbouring migrations (rollback twins, folder rules) change results.
@@ -22,6 +28,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
         vscode.workspace.createFileSystemWatcher('**/.safemig.json'),
         vscode.workspace.createFileSystemWatcher('**/*.sql'),
         vscode.workspace.createFileSystemWatcher('**/metadata.toml'),
+        vscode.workspace.createFileSystemWatcher('**/{migrations,migration,migrate}/**/*.{ts,js,mjs,cjs,mts,cts}'),
+        vscode.workspace.createFileSystemWatcher('**/meta/_journal.json'),
       ],
     },
   };

@@ -80,14 +80,14 @@ test('an empty folder needs --convention (exit 2); with it, the chosen conventio
 
 test('every convention from the CLI: the files it prints exist, and `safemig check` finds nothing in them', () => {
   for (const choice of NEW_FOLDER_CHOICES) {
-    const dir = choice.id === 'supabase' ? 'supabase/migrations' : choice.id === 'prisma' ? 'prisma/migrations' : 'db/migrations';
+    const dir = choice.id === 'supabase' ? 'supabase/migrations' : choice.id === 'prisma' ? 'prisma/migrations' : choice.id === 'migration-scripts' ? 'scripts/migrations' : 'db/migrations';
     const root = tree({ [`${dir}/`]: '' });
     const first = runCli(['new', 'init schema', '--dir', dir, '--convention', choice.id], root, GIT_ENV);
     assert.equal(first.code, 0, `${choice.id}: ${first.stderr}`);
     // The second one follows the first without being told.
     const second = runCli(['new', 'add retry columns', '--dir', dir], root, GIT_ENV);
     assert.equal(second.code, 0, `${choice.id}: ${second.stderr}`);
-    const created = [...first.stdout.split('\n'), ...second.stdout.split('\n')].map((l) => l.replace(/ \(added the change\)$/, '')).filter((l) => l.endsWith('.sql'));
+    const created = [...first.stdout.split('\n'), ...second.stdout.split('\n')].map((l) => l.replace(/ \(added the change\)$/, '')).filter((l) => l.endsWith('.sql') || l.endsWith('.ts'));
     assert.ok(created.length >= 2, `${choice.id}: ${first.stdout}${second.stdout}`);
     for (const path of created) assert.ok(existsSync(join(root, path)), `${choice.id}: ${path}`);
     const check = runCli(['check', ...created], root);

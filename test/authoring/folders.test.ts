@@ -57,6 +57,20 @@ test('finds each migrations folder of a tree, and not per-migration, rollback or
   ]);
 });
 
+test('folders of TS/JS migrations are found too, in their framework; application code is not', () => {
+  const knex = "import type { Knex } from 'knex';\nexport async function up(knex: Knex) { await knex.raw('SELECT 1'); }\nexport async function down(knex: Knex) {}\n";
+  const root = tree({
+    'api/migrations/20240101000000_init.ts': knex,
+    'scripts/migrations/001-init.ts': "await sql`SELECT 1`\n",
+    'src/db/20240101000000_queries.ts': 'export const q = 1;\n',
+  });
+  const found = findMigrationFolders(root, new DiskFileSystem());
+  assert.deepEqual(found.map((f) => [f.dir.slice(root.length + 1), f.convention, f.count]), [
+    ['api/migrations', 'knex', 1],
+    ['scripts/migrations', 'migration-scripts', 1],
+  ]);
+});
+
 test('a path the user points at means its migrations folder', () => {
   const root = tree({
     'migrations/2019-02-26-002946_user/up.sql': '',

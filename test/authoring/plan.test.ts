@@ -317,15 +317,20 @@ test('every choice for an empty folder scaffolds files that the engine reads in 
     sqitch: ['deploy/init_schema.sql', 'revert/init_schema.sql', 'verify/init_schema.sql', 'sqitch.plan', 'sqitch.conf'],
     supabase: ['20251122093005_init_schema.sql'],
     prisma: ['20251122093005_init_schema/migration.sql'],
+    knex: ['20251122093005_init_schema.ts'],
+    'node-pg-migrate': ['1763803805000_init-schema.ts'],
+    kysely: ['20251122093005_init_schema.ts'],
+    typeorm: ['1763803805000-InitSchema.ts'],
+    'migration-scripts': ['001-init-schema.ts'],
   };
   assert.deepEqual(Object.keys(expected), NEW_FOLDER_CHOICES.map((c) => c.id), 'every choice is tested');
   for (const choice of NEW_FOLDER_CHOICES) {
-    const dir = choice.id === 'supabase' ? 'supabase/migrations' : choice.id === 'prisma' ? 'prisma/migrations' : 'migrations';
+    const dir = choice.id === 'supabase' ? 'supabase/migrations' : choice.id === 'prisma' ? 'prisma/migrations' : choice.id === 'migration-scripts' ? 'scripts/migrations' : 'migrations';
     const root = tree({ [`${dir}/`]: '' });
     const s = scaffold(root, dir, 'init schema', { convention: choice.id });
     assert.deepEqual(s.created, expected[choice.id].map((p) => `${dir}/${p}`), choice.id);
     assert.equal(s.plan.convention, choice.convention, choice.id);
-    const sql = s.created.filter((p) => p.endsWith('.sql'));
+    const sql = s.created.filter((p) => p.endsWith('.sql') || p.endsWith('.ts'));
     assert.deepEqual(conventionsOf(root, sql), sql.map(() => choice.convention), choice.id);
     assert.deepEqual(lintFiles(root, sql), clean(sql), choice.id);
     // A second migration follows the first one's convention without being told.
@@ -344,13 +349,19 @@ test('a sqitch.plan or Prisma’s migration_lock.toml in an empty folder says th
   assert.deepEqual(scaffold(prisma, 'prisma/migrations', 'init').created, ['prisma/migrations/20251122093005_init/migration.sql']);
 });
 
-test('a folder of migrations written as code (seeds/003) is not taken for an empty one', () => {
-  const root = tree({ 'scripts/migrations/013-credential-train-management.ts': '', 'scripts/migrations/014-train-members.ts': '', 'scripts/migrations/README.md': '' });
+test('a folder of seed-003 scripts gets the next script, with the client its latest one uses', () => {
+  const bun = "import { sql } from 'bun'\n\nawait sql`CREATE TABLE IF NOT EXISTS trains (id int)`\n";
+  const root = tree({ 'scripts/migrations/013-credential-train-management.ts': '', 'scripts/migrations/014-train-members.ts': bun, 'scripts/migrations/README.md': '' });
+  const s = scaffold(root, 'scripts/migrations', 'add train colours');
+  assert.deepEqual(s.created, ['scripts/migrations/015-add-train-colours.ts']);
+  assert.equal(s.plan.convention, 'migration-scripts');
+  assert.match(s.read('scripts/migrations/015-add-train-colours.ts'), /import \{ sql \} from 'bun'/);
+  // Code the engine does not read as migrations (not in a migrations folder) is still not taken for an empty folder.
+  const other = tree({ 'db/0001_init.js': 'module.exports = {}\n' });
   assert.throws(
-    () => planNewMigration({ dir: join(root, 'scripts/migrations'), description: 'x', fs: new DiskFileSystem(), now: NOW, author: AUTHOR }),
-    (e: unknown) => e instanceof NewMigrationError && e.kind === 'convention' && /holds migrations written as code \(014-train-members\.ts\); safemig new writes SQL migrations/.test(e.message),
+    () => planNewMigration({ dir: join(other, 'db'), description: 'x', fs: new DiskFileSystem(), now: NOW, author: AUTHOR }),
+    (e: unknown) => e instanceof NewMigrationError && e.kind === 'convention' && /holds migrations written as code \(0001_init\.js\)/.test(e.message),
   );
-  assert.deepEqual(scaffold(root, 'scripts/migrations', 'x', { convention: 'template-numbered' }).created, ['scripts/migrations/001_x.sql']);
 });
 
 test('the config’s convention replaces the detected one; names still follow the folder', () => {

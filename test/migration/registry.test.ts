@@ -40,6 +40,12 @@ test("each runner's history table is the one CONVENTIONS.md names; hand-run conv
     supabase: 'supabase_migrations.schema_migrations',
     template: undefined,
     plain: undefined,
+    drizzle: 'drizzle.__drizzle_migrations',
+    knex: 'knex_migrations',
+    'node-pg-migrate': 'pgmigrations',
+    kysely: 'kysely_migration',
+    typeorm: 'migrations',
+    'migration-scripts': undefined,
   });
 });
 
@@ -76,7 +82,7 @@ test('a forced convention reads the file its way', () => {
 test('new-folder choices come from the modules, in picker order (this project’s template first)', () => {
   assert.deepEqual(
     NEW_FOLDER_CHOICES.map((c) => c.id),
-    ['template', 'template-numbered', 'rollback-files', 'goose', 'dbmate', 'golang-migrate', 'diesel', 'sourcegraph', 'flyway', 'sqitch', 'supabase', 'prisma'],
+    ['template', 'template-numbered', 'rollback-files', 'goose', 'dbmate', 'golang-migrate', 'diesel', 'sourcegraph', 'flyway', 'sqitch', 'supabase', 'prisma', 'knex', 'node-pg-migrate', 'kysely', 'typeorm', 'migration-scripts'],
   );
   for (const choice of NEW_FOLDER_CHOICES) assert.ok(conventionNamed(choice.convention).authoring?.choices.includes(choice), choice.id);
 });

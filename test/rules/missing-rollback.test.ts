@@ -210,6 +210,9 @@ ruleTests('missing-rollback', {
     // The DOWN files themselves are not asked for a rollback.
     { path: GOLANG_DOWN, files: { [GOLANG_UP]: UP_SQL }, sql: ROLLBACK },
     { path: DIESEL_DOWN, files: { [DIESEL_UP]: UP_SQL }, sql: ROLLBACK },
+    // A TS/JS migration's rollback is its down function; a seed-003 script is roll-forward.
+    { path: '/project/migrations/1700000000000_create-inbox.js', sql: "exports.up = (pgm) => {\n  pgm.sql('CREATE TABLE IF NOT EXISTS webhook_inbox (id bigserial PRIMARY KEY)');\n};\nexports.down = (pgm) => {\n  pgm.sql('DROP TABLE IF EXISTS webhook_inbox');\n};\n" },
+    { path: '/project/scripts/migrations/001-create-inbox.ts', sql: "await sql`CREATE TABLE IF NOT EXISTS webhook_inbox (id bigserial PRIMARY KEY)`\n" },
     // Roll-forward conventions, unless requireRollback is true.
     { path: SUPABASE, sql: UP_SQL },
     { path: PRISMA, sql: UP_SQL },
@@ -229,6 +232,14 @@ ruleTests('missing-rollback', {
   ],
   invalid: [
     ...invalid,
+    // node-pg-migrate's `exports.down = false`: irreversible, said where the file says it; no fix of its own.
+    {
+      name: 'node-pg-migrate down = false',
+      path: '/project/migrations/1700000000000_create-inbox.js',
+      sql: "exports.up = (pgm) => {\n  pgm.sql('CREATE TABLE IF NOT EXISTS webhook_inbox (id bigserial PRIMARY KEY)');\n};\n\nexports.down = false;\n",
+      errors: [{ messageId: 'irreversible', range: [4, 15, 4, 20] }],
+      noVariant: true,
+    },
     // A "-- DOWN Migration" inside a string or a dollar quote is not a DOWN section.
     {
       path: GOOSE,

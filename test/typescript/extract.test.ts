@@ -23,7 +23,7 @@ describe('which files are migrations', () => {
     const frameworks = new Map(fixturePaths().map((path) => [relative(FIXTURES, path), extractMigration(readFileSync(path, 'utf8'), path)?.framework ?? 'not a migration']));
     for (const [path, framework] of frameworks) {
       const expected = path.startsWith('app/') ? 'not a migration'
-        : path.startsWith('knex/') ? 'knex'
+        : path.startsWith('knex/') || path.startsWith('lint/') ? 'knex'
         : path.startsWith('pgm/') ? 'node-pg-migrate'
         : path.startsWith('kysely/') ? 'kysely'
         : path.startsWith('typeorm/') ? 'typeorm'

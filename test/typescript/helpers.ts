@@ -7,10 +7,11 @@ import { extractMigration, TsMigration } from '../../server/src/typescript/extra
 
 export const FIXTURES = join(__dirname, '..', 'fixtures', 'ts-migrations');
 
+/** The TypeScript / JavaScript files of the fixtures (Drizzle's SQL aside). */
 export function fixturePaths(dir = FIXTURES): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    return statSync(path).isDirectory() ? fixturePaths(path) : [path];
+    return statSync(path).isDirectory() ? fixturePaths(path) : /\.[cm]?[jt]s$/.test(name) ? [path] : [];
   }).sort();
 }
 

@@ -3,6 +3,7 @@
  * points at (a diesel migration's own folder, a `rollback/` folder and sqitch's `deploy/` mean the
  * migrations folder around them), or the migrations folders found in a workspace.
  */
+import { codeMigrationName, isCodeFile } from '../migration/conventions/code';
 import { projectFolderOf, sectionedConventionOf } from '../migration/conventions';
 import { FolderMigration, readMigrationFolder } from '../migration/folder';
 import type { ConventionName, FileSystem } from '../migration/model';
@@ -72,7 +73,7 @@ function filesOf(m: FolderMigration): string[] {
 }
 
 function mayHoldMigrations(entries: string[]): boolean {
-  return projectFolderOf(entries) !== undefined || entries.some((e) => parseMigrationName(e) !== undefined && (splitMigrationFileName(e).sql || !/\.\w+$/.test(e)));
+  return projectFolderOf(entries) !== undefined || entries.some((e) => (parseMigrationName(e) !== undefined && (splitMigrationFileName(e).sql || !/\.\w+$/.test(e))) || (isCodeFile(e) && codeMigrationName(e) !== undefined));
 }
 
 /**

@@ -113,7 +113,7 @@ function styleFor(dir: string, fs: FileSystem, convention: string | undefined): 
   if (hinted) return choiceStyle(hinted, dir, fs);
   const code = codeMigrationsIn(dir, fs);
   if (code.length > 0) {
-    throw new NewMigrationError('convention', `${dir} holds migrations written as code (${code.slice(-1)[0]}); safemig new writes SQL migrations: choose a convention to add SQL files here anyway (${NEW_FOLDER_CHOICES.map((c) => c.id).join(', ')}).`);
+    throw new NewMigrationError('convention', `${dir} holds migrations written as code (${code.slice(-1)[0]}) that safemig does not read as knex, node-pg-migrate, kysely or TypeORM migrations in a migrations folder, nor as scripts/migrations/NNN-name.ts scripts: choose a convention to add migrations here anyway (${NEW_FOLDER_CHOICES.map((c) => c.id).join(', ')}).`);
   }
   throw new NewMigrationError('convention', `${dir} has no migrations yet, so there is no convention to follow: choose one (${NEW_FOLDER_CHOICES.map((c) => c.id).join(', ')}).`);
 }

@@ -22,6 +22,8 @@ export type VersionScheme =
   | { kind: 'sequential'; width: number }
   | { kind: 'time'; layout: TimeLayout }
   | { kind: 'unix' }
+  /** Unix time in milliseconds (`1700000000000`): node-pg-migrate and TypeORM name files so. */
+  | { kind: 'unixMillis' }
   /** Flyway-style dotted versions: the last part counts up (`1.9` → `1.10`). */
   | { kind: 'dotted'; separator: '.' | '_'; width: number }
   /** sqitch: changes have names, not versions. */
@@ -37,6 +39,7 @@ export function schemeOf(raw: string): VersionScheme {
   if (/^\d+$/.test(raw)) {
     const n = raw.length;
     if (n === 10 && raw[0] === '1') return { kind: 'unix' };
+    if (n === 13 && raw[0] === '1') return { kind: 'unixMillis' };
     if (looksLikeDate(raw)) {
       if (n === 8) return { kind: 'time', layout: { unit: 'day', dashed: false, extraDigits: 0, extraDash: false } };
       if (n === 12) return { kind: 'time', layout: { unit: 'minute', dashed: false, extraDigits: 0, extraDash: false } };
@@ -97,6 +100,11 @@ function firstCandidate(scheme: VersionScheme, existing: string[], now: Date): s
       for (const v of existing) if (/^\d{9,11}$/.test(v) && BigInt(v) > max) max = BigInt(v);
       return String(max + 1n);
     }
+    case 'unixMillis': {
+      let max = BigInt(now.getTime()) - 1n;
+      for (const v of existing) if (/^\d{12,14}$/.test(v) && BigInt(v) > max) max = BigInt(v);
+      return String(max + 1n);
+    }
     case 'dotted': {
       let max: string | undefined;
       for (const v of existing) {
@@ -143,6 +151,7 @@ function bump(scheme: VersionScheme, version: string): string {
     case 'sequential':
       return pad(String(BigInt(version) + 1n), scheme.width);
     case 'unix':
+    case 'unixMillis':
       return String(BigInt(version) + 1n);
     case 'dotted': {
       const parts = version.split(/[._]/);

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { configBase, ConfigResolver, isMigrationFile, ResolvedConfig } from '../workspace/settings';
 import { DiskFileSystem, Listing } from '../workspace/node-fs';
 import { joinPath } from '../migration/names';
+import { inMigrationsFolder, isCodeFile } from '../migration/conventions/code';
 import { initParser } from '../sql/pg';
 import { CheckJob, CheckPool } from './check-pool';
 import { parseArgs, UsageError } from './args';
@@ -112,7 +113,7 @@ function noMigrationsMessage(targets: string[], folders: number, resolved: Resol
   const where = resolved.file ? `"migrations" in ${resolved.file}` : `"migrations" in a .safemig.json at the project's root`;
   return [
     `safemig check: no migration files found in ${targets.join(', ')} (${folders} folder${folders === 1 ? '' : 's'} searched).`,
-    `A migration is a .sql file matching the "migrations" globs (now ${resolved.config.migrations.join(', ')}), a file with runner markers (-- +goose Up, -- migrate:up, -- UP Migration), or a file in a folder of version-named SQL files (001_x.sql, 20240101_x.sql, V1__x.sql) that change the schema.`,
+    `A migration is a TypeScript / JavaScript migration (knex, node-pg-migrate, kysely, TypeORM, scripts/migrations/NNN-name.ts) in a migrations folder, a .sql file matching the "migrations" globs (now ${resolved.config.migrations.join(', ')}), a file with runner markers (-- +goose Up, -- migrate:up, -- UP Migration), or a file in a folder of version-named SQL files (001_x.sql, 20240101_x.sql, V1__x.sql) that change the schema.`,
     `Set ${where}, e.g. { "migrations": ["sql/**/*.sql"] }, or name the files: safemig check path/to/file.sql`,
     '',
   ].join('\n');
@@ -126,7 +127,7 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** The `.sql` files under `dir`, in name order; each folder listed is added to `listings`. */
+/** The `.sql` files under `dir`, and code files in migrations folders, in name order; each folder listed is added to `listings`. */
 function* walk(dir: string, listings: Listing[]): Generator<string> {
   let entries;
   try {
@@ -144,7 +145,7 @@ function* walk(dir: string, listings: Listing[]): Generator<string> {
     const path = joinPath(dir, entry.name);
     if (entry.isDirectory()) {
       if (!SKIPPED_DIRS.has(entry.name)) yield* walk(path, listings);
-    } else if (entry.isFile() && /\.sql$/i.test(entry.name)) {
+    } else if (entry.isFile() && (/\.sql$/i.test(entry.name) || (isCodeFile(entry.name) && inMigrationsFolder(path)))) {
       yield path;
     }
   }

@@ -53,12 +53,24 @@ const RUNNER_OPT_OUT: Record<string, string> = {
   goose: 'the file says -- +goose NO TRANSACTION',
   dbmate: 'its -- migrate: marker says transaction:false',
   diesel: 'metadata.toml says run_in_transaction = false',
+  knex: 'the file exports config = { transaction: false }',
+  'node-pg-migrate': 'it calls pgm.noTransaction()',
+  typeorm: 'the class sets transaction = false',
 };
 
 export function planMigration(migration: Migration, direction: Direction): Plan {
+  const embedded = migration.convention.embedded;
+  if (embedded?.dynamic) {
+    // Never guess what code will run: only SQL known in full before it runs is sent.
+    const at = migration.lines.positionAt(embedded.dynamic.start);
+    throw new PlanError(
+      `${migration.path}:${at.line + 1}:${at.character + 1}: safemig runs a ${migration.convention.name} migration only when all of its SQL is known before it runs, and here ${embedded.dynamic.description}. Run it with the project's own migration command instead; nothing ran`,
+    );
+  }
   const source = partsOf(migration, direction);
   if (!source) {
     const convention = migration.convention;
+    if (direction === 'down' && embedded?.down === 'irreversible') throw new PlanError(`${migration.path} declares itself irreversible (down = false): it has no DOWN part to run`);
     if (direction === 'down') {
       const why = !convention.expectsRollback
         ? ` (${convention.name} migrations are roll-forward: write a new migration that undoes it)`
@@ -83,7 +95,8 @@ export function planMigration(migration: Migration, direction: Direction): Plan 
     for (const s of part.statements) {
       const statement: PlannedStatement = {
         number: 0,
-        sql: text.slice(s.start, s.end),
+        // A TS/JS migration's statement as the database receives it (escapes decoded, builders written out).
+        sql: file.convention.embedded ? s.text : text.slice(s.start, s.end),
         path: file.path,
         start: s.start,
         end: s.end,
@@ -152,6 +165,7 @@ function uncommentedText(text: string, part: Part): string {
 /** psql meta-commands (`\set`, `\i`) are not SQL: they are skipped, and the output says so. */
 function metaCommands(file: MigrationFile, parts: Part[]): string[] {
   const notes: string[] = [];
+  if (file.convention.embedded) return notes;
   for (const part of parts) {
     if (part.commentedOut) continue;
     for (const token of lex(file.text.slice(part.start, part.end))) {

@@ -13,6 +13,7 @@ import type { Fix, MessageData, Report, Rule, RuleContext, RuleMeta } from '../r
 import type { ShadowFile } from '../shadow/findings';
 import { FILE_TOO_LARGE, INTERNAL_ERROR, UNKNOWN_SUPPRESSION_RULE, UNUSED_SUPPRESSION } from './engine-findings';
 import { readSuppressions, Suppression, suppressionMatcher } from './suppressions';
+import { embeddedFix, embeddedIgnoreFixes, embeddedSuppressions, namesPlaceholder } from './embedded';
 
 export interface Finding {
   rule: string;
@@ -70,7 +71,7 @@ export function lintMigration(migration: Migration, config: Config, { rules = RU
   const context: RuleContext = { migration, config, facts, fs, shadow, report: (report) => raw.push({ ...report, rule }) };
   for (rule of rules) if (severityOf(rule.id, config) !== 'off' && (!rule.shadow || shadow)) rule.check(context);
 
-  const suppressions = readSuppressions(migration.text, migration.statements);
+  const suppressions = migration.convention.embedded ? embeddedSuppressions(migration) : readSuppressions(migration.text, migration.statements);
   const suppressedBy = suppressionMatcher(suppressions, migration.statements);
   const used = new Set<string>();
   const findings: Finding[] = [];
@@ -81,7 +82,10 @@ export function lintMigration(migration: Migration, config: Config, { rules = RU
       continue;
     }
     const severity = config.rules[report.rule.id] ?? report.severity ?? severityOf(report.rule.id, config);
-    findings.push(toFinding(migration, report.rule.id, severity as Severity, report, fixes));
+    const finding = toFinding(migration, report.rule.id, severity as Severity, report, fixes);
+    // In a TS/JS migration, a finding that names an interpolation is about a name unknown until it runs: say nothing.
+    if (migration.convention.embedded && namesPlaceholder(finding)) continue;
+    findings.push(finding);
   }
   findings.push(...suppressionFindings(migration, config, suppressions, used, shadow !== undefined));
   // Rule IDs are ASCII: plain comparison orders them as localeCompare would, without the collator's cost.
@@ -148,7 +152,9 @@ function toFinding(migration: Migration, id: string, severity: Severity, report:
     let fixes: Fix[] | undefined;
     Object.defineProperty(finding, 'fixes', {
       enumerable: true,
-      get: () => (fixes ??= [...(report.fixes?.() ?? []), ...ignoreFixes(migration, id, report.statement)]),
+      get: () => (fixes ??= migration.convention.embedded
+        ? [...(report.fixes?.() ?? []).map((f) => embeddedFix(migration, f)).filter((f): f is Fix => f !== undefined), ...embeddedIgnoreFixes(migration, id, report.statement)]
+        : [...(report.fixes?.() ?? []), ...ignoreFixes(migration, id, report.statement)]),
     });
   }
   return finding;

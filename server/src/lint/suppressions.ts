@@ -13,6 +13,8 @@ export interface Suppression {
   end: number;
   /** The statement it silences (not for file-wide ones). */
   statement?: Statement;
+  /** More statements it silences (a TS/JS call that runs several). */
+  also?: Statement[];
 }
 
 const PATTERN = /^--\s*safemig-ignore(-file)?(?:\s+([^:]*))?(?::.*)?$/;
@@ -68,7 +70,7 @@ export function suppressionMatcher(suppressions: Suppression[], statements: Stat
   const byStatement = new Map<Statement, number[]>();
   suppressions.forEach((s, i) => {
     if (s.fileWide) fileWide.push(i);
-    else if (s.statement) byStatement.set(s.statement, [...(byStatement.get(s.statement) ?? []), i]);
+    else for (const statement of [s.statement, ...(s.also ?? [])]) if (statement) byStatement.set(statement, [...(byStatement.get(statement) ?? []), i]);
   });
   return (rule, { statement, start = statement?.start }) => {
     const candidates = [...fileWide, ...(statement ? byStatement.get(statement) ?? [] : [])];

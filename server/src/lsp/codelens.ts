@@ -28,7 +28,7 @@ export function codeLensesOf(state: DocumentState): CodeLens[] {
   return lenses;
 }
 
-/** The part's marker line (`-- UP Migration`), else the line of its first statement. */
+/** The part's marker line (`-- UP Migration`), a TS/JS migration's `up` / `down` function, else the line of its first statement. */
 function lensLine(file: MigrationFile, part: Part): number {
-  return file.lines.positionAt(part.marker?.start ?? part.statements[0].start).line;
+  return file.lines.positionAt(part.marker?.start ?? (file.convention.embedded ? part.start : part.statements[0].start)).line;
 }

@@ -12,6 +12,8 @@ import { lex, Token } from '../sql/lexer';
 
 /** UP and DOWN parts (those with a marker or statements), each with its statements. */
 export function documentSymbols(migration: Migration): DocumentSymbol[] {
+  // A TS/JS migration's outline and folding are the TypeScript language's.
+  if (migration.convention.embedded) return [];
   const out: DocumentSymbol[] = [];
   for (const part of migration.parts) {
     if (!part.marker && part.statements.length === 0) continue;
@@ -276,6 +278,7 @@ function render(tokens: Token[], text: string, max: number): string {
  * and each block of two or more comment lines (a header, a commented-out statement).
  */
 export function foldingRanges(migration: Migration): FoldingRange[] {
+  if (migration.convention.embedded) return [];
   const { lines, text } = migration;
   const line = (offset: number) => lines.positionAt(offset).line;
   const out: FoldingRange[] = [];

@@ -5,6 +5,8 @@
  */
 import { LineIndex } from '../sql/positions';
 import { parseSql, SqlStatement, SqlSyntaxError } from '../sql/parse';
+import type { EmbeddedSql } from '../typescript/embedded-sql';
+import { fileStatements } from '../typescript/parse-embedded';
 import { ConventionInfo, ConventionName, FileSystem, PartSpan } from './model';
 import { recognise, Recognition } from './recognise';
 
@@ -154,9 +156,38 @@ function partsKey(convention: ConventionInfo): string {
 const RECENT_PARSES = 4;
 
 function readFile(path: string, text: string, convention: ConventionInfo, skipSql = false): MigrationFile {
-  const parts = convention.parts.map((span) => (skipSql ? { ...span, statements: [], errors: [] } : readPart(text, span)));
+  const parts = convention.parts.map((span) => (skipSql ? { ...span, statements: [], errors: [] } : convention.embedded ? readEmbeddedPart(span, convention.embedded.sql) : readPart(text, span)));
   return { path, text, lines: new LineIndex(text), convention, parts, statements: parts.flatMap((p) => p.statements) };
 }
+
+/** The SQL a TS/JS migration's part runs, as statements at the characters of its strings. */
+const pieceOfStatement = new WeakMap<SqlStatement, EmbeddedSql>();
+
+/** The string or builder call of a TS/JS migration a statement was read from. */
+export function pieceOf(statement: SqlStatement): EmbeddedSql | undefined {
+  return pieceOfStatement.get(statement);
+}
+
+function readEmbeddedPart(span: PartSpan, pieces: readonly EmbeddedSql[]): Part {
+  const part: Part = { ...span, statements: [], errors: [] };
+  // SQL in a `catch` runs only when the migration fails: not part of what it does.
+  for (const piece of pieces) {
+    if (piece.part !== span.kind || piece.onError) continue;
+    const { statements, errors } = fileStatements(piece);
+    for (const statement of statements) {
+      // `if (done) { ROLLBACK; return }`: a way out that control flow picks, like a `catch`.
+      if (piece.conditional && isRollback(statement)) continue;
+      (statement as Statement).part = part;
+      pieceOfStatement.set(statement, piece);
+      part.statements.push(statement as Statement);
+    }
+    part.errors.push(...errors);
+  }
+  part.statements.sort((a, b) => a.start - b.start);
+  return part;
+}
+
+const isRollback = (s: SqlStatement): boolean => s.kind === 'TransactionStmt' && /^\s*(?:ROLLBACK|ABORT)\b/i.test(s.text);
 
 function readPart(text: string, span: PartSpan): Part {
   const part: Part = { ...span, statements: [], errors: [] };

@@ -2,6 +2,7 @@
  * The migration model: what a migration file is, independent of SQL.
  * Offsets are UTF-16 code-unit offsets into the file's text (JS string indices).
  */
+import type { TsMigration } from '../typescript/extract';
 
 export type ConventionName =
   | 'template' // one file, `-- UP Migration` / `-- DOWN Migration (Rollback)` sections
@@ -15,11 +16,18 @@ export type ConventionName =
   | 'sqitch'
   | 'supabase'
   | 'prisma'
+  | 'drizzle'
+  | 'knex' // TS/JS: up(knex) / down(knex) exports
+  | 'node-pg-migrate' // TS/JS: up(pgm) / down(pgm) exports
+  | 'kysely' // TS/JS: up(db) / down(db) exports
+  | 'typeorm' // TS: a class with up(queryRunner) / down(queryRunner)
+  | 'migration-scripts' // TS/JS: scripts/migrations/NNN-name.ts, run one by one (seed 003)
   | 'plain'; // a SQL file in a migrations folder with no recognisable convention
 
 export const CONVENTION_NAMES: readonly ConventionName[] = [
   'template', 'rollback-files', 'dbmate', 'goose', 'golang-migrate', 'diesel', 'sourcegraph',
-  'flyway', 'sqitch', 'supabase', 'prisma', 'plain',
+  'flyway', 'sqitch', 'supabase', 'prisma', 'drizzle', 'knex', 'node-pg-migrate', 'kysely', 'typeorm',
+  'migration-scripts', 'plain',
 ];
 
 export interface Span {
@@ -72,6 +80,12 @@ export interface ConventionInfo {
   transactionOptOut?: TransactionOptOut;
   /** Version and description parsed from the file (or folder) name, when there is one. */
   migrationName?: MigrationName;
+  /**
+   * A TypeScript / JavaScript migration: the SQL its parts hand to the database, read from its
+   * strings and builder calls. Its parts span the `up` / `down` functions; their statements are
+   * this SQL, at the characters of the strings.
+   */
+  embedded?: TsMigration;
 }
 
 /** A migration of a folder, as the folder lists it (migration/folder.ts reads them). */

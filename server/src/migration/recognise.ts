@@ -7,6 +7,7 @@
  * call, and never throws (odd input is a 'plain' file with one whole-file part).
  */
 import { conventionNamed, detect } from './conventions';
+import { isCodeFile } from './conventions/code';
 import { FileContext } from './conventions/file';
 import { scanMarkers } from './conventions/markers';
 import { wholePart } from './conventions/sections';
@@ -53,12 +54,21 @@ function recogniseFile(path: string, text: string, fs: FileSystem, forced: Conve
     const scan = scanMarkers(text);
     bom = scan.bom;
     const file = new FileContext(path, text, scan, fs);
+    if (isCodeFile(path)) {
+      // TypeScript / JavaScript: a migration only by its folder and shape, whatever the config forces.
+      const code = detect(file);
+      const info = code.read(file);
+      return { convention: info.embedded ? info : NOT_A_MIGRATION, folder: file.listed() };
+    }
     const convention = scan.binary && !forced ? conventionNamed('plain') : forced ? conventionNamed(forced) : detect(file);
     return { convention: convention.read(file), folder: file.listed() };
   } catch {
     return { convention: { name: 'plain', role: 'migration', parts: [wholePart(text, bom, 'up', false)], twinExists: false, expectsRollback: true } };
   }
 }
+
+/** A code file that is not a migration (application code): no parts, nothing to lint. */
+const NOT_A_MIGRATION: ConventionInfo = { name: 'plain', role: 'migration', parts: [], twinExists: false, expectsRollback: false };
 
 function readOrUndefined(fs: FileSystem, path: string): string | undefined {
   try {

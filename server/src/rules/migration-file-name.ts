@@ -37,6 +37,8 @@ export const migrationFileName: Rule = {
   check({ migration, config, fs, report }) {
     // sqitch names changes in its plan; Prisma generates its folder names.
     if (conventionNamed(migration.convention.name).namedByTool) return;
+    // TS/JS migrations are named by their framework's own command (knex migrate:make, typeorm migration:create).
+    if (migration.convention.embedded) return;
     const { dir, base } = splitPath(migration.path);
     const inFolder = isNamedByFolder(base);
     const name = inFolder ? splitPath(dir).base : base;

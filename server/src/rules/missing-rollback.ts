@@ -17,6 +17,7 @@ export const missingRollback: Rule = {
   description: 'The migration has no DOWN part (section or down/undo/rollback file) where its convention expects one.',
   messages: {
     missingRollback: 'This migration has no rollback: {{convention}} migrations keep it in {{where}}. Without one, a bad deploy can only be fixed forward.',
+    irreversible: 'This migration says it cannot be rolled back (`down = false`): a bad deploy can only be fixed forward.',
   },
   fixable: true,
   check({ migration, config, report }) {
@@ -28,8 +29,14 @@ export const missingRollback: Rule = {
     if (hasRollback(migration)) return;
     // Settings, queries and maintenance alone leave nothing to undo.
     if (!migration.up.some((s) => inversesOf(s, migration.text).length > 0)) return;
+    const embedded = convention.embedded;
+    if (embedded?.down === 'irreversible' && embedded.irreversibleAt) {
+      report({ messageId: 'irreversible', start: embedded.irreversibleAt.start, end: embedded.irreversibleAt.end });
+      return;
+    }
     const where = convention.twin
       ? `a rollback file (${relative(convention.twin, migration.path)})`
+      : embedded ? 'a `down` function'
       : isSectioned(convention.name) || downSectionOf(convention.name).markUp ? 'a DOWN section' : 'a commented-out DOWN section, as the runner runs the whole file';
     report({
       messageId: 'missingRollback',
@@ -45,6 +52,7 @@ export const missingRollback: Rule = {
  */
 function hasRollback(migration: Migration): boolean {
   const { convention, text } = migration;
+  if (convention.embedded) return convention.embedded.down === 'function';
   if (convention.twin) return hasContent(migration.twinText() ?? '');
   if (migration.parts.some((p) => p.kind === 'down' && hasContent(text.slice(p.start, p.end)))) return true;
   if (isSectioned(convention.name)) return false;

@@ -48,6 +48,8 @@ export class EmbeddedSql {
     private readonly literalOf: Int32Array,
     /** It runs only when an error was thrown (in a `catch`): not part of the migration's path. */
     readonly onError: boolean,
+    /** Control flow decides whether it runs (an `if`, a loop, after an early `return`). */
+    readonly conditional = false,
   ) {}
 
   /** The range in the file of the SQL range [start, end). An empty range maps to a point. */
@@ -182,9 +184,9 @@ export class SqlBuilder {
     this.literalOf.push(literal);
   }
 
-  build(via: string, origin: 'string' | 'builder', part: Part, call: SourceRange, statement: SourceRange, onError: boolean): EmbeddedSql {
+  build(via: string, origin: 'string' | 'builder', part: Part, call: SourceRange, statement: SourceRange, onError: boolean, conditional = false): EmbeddedSql {
     return new EmbeddedSql(this.text, via, origin, part, call, statement, this.placeholders, this.literals,
-      Int32Array.from(this.starts), Int32Array.from(this.ends), Int32Array.from(this.literalOf), onError);
+      Int32Array.from(this.starts), Int32Array.from(this.ends), Int32Array.from(this.literalOf), onError, conditional);
   }
 }
 

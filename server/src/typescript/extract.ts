@@ -41,6 +41,8 @@ export interface TsMigration {
   comments: LineComment[];
   /** Syntax errors the parser recovered from. */
   syntaxErrors: Array<SourceRange & { message: string }>;
+  /** Where each part is written: the `up` / `down` function (a script: the whole file). */
+  partRanges: Partial<Record<Part, SourceRange>>;
 }
 
 /** Methods that hand their first argument to the database as SQL. `execute` only when that is a string. */
@@ -96,6 +98,9 @@ export function extractMigration(text: string, path: string): TsMigration | unde
     dynamic: reader.dynamicParts.sort((a, b) => a.start - b.start)[0],
     comments: lineComments(parsed.comments, text, reader),
     syntaxErrors: parsed.errors,
+    partRanges: shape.framework === 'script'
+      ? { up: { start: 0, end: text.length } }
+      : { up: shape.up ? rangeOf(shape.up) : undefined, down: shape.down && isFunction(shape.down) ? rangeOf(shape.down) : undefined },
   };
 }
 
@@ -632,7 +637,7 @@ export class MigrationReader {
 
   /** Records a piece of SQL; its placeholders and the control flow around it make the migration dynamic. */
   add(builder: SqlBuilder, via: string, origin: 'string' | 'builder', call: Node | SourceRange, ctx: WalkContext): EmbeddedSql {
-    const piece = builder.build(via, origin, ctx.part, { start: call.start ?? 0, end: call.end ?? 0 }, ctx.statement, ctx.onError);
+    const piece = builder.build(via, origin, ctx.part, { start: call.start ?? 0, end: call.end ?? 0 }, ctx.statement, ctx.onError, ctx.conditional !== undefined);
     this.pieces.push(piece);
     if (!piece.onError) {
       if (ctx.conditional) this.dynamicParts.push(ctx.conditional);

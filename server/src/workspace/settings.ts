@@ -4,6 +4,7 @@
  */
 import { dirname, relative } from 'node:path';
 import { Config, ConfigError, findConfigFile, mergeConfig, parseConfigText } from '../config/config';
+import { isCodeFile, isCodeMigration } from '../migration/conventions/code';
 import { hasUpMarker } from '../migration/conventions/markers';
 import type { FileSystem } from '../migration/model';
 import { globMatcher } from '../config/user-glob';
@@ -82,11 +83,14 @@ const MARKER_WINDOW = 4096;
 
 /**
 /**
- * A file is a migration when it matches the `migrations` globs or opens an UP section near its
- * top (the marker scanner that detection splits files with decides: goose, dbmate, template), or
+ * A TypeScript / JavaScript file is a migration when it lies in a migrations folder and has the
+ * shape of one (conventions/code.ts). A SQL file is one when it matches the `migrations` globs
+ * or opens an UP section near its top (the marker scanner that detection splits files with decides: goose, dbmate, template), or
  * (given `fs`, while the globs are the defaults) lies in a folder of version-named SQL files.
  */
 export function isMigrationFile(path: string, text: string | undefined, config: Config, base: string, fs?: FileSystem): boolean {
+  // TypeScript / JavaScript: by folder and shape only; the rest of the project's code is never linted.
+  if (isCodeFile(path)) return text !== undefined && isCodeMigration(path, text);
   if (!/\.sql$/i.test(path) || isBaselineFile(path, config, base)) return false;
   if (matchesGlobs(path, config.migrations, base)) return true;
   if (text !== undefined && hasUpMarker(text, MARKER_WINDOW)) return true;

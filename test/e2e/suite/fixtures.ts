@@ -29,6 +29,16 @@ export const fixtures = {
   golangMigrateUp: {
     path: 'migrate/000001_init.up.sql',
   },
+  /** knex migration (TypeScript): CREATE INDEX in a template literal on line 3, not CONCURRENTLY. */
+  knexIndex: {
+    path: 'knex/migrations/20240103000000_add_index.ts',
+    rule: 'non-concurrent-index',
+    line: 3,
+    /** `CREATE INDEX` starts after "  await knex.raw(`". */
+    character: '  await knex.raw(`'.length,
+  },
+  /** Application TypeScript with SQL in it: never linted. */
+  appCode: { path: 'src/users.ts' },
   /** Workspace configuration file the server watches. */
   configFile: '.safemig.json',
 } as const;

@@ -8,11 +8,16 @@
 import type { ConventionName } from '../model';
 import { dbmate } from './dbmate';
 import { diesel } from './diesel';
+import { drizzle } from './drizzle';
 import type { FileContext } from './file';
 import { sniffMarkers } from './markers';
 import { flyway } from './flyway';
 import { golangMigrate } from './golang-migrate';
 import { goose } from './goose';
+import { knex } from './knex';
+import { kysely } from './kysely';
+import { migrationScripts } from './migration-scripts';
+import { nodePgMigrate } from './node-pg-migrate';
 import { plain } from './plain';
 import { prisma } from './prisma';
 import { rollbackFiles } from './rollback-files';
@@ -20,9 +25,16 @@ import { sourcegraph } from './sourcegraph';
 import { sqitch } from './sqitch';
 import { supabase } from './supabase';
 import { template } from './template';
+import { typeorm } from './typeorm';
 import type { Convention } from './types';
 
 export const CONVENTIONS: readonly Convention[] = [
+  // Migrations written as TypeScript / JavaScript: only code files, by folder and shape.
+  migrationScripts,
+  knex,
+  nodePgMigrate,
+  kysely,
+  typeorm,
   goose,
   dbmate,
   sourcegraph, // before diesel: an `up.sql` beside a metadata.yaml
@@ -31,6 +43,7 @@ export const CONVENTIONS: readonly Convention[] = [
   sqitch,
   flyway, // before golang-migrate: `V1__x.up.sql` is Flyway's
   golangMigrate,
+  drizzle,
   rollbackFiles,
   supabase,
   template,

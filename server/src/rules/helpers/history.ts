@@ -160,7 +160,14 @@ class FolderHistory {
   }
 
   private splitUp(path: string, text: string): NonNullable<FileHistory['chunks']> {
-    const { parts } = readMigration(path, text, this.fs, { convention: this.config.convention, skipSql: true });
+    const { parts, convention } = readMigration(path, text, this.fs, { convention: this.config.convention, skipSql: true });
+    if (convention.embedded) {
+      // A TS/JS migration: the SQL its strings and builder calls hand to the database, not its code.
+      return readMigration(path, text, this.fs).up.map((statement) => {
+        const lower = statement.text.toLowerCase();
+        return { chunk: { start: statement.start, text: statement.text }, lower, mayNameAnother: MAY_NAME_ANOTHER_TABLE.test(lower), statements: [statement] };
+      });
+    }
     return parts
       .filter((p) => p.kind === 'up' && !p.commentedOut)
       .flatMap((p) => splitSql(text.slice(p.start, p.end), p.start))
