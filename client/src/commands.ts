@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CommandName, COMMANDS } from '../../server/src/protocol';
 import { newMigration } from './authoring';
+import { dumpBaseline, ShadowStatusBar } from './shadow-status';
 import { applyMigration, DatabaseSession, migrationStatus, rollbackMigration, setDatabasePassword, verifyMigration } from './database/commands';
 
 export interface CommandContext {
@@ -15,6 +16,7 @@ export interface CommandContext {
   extension: vscode.ExtensionContext;
   /** What the database commands keep between runs (the embedded database, their diagnostics). */
   database: DatabaseSession;
+  shadowStatus: ShadowStatusBar;
 }
 
 type Handler = (ctx: CommandContext, ...args: unknown[]) => unknown;
@@ -31,12 +33,15 @@ const HANDLERS: Record<CommandName, Handler> = {
   verify: verifyMigration,
   status: migrationStatus,
   setDatabasePassword,
+  dumpBaseline: (ctx) => dumpBaseline(ctx.extension, ctx.shadowStatus),
 };
 
 export function registerCommands(context: vscode.ExtensionContext, base: Pick<CommandContext, 'client' | 'output'>): void {
   const database = new DatabaseSession(context);
   context.subscriptions.push(database);
-  const ctx: CommandContext = { ...base, extension: context, database };
+  const shadowStatus = new ShadowStatusBar(base.client);
+  context.subscriptions.push(shadowStatus);
+  const ctx: CommandContext = { ...base, extension: context, database, shadowStatus };
   for (const [name, handler] of Object.entries(HANDLERS) as [CommandName, Handler][]) {
     context.subscriptions.push(vscode.commands.registerCommand(COMMANDS[name].id, (...args: unknown[]) => handler(ctx, ...args)));
   }

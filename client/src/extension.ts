@@ -1,7 +1,7 @@
 /** The VS Code side of safemig: starts the language server and registers the commands. */
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { OUTPUT_CHANNEL, SERVER_ID } from '../../server/src/protocol';
+import { InitializationOptions, OUTPUT_CHANNEL, SERVER_ID } from '../../server/src/protocol';
 import { registerCommands } from './commands';
 
 let client: LanguageClient | undefined;
@@ -16,6 +16,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'sql' }],
     outputChannel: output,
+    // The shadow schema runs the workspace's SQL (in an embedded database): only once it is trusted.
+    initializationOptions: { trusted: vscode.workspace.isTrusted, storage: context.storageUri?.fsPath } satisfies InitializationOptions,
     synchronize: {
       // Config files and neighbouring migrations (rollback twins, folder rules) change results.
       fileEvents: [
@@ -27,6 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   client = new LanguageClient(SERVER_ID, 'safemig', serverOptions, clientOptions);
   registerCommands(context, { client, output });
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.restart()));
   await client.start();
 }
 
