@@ -185,7 +185,7 @@ documents.onDidClose((e) => {
   workspace.forget(e.document.uri);
   scheduler.forget(e.document.uri);
   connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch(() => undefined);
-  shadows?.closed(e.document.uri);
+  shadows?.closed();
   // Its unsaved text, if any, is gone: the disk's counts again.
   revalidateNeighbours(e.document.uri);
 });

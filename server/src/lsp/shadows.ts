@@ -26,6 +26,12 @@ import type { DocumentState, Workspace } from './documents';
 const PAUSE_MS = 300;
 /** Progress is told at most this often. */
 const PROGRESS_EVERY_MS = 250;
+/**
+ * Shadows holding a live database (a PGlite takes 250 to 300 MB): beyond this, the folder used
+ * least recently lets its worker go; its state is on disk (the shadow cache), and its next run
+ * starts from there.
+ */
+const LIVE_SHADOWS = 2;
 
 interface Folder {
   session: FolderSession;
@@ -33,6 +39,8 @@ interface Folder {
   running?: Promise<void>;
   /** An edit came in while a run was going: run again after it. */
   again: boolean;
+  /** When it last ran (performance.now()). */
+  used: number;
 }
 
 export interface ShadowHost {
@@ -62,14 +70,14 @@ export class EditorShadows {
     if (isBaselineFile(state.path, state.resolved.config, base)) return;
     let folder = this.folders.get(place.dir);
     if (!folder) {
-      folder = { session: this.session(place.dir, state), again: false };
+      folder = { session: this.session(place.dir, state), again: false, used: 0 };
       this.folders.set(place.dir, folder);
     }
     this.schedule(place.dir, folder);
   }
 
   /** A document closed: a folder with no open file left lets its shadow go. */
-  closed(uri: string): void {
+  closed(): void {
     for (const [dir, folder] of this.folders) {
       if (this.openIn(dir).length > 0) continue;
       clearTimeout(folder.timer);
@@ -77,7 +85,6 @@ export class EditorShadows {
       folder.session.terminate();
       this.host.status({ folder: dir, state: 'closed' });
     }
-    void uri;
   }
 
   /** Settings or files changed: every shadow is made afresh (the cache keeps what still holds). */
@@ -123,12 +130,25 @@ export class EditorShadows {
   }
 
   private openIn(dir: string): TextDocument[] {
-    return this.host.documents().filter((d) => d.uri.startsWith('file:') && dirname(fileURLToPath(d.uri)).startsWith(dir));
+    return this.host.documents().filter((d) => {
+      if (!d.uri.startsWith('file:')) return false;
+      const folder = dirname(fileURLToPath(d.uri));
+      return folder === dir || folder.startsWith(`${dir}/`);
+    });
+  }
+
+  /** Lets the least recently used idle shadows go, so that at most LIVE_SHADOWS - 1 others stay live. */
+  private makeRoom(dir: string): void {
+    const others = [...this.folders].filter(([other, f]) => other !== dir && f.session.holdsDatabase && !f.running).sort((a, b) => a[1].used - b[1].used);
+    const live = [...this.folders].filter(([other, f]) => other !== dir && f.session.holdsDatabase).length;
+    for (const [, f] of others.slice(0, Math.max(0, live - (LIVE_SHADOWS - 1)))) f.session.terminate();
   }
 
   private async run(dir: string, folder: Folder): Promise<void> {
     try {
       folder.again = false;
+      folder.used = performance.now();
+      this.makeRoom(dir);
       const place = locateInFolder(this.openIn(dir).map((d) => fileURLToPath(d.uri))[0] ?? dir, this.host.workspace.fs);
       const open = new Map(this.openIn(dir).map((d) => [fileURLToPath(d.uri), d]));
       if (!place || open.size === 0) return;

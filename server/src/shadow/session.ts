@@ -131,11 +131,12 @@ export class FolderSession {
         if (todo[last].mode !== 'probe-kept') await runFrom(last, last + 1);
         // A probe leaves the shadow where it was.
         if (steps[last].mode !== 'probe') this.live = { key: chain[last] };
+        // A probe that was forgotten (it ran too long) marked what it makes as missing: that must not outlive it.
+        if (steps[last].mode === 'probe' && todo[last].mode === 'forget') this.terminate();
         this.onProgress(steps.length, steps.length);
         break;
       } catch (error) {
-        this.live = undefined;
-        this.worker = undefined;
+        this.terminate();
         if (!(error instanceof RanTooLong)) throw error;
         // The step that was running: the one after the last that reported.
         const at = next;
@@ -153,6 +154,11 @@ export class FolderSession {
     for (const [i, files] of fresh) if (steps[i].mode === 'check' || steps[i].mode === 'probe') cache.results[chain[i]] = files;
     this.store(cache, chain, base);
     return results;
+  }
+
+  /** A worker (and its database) is running for this folder. */
+  get holdsDatabase(): boolean {
+    return this.worker !== undefined;
   }
 
   close(): Promise<void> {
