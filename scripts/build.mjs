@@ -29,6 +29,8 @@ const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' },
   { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The shadow schema's worker thread (PGlite off the CLI's and the server's thread).
+  { entryPoints: ['server/src/shadow/worker.ts'], outfile: 'dist/shadow-worker.js' },
 ];
 
 if (watch) {

@@ -14,7 +14,7 @@ const outFlag = process.argv.indexOf('--out');
 const out = outFlag > 0 ? resolve(process.argv[outFlag + 1]) : root;
 const stage = join(out, 'dist-cli');
 
-for (const file of ['dist/cli.js', 'dist/libpg-query.wasm']) {
+for (const file of ['dist/cli.js', 'dist/shadow-worker.js', 'dist/libpg-query.wasm']) {
   if (!existsSync(join(root, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
 }
 
@@ -25,6 +25,7 @@ const pgliteVersion = JSON.parse(readFileSync(join(root, 'node_modules', pglite,
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
 cpSync(join(root, 'dist/cli.js'), join(stage, 'cli.js'));
+cpSync(join(root, 'dist/shadow-worker.js'), join(stage, 'shadow-worker.js'));
 cpSync(join(root, 'dist/libpg-query.wasm'), join(stage, 'libpg-query.wasm'));
 cpSync(join(root, 'README.md'), join(stage, 'README.md'));
 cpSync(join(root, 'LICENSE'), join(stage, 'LICENSE'));
@@ -42,7 +43,7 @@ writeFileSync(
       keywords: ['postgresql', 'migrations', 'linter', 'ci'],
       bin: { safemig: 'cli.js' },
       engines: { node: '>=20' },
-      files: ['cli.js', 'libpg-query.wasm', 'README.md', 'LICENSE'],
+      files: ['cli.js', 'shadow-worker.js', 'libpg-query.wasm', 'README.md', 'LICENSE'],
       dependencies: { [pglite]: pgliteVersion },
       bundleDependencies: [pglite],
     },

@@ -18,6 +18,7 @@ import {
 } from './database/commands';
 import { applyPendingMigrations, rollbackLastMigration } from './database/folder-commands';
 import { MigrationsView } from './migrations-view';
+import { dumpBaseline, ShadowStatusBar } from './shadow-status';
 import { TargetStatusBar } from './status-bar';
 
 export interface CommandContext {
@@ -28,6 +29,7 @@ export interface CommandContext {
   /** What the database commands keep between runs (the embedded database, their diagnostics). */
   database: DatabaseSession;
   migrations: MigrationsView;
+  shadowStatus: ShadowStatusBar;
 }
 
 type Handler = (ctx: CommandContext, ...args: unknown[]) => unknown;
@@ -49,6 +51,7 @@ const HANDLERS: Record<CommandName, Handler> = {
   connectDatabase,
   switchTarget,
   setDatabasePassword,
+  dumpBaseline: (ctx) => dumpBaseline(ctx.extension, ctx.shadowStatus),
 };
 
 /** What the extension hands its tests (activate's result): the view and the status bar item as the user sees them. */
@@ -61,8 +64,9 @@ export function registerCommands(context: vscode.ExtensionContext, base: Pick<Co
   const database = new DatabaseSession(context);
   const migrations = new MigrationsView(database);
   const statusBar = new TargetStatusBar(migrations);
-  context.subscriptions.push(database, migrations, statusBar);
-  const ctx: CommandContext = { ...base, extension: context, database, migrations };
+  const shadowStatus = new ShadowStatusBar(base.client);
+  context.subscriptions.push(database, migrations, statusBar, shadowStatus);
+  const ctx: CommandContext = { ...base, extension: context, database, migrations, shadowStatus };
   for (const [name, handler] of Object.entries(HANDLERS) as [CommandName, Handler][]) {
     context.subscriptions.push(vscode.commands.registerCommand(COMMANDS[name].id, (...args: unknown[]) => handler(ctx, ...args)));
   }

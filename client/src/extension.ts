@@ -1,7 +1,7 @@
 /** The VS Code side of safemig: starts the language server, registers the commands, the Migrations view and the status bar item. */
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { OUTPUT_CHANNEL, SERVER_ID } from '../../server/src/protocol';
+import { InitializationOptions, OUTPUT_CHANNEL, SERVER_ID } from '../../server/src/protocol';
 import { ExtensionApi, registerCommands } from './commands';
 
 let client: LanguageClient | undefined;
@@ -22,6 +22,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
       { scheme: 'file', language: 'javascript' },
     ],
     outputChannel: output,
+    // The shadow schema runs the workspace's SQL (in an embedded database): only once it is trusted.
+    initializationOptions: { trusted: vscode.workspace.isTrusted, storage: context.storageUri?.fsPath } satisfies InitializationOptions,
     synchronize: {
       // Config files and neighbouring migrations (rollback twins, folder rules) change results.
       fileEvents: [
@@ -35,6 +37,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   };
   client = new LanguageClient(SERVER_ID, 'safemig', serverOptions, clientOptions);
   const api = registerCommands(context, { client, output });
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.restart()));
   await client.start();
   return api;
 }

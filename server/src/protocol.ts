@@ -119,6 +119,14 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     config: 'database.statementTimeout',
   },
   {
+    key: 'shadow.enabled',
+    schema: { type: 'boolean', default: true },
+    scope: 'resource',
+    description:
+      'Check each open migration against the schema it will run on (the shadow schema: an embedded PostgreSQL holding the `baseline` and the earlier migrations of its folder), after the other diagnostics. Overrides `shadow` of `.safemig.json` in the editor. Off in an untrusted workspace until you trust it.',
+    config: 'shadow',
+  },
+  {
     key: 'trace.server',
     schema: { type: 'string', enum: ['off', 'messages', 'verbose'], default: 'off' },
     scope: 'window',
@@ -161,6 +169,30 @@ export function settingIn(settings: unknown, key: string): unknown {
   let value = settings;
   for (const part of key.split('.')) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[part] : undefined;
   return value;
+}
+
+/** What the client passes the server when it starts it (LSP `initializationOptions`). */
+export interface InitializationOptions {
+  /** Workspace Trust: the shadow schema runs only in a trusted workspace. */
+  trusted?: boolean;
+  /** The workspace storage folder, where the shadow cache is kept. */
+  storage?: string;
+}
+
+/** Server → client: what the shadow schema of the active migration folders is doing (the status bar). */
+export const SHADOW_STATUS_NOTIFICATION = 'safemig/shadowStatus';
+
+export interface ShadowStatus {
+  /** The migration folder. */
+  folder: string;
+  /** `replaying`: building the state (done of total migrations); `closed`: no file of the folder is open any more. */
+  state: 'replaying' | 'ready' | 'incomplete' | 'failed' | 'closed';
+  done?: number;
+  total?: number;
+  /** For `failed`: why. */
+  message?: string;
+  /** For `incomplete`: `safemig schema dump` arguments that write the configured baseline (run in `cwd`). */
+  dump?: { cwd: string; args: string[] };
 }
 
 export interface CommandDeclaration {
@@ -232,6 +264,7 @@ export const COMMANDS = {
   },
   switchTarget: { id: 'safemig.switchTarget', title: 'Switch Database Target', enablement: TRUSTED },
   setDatabasePassword: { id: 'safemig.setDatabasePassword', title: 'Set Database Password', enablement: TRUSTED },
+  dumpBaseline: { id: 'safemig.dumpBaseline', title: 'Write the Shadow Baseline from the Dev Database (schema dump)', enablement: TRUSTED },
 } as const satisfies Record<string, CommandDeclaration>;
 
 export type CommandName = keyof typeof COMMANDS;

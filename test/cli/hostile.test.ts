@@ -176,3 +176,11 @@ for (const key of ['__proto__', 'constructor', 'hasOwnProperty', 'toString']) {
     }
   });
 }
+
+test('shadowTimeout cannot make the shadow schema wait for ever: above 60 s it is a config error, exit 2', () => {
+  for (const value of [1e9, 0, '10']) {
+    const result = run(['check', '--shadow', 'db'], project(`shadow-timeout-${String(value)}`, { shadow: true, shadowTimeout: value }));
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /"shadowTimeout" must be a number of seconds from 1 to 60/);
+  }
+});

@@ -32,9 +32,9 @@ before(() => {
 
 after(() => rmSync(work, { recursive: true, force: true }));
 
-test('the package holds only the CLI: its bundle, the parser WASM, PGlite; no devDependencies', () => {
+test('the package holds only the CLI: its bundle, the shadow schema\'s worker, the parser WASM, PGlite; no devDependencies', () => {
   const pkg = join(work, 'project', 'node_modules', 'safemig');
-  assert.deepEqual(readdirSync(pkg).sort(), ['LICENSE', 'README.md', 'cli.js', 'libpg-query.wasm', 'node_modules', 'package.json']);
+  assert.deepEqual(readdirSync(pkg).sort(), ['LICENSE', 'README.md', 'cli.js', 'libpg-query.wasm', 'node_modules', 'package.json', 'shadow-worker.js']);
   assert.deepEqual(readdirSync(join(pkg, 'node_modules')), ['@electric-sql']);
   assert.deepEqual(readdirSync(join(work, 'project', 'node_modules')).sort(), ['.bin', '.package-lock.json', 'safemig']);
 });
@@ -46,6 +46,15 @@ test('the installed bin checks the examples exactly as the repository build does
   assert.equal(installed.status, 1, installed.stderr);
   assert.match(installed.stdout, /\n13 files checked: 3 errors, \d+ warnings, \d+ info\n$/);
   assert.equal(installed.stdout, built.stdout);
+});
+
+test('the installed bin runs the shadow schema (its worker from the tarball)', () => {
+  const project = join(work, 'project');
+  mkdirSync(join(project, 'shadow', 'migrations'), { recursive: true });
+  writeFileSync(join(project, 'shadow', 'migrations', '001_a.sql'), '-- UP Migration\nCREATE TABLE IF NOT EXISTS a (id int);\n');
+  writeFileSync(join(project, 'shadow', 'migrations', '002_b.sql'), '-- UP Migration\nUPDATE a SET b = 1 WHERE id = 1;\n');
+  const run = spawnSync(bin, ['check', '--shadow', 'shadow'], { cwd: project, encoding: 'utf8', env: { ...withoutDatabaseSettings(), SAFEMIG_CACHE_DIR: join(work, 'cache') } });
+  assert.match(run.stdout, /002_b\.sql:2:14 error schema-error column "b" of relation "a" does not exist/, run.stderr);
 });
 
 test('the installed bin applies a migration on the embedded database (PGlite from the tarball)', () => {

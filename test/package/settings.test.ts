@@ -26,6 +26,7 @@ const SAMPLES: Record<string, [unknown, object]> = {
   'database.url': ['postgres://me@localhost/app_dev', { database: { url: 'postgres://me@localhost/app_dev' } }],
   'database.lockTimeout': ['2s', { database: { lockTimeout: '2s' } }],
   'database.statementTimeout': ['1min', { database: { statementTimeout: '1min' } }],
+  'shadow.enabled': [false, { shadow: false }],
 };
 
 test('each setting that maps to the config overrides its key, and only it', () => {
@@ -33,9 +34,9 @@ test('each setting that maps to the config overrides its key, and only it', () =
   for (const [key, [value, layer]] of Object.entries(SAMPLES)) assert.deepEqual(settingsToOverrides((k) => (k === key ? value : undefined)), layer, key);
 });
 
-test('settings left at their defaults (null, "", {}, "auto") leave the config file alone', () => {
+test('settings left at their defaults (null, "", {}, "auto") leave the config file alone, but the shadow schema, which the editor runs by default', () => {
   const defaults = Object.fromEntries(SETTINGS.map((s) => [s.key, s.schema.default]));
-  assert.deepEqual(settingsToOverrides((key) => defaults[key]), {});
+  assert.deepEqual(settingsToOverrides((key) => defaults[key]), { shadow: true });
   assert.deepEqual(settingsToOverrides((key) => (key === 'convention' ? 'auto' : key.startsWith('database.') ? '' : undefined)), {});
   assert.deepEqual(settingsToOverrides(() => undefined), {});
 });
@@ -53,6 +54,7 @@ test('an invalid setting is refused with the config file\'s message, naming the 
     [{ convention: 'liquibase' }, /"convention" must be one of "auto", "template"/],
     [{ migrations: 'db/*.sql' }, /"migrations" must be an array of strings/],
     [{ database: { lockTimeout: 5 } }, /"database\.lockTimeout" must be a string/],
+    [{ shadow: { enabled: 'yes' } }, /"shadow" must be true or false/],
   ];
   for (const [settings, message] of cases) {
     assert.throws(() => pulled(settings), (error: unknown) => error instanceof ConfigError && error.file === SETTINGS_SOURCE && message.test(error.message), JSON.stringify(settings));

@@ -51,7 +51,7 @@ const hash = (text: string) => createHash('sha1').update(text).digest('base64');
 declare const SAFEMIG_VERSION: string | undefined;
 
 /** The version and code of this safemig. */
-function engineId(): string {
+export function engineId(): string {
   const version = typeof SAFEMIG_VERSION === 'string' ? SAFEMIG_VERSION : 'dev';
   let code = '';
   try {

@@ -95,7 +95,7 @@ export async function check(argv: string[], io: Io): Promise<number> {
     return check(argv.filter((arg) => arg !== '--fix'), io);
   }
   // The shadow schema (`--shadow`, or `shadow: true` in the config): its findings go to the rules schema-error & co.
-  const shadow = await runShadows(jobs.map((job) => job.path), fs, resolver, { all: args.booleans.has('shadow') });
+  const shadow = await runShadows(jobs.map((job) => job.path), fs, resolver, { all: args.booleans.has('shadow'), storage: resolve(io.cwd, cacheLocation ?? DEFAULT_CACHE_LOCATION) });
   const { errors, warnings } = await pool.run(jobs, format, (text) => {
     io.stdout(text);
     return !io.stdoutClosed?.();

@@ -44,6 +44,11 @@ export interface Config {
   baseline: string[];
   /** `safemig check` builds the shadow schema (as `--shadow` does). */
   shadow: boolean;
+  /**
+   * Seconds a statement may run in the shadow before it is stopped (PGlite cannot cancel a
+   * statement: its worker is ended). Capped, so a cloned repository cannot make a run endless.
+   */
+  shadowTimeout: number;
 }
 
 export const DEFAULT_MIGRATION_GLOBS = [
@@ -75,6 +80,7 @@ export function defaultConfig(): Config {
     },
     baseline: [],
     shadow: false,
+    shadowTimeout: 10,
   };
 }
 
@@ -193,6 +199,7 @@ function schema(ruleIds: readonly string[]): Record<string, Check> {
     // One file or a list of files.
     baseline: (v, k, f) => (typeof v === 'string' ? [v] : strings(v, k, f)),
     shadow: boolean,
+    shadowTimeout: (v, k, f) => (typeof v === 'number' && v >= 1 && v <= 60 ? v : fail(f, k, 'must be a number of seconds from 1 to 60')),
   };
 }
 

@@ -73,10 +73,22 @@ export async function openEmbedded(dataDir: string, options: EmbeddedOptions): P
 
 /** A fresh embedded database in a temporary folder, deleted when closed (verify's round trip). */
 export async function openThrowawayEmbedded(options: EmbeddedOptions): Promise<Target> {
+  return (await openScratchEmbedded(options)).target;
+}
+
+/**
+ * A throwaway embedded database, and its data folder (which the shadow cache copies): from a copy
+ * of `from` (a data folder the cache kept) when given, else of the template.
+ */
+export async function openScratchEmbedded(options: EmbeddedOptions, from?: string): Promise<{ target: Target; dataDir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'safemig-verify-'));
+  const dataDir = join(dir, 'data');
   const remove = () => rmSync(dir, { recursive: true, force: true });
+  const label = 'throwaway embedded PGlite (PostgreSQL %v)';
   try {
-    return await fromTemplate(options.cacheDir, join(dir, 'data'), () => start(join(dir, 'data'), 'throwaway embedded PGlite (PostgreSQL %v)', remove));
+    if (from === undefined) return { target: await fromTemplate(options.cacheDir, dataDir, () => start(dataDir, label, remove)), dataDir };
+    cpSync(from, dataDir, { recursive: true });
+    return { target: await start(dataDir, label, remove), dataDir };
   } catch (error) {
     remove();
     throw error;

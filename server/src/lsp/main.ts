@@ -13,13 +13,14 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Config, ConfigError } from '../config/config';
 import { initParser } from '../sql/pg';
-import { settingIn, SETTINGS_SECTION, settingsToOverrides } from '../protocol';
+import { InitializationOptions, settingIn, SETTINGS_SECTION, settingsToOverrides, SHADOW_STATUS_NOTIFICATION } from '../protocol';
 import { findingOf, toCodeActions, toDiagnostics } from './convert';
 import { codeLensesOf } from './codelens';
 import { DocumentState, TextShift, Workspace } from './documents';
 import { LintScheduler } from './scheduler';
 import { hoverAt } from './hover';
 import { documentSymbols, foldingRanges } from './symbols';
+import { EditorShadows } from './shadows';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -30,8 +31,23 @@ let pullsConfiguration = false;
 const settingsCache = new Map<string, Promise<FolderSettings>>();
 const reportedConfigErrors = new Set<string>();
 
+/** The shadow schema runs in a trusted workspace only (the client says; another editor is taken as trusted). */
+let shadows: EditorShadows | undefined;
+
 connection.onInitialize(async (params) => {
   await initParser();
+  const init = (params.initializationOptions ?? {}) as InitializationOptions;
+  if (init.trusted !== false) {
+    shadows = new EditorShadows({
+      workspace,
+      documents: () => documents.all(),
+      stateOf: stateFor,
+      publish: (document, state) => connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: toDiagnostics(state.result?.findings ?? [], document.version, document.uri) }),
+      status: (status) => void connection.sendNotification(SHADOW_STATUS_NOTIFICATION, status).catch(() => undefined),
+      log: (message) => connection.console.error(message),
+      storage: init.storage,
+    });
+  }
   pullsConfiguration = params.capabilities.workspace?.configuration === true;
   roots = (params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri));
   if (roots.length === 0 && params.rootUri) roots = [fileURLToPath(params.rootUri)];
@@ -111,6 +127,8 @@ async function validate(uri: string, neighbourChanged: boolean): Promise<void> {
     if (state?.failed) connection.console.error(`safemig: could not lint ${uri}: ${describe(state.failed.error)}`);
     const findings = state?.result?.findings ?? state?.failed?.findings ?? [];
     await connection.sendDiagnostics({ uri, version: current.version, diagnostics: toDiagnostics(findings, current.version, uri) });
+    // After the static diagnostics, never before: the shadow's come when they come.
+    if (state?.result) shadows?.changed(state);
   } catch (error) {
     // A bug on one document must not take the server down: say so and keep serving.
     connection.console.error(`safemig: could not lint ${uri}: ${describe(error)}`);
@@ -167,6 +185,7 @@ documents.onDidClose((e) => {
   workspace.forget(e.document.uri);
   scheduler.forget(e.document.uri);
   connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch(() => undefined);
+  shadows?.closed();
   // Its unsaved text, if any, is gone: the disk's counts again.
   revalidateNeighbours(e.document.uri);
 });
@@ -175,6 +194,7 @@ connection.onDidChangeConfiguration(() => {
   settingsCache.clear();
   reportedConfigErrors.clear();
   workspace.invalidate();
+  shadows?.reset();
   revalidateAll();
 });
 
@@ -182,7 +202,10 @@ connection.onDidChangeWatchedFiles((params) => {
   for (const change of params.changes) {
     if (change.uri.startsWith('file:')) workspace.invalidate(fileURLToPath(change.uri));
   }
-  if (params.changes.some((c) => c.uri.endsWith('.safemig.json'))) reportedConfigErrors.clear();
+  if (params.changes.some((c) => c.uri.endsWith('.safemig.json'))) {
+    reportedConfigErrors.clear();
+    shadows?.reset();
+  }
   revalidateAll();
 });
 

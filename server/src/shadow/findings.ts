@@ -26,6 +26,8 @@ export interface ShadowIncomplete {
   name: string;
   /** Set when the shadow lacks it because an earlier statement failed there (`file:line: message`). */
   failedEarlier?: string;
+  /** Set when a statement here ran longer than this many seconds in the shadow and was stopped (`name` is empty). */
+  ranTooLong?: number;
 }
 
 /** Where UP → DOWN → UP does not come back. */

@@ -7,18 +7,19 @@ import { dirname } from 'node:path';
 import { defaultCacheDir } from '../database/embedded';
 import { FolderPlace, locateInFolder } from '../database/history';
 import type { FolderMigration } from '../migration/folder';
-import { readMigration } from '../migration/migration';
 import type { FileSystem } from '../migration/model';
 import type { ConfigResolver, ResolvedConfig } from '../workspace/settings';
 import { isBaselineFile, readBaseline } from './baseline';
 import { emptyShadowFile, ShadowResults } from './findings';
-import { FolderShadow } from './shadow';
-import { baselineStatements } from './statements';
+import { FolderSession } from './session';
+import type { Step } from './worker';
 
 export interface ShadowRunOptions {
   /** `--shadow`: for every file; otherwise for the files whose config says `shadow: true`. */
   all: boolean;
   cacheDir?: string;
+  /** Where the shadow cache is kept (findings and states between runs); none: nothing is kept. */
+  storage?: string;
 }
 
 interface Group {
@@ -52,32 +53,33 @@ async function runGroup(group: Group, fs: FileSystem, options: ShadowRunOptions,
   const { config } = group.resolved;
   const baseline = readBaseline(group.resolved, fs);
   const base = group.resolved.file ? dirname(group.resolved.file) : '';
-  const shadow = await FolderShadow.open({ cacheDir: options.cacheDir ?? defaultCacheDir(), complete: baseline.length > 0 });
-  try {
-    await shadow.applyBaseline(baseline.flatMap((file) => baselineStatements(file.path, file.text)));
-    const read = (path: string) => {
-      const text = fs.readFile(path);
-      return text === undefined ? undefined : readMigration(path, text, fs, { convention: config.convention });
-    };
-    if (!group.place) {
-      for (const path of group.paths) {
-        const migration = read(path);
-        if (migration) await shadow.check(migration, results);
-      }
-      return;
-    }
+  const folder = group.place?.dir ?? [...group.paths][0];
+  const steps: Step[] = [];
+  if (!group.place) {
+    for (const path of group.paths) steps.push({ path, mode: 'check' });
+  } else {
     const filesOf = (entry: FolderMigration) => [entry.files.single, entry.files.up, entry.files.down].filter((f): f is string => f !== undefined);
     const checked = (entry: FolderMigration) => filesOf(entry).some((f) => group.paths.has(f));
     const last = group.migrations.reduce((found, entry, i) => (checked(entry) ? i : found), -1);
     for (const entry of group.migrations.slice(0, last + 1)) {
       const path = entry.files.single ?? entry.files.up;
       if (!path || isBaselineFile(path, config, base)) continue;
-      const migration = read(path);
-      if (!migration) continue;
-      if (checked(entry)) await shadow.check(migration, results);
-      else await shadow.replay(migration);
+      steps.push({ path, mode: checked(entry) ? 'check' : 'replay' });
     }
+  }
+  const session = new FolderSession({
+    folder,
+    cacheDir: options.cacheDir ?? defaultCacheDir(),
+    complete: baseline.length > 0,
+    baseline,
+    convention: config.convention,
+    timeoutSeconds: config.shadowTimeout,
+    storage: group.place ? options.storage : undefined,
+  });
+  try {
+    for (const [path, file] of await session.run(steps)) results.set(path, file);
   } finally {
-    await shadow.close();
+    // Not awaited: deleting the shadow's data folder overlaps the lint; the pending request keeps the process alive until it is done.
+    void session.close();
   }
 }

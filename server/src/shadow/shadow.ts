@@ -6,7 +6,8 @@
  * round trip (the schema after DOWN against the schema before UP, then UP again). The round trip
  * is undone and UP's result committed: that is the state before N + 1.
  */
-import { openThrowawayEmbedded } from '../database/embedded';
+import { cpSync, renameSync, rmSync } from 'node:fs';
+import { openScratchEmbedded } from '../database/embedded';
 import { utf16Offset } from '../database/execute';
 import type { Direction } from '../database/plan';
 import { diffSnapshots, snapshot } from '../database/schema';
@@ -22,6 +23,16 @@ export interface ShadowOptions {
   cacheDir: string;
   /** A baseline is configured: the schema is taken as complete. */
   complete: boolean;
+  /** Start from a state `save` kept, instead of an empty database. */
+  from?: SavedShadow;
+  /** Wraps the database the shadow runs on (the worker's watchdog sees each call). */
+  wrap?: (db: Target) => Target;
+}
+
+/** A shadow's state kept on disk: its data folder (a copy), and what it knows is missing (plain JSON). */
+export interface SavedShadow {
+  dataDir: string;
+  tainted: [string, { path: string; why: string }][];
 }
 
 /** A statement that failed: where and why. */
@@ -44,16 +55,35 @@ const MISSING_RELATION = new Set(['42P01', '3F000']);
 
 export class FolderShadow {
   /** Names (relations, types, columns …) of statements that failed here, with where: the shadow may lack them. */
-  private readonly tainted = new Map<string, { path: string; why: string }>();
+  private readonly tainted: Map<string, { path: string; why: string }>;
 
   private constructor(
     private readonly db: Target,
+    private readonly dataDir: string,
     private readonly options: ShadowOptions,
-  ) {}
+  ) {
+    this.tainted = new Map(options.from?.tainted ?? []);
+  }
 
   static async open(options: ShadowOptions): Promise<FolderShadow> {
-    const db = await openThrowawayEmbedded({ cacheDir: options.cacheDir });
-    return new FolderShadow(db, options);
+    const { target, dataDir } = await openScratchEmbedded({ cacheDir: options.cacheDir }, options.from?.dataDir);
+    const shadow = new FolderShadow(options.wrap ? options.wrap(target) : target, dataDir, options);
+    if (options.from) await shadow.db.run('SET check_function_bodies = on'); // as applyBaseline leaves it
+    return shadow;
+  }
+
+  /** Keeps the committed state in `dataDir` (written beside it, then renamed into place). */
+  async save(dataDir: string): Promise<SavedShadow> {
+    await this.db.run('CHECKPOINT');
+    const building = `${dataDir}.${process.pid}.${Date.now()}`;
+    try {
+      cpSync(this.dataDir, building, { recursive: true });
+      rmSync(dataDir, { recursive: true, force: true });
+      renameSync(building, dataDir);
+    } finally {
+      rmSync(building, { recursive: true, force: true });
+    }
+    return { dataDir, tainted: [...this.tainted] };
   }
 
   close(): Promise<void> {
@@ -85,11 +115,29 @@ export class FolderShadow {
     await this.commit();
   }
 
+  /** A migration that could not be run (it ran too long): what its UP part makes is missing from the shadow. */
+  forget(migration: Migration, why: string): void {
+    const up = shadowPart(migration, 'up');
+    if (!up || up.unparsable) return this.taintAll(migration.path, why);
+    for (const statement of up.statements) for (const name of madeBy(statement)) if (!this.tainted.has(name)) this.tainted.set(name, { path: statement.path, why });
+  }
+
+  /** Checks a migration as `check` does, and leaves the shadow as it was (the editor, checking a file again and again). */
+  async probe(migration: Migration, results: ShadowResults): Promise<void> {
+    const tainted = [...this.tainted];
+    try {
+      await this.check(migration, results, false);
+    } finally {
+      this.tainted.clear();
+      for (const [name, why] of tainted) this.tainted.set(name, why);
+    }
+  }
+
   /**
-   * Checks a migration against the shadow and adds its UP part to it. `results` gets the findings
-   * of each file of the migration (the UP file, the DOWN twin).
+   * Checks a migration against the shadow and adds its UP part to it (unless `keep` is false).
+   * `results` gets the findings of each file of the migration (the UP file, the DOWN twin).
    */
-  async check(migration: Migration, results: ShadowResults): Promise<void> {
+  async check(migration: Migration, results: ShadowResults, keep = true): Promise<void> {
     const fileOf = (path: string) => {
       let file = results.get(path);
       if (!file) results.set(path, (file = emptyShadowFile()));
@@ -121,7 +169,7 @@ export class FolderShadow {
         await this.db.run('ROLLBACK TO SAVEPOINT shadow_round_trip');
       }
     }
-    await this.commit();
+    await this.commit(keep ? 'COMMIT' : 'ROLLBACK');
   }
 
   /** Runs a part: at once, and when something fails, again statement by statement to report each failure. */
@@ -231,8 +279,8 @@ export class FolderShadow {
   }
 
   /** Commits, and undoes what the migration's SET statements left on the session. */
-  private async commit(): Promise<void> {
-    await this.db.run('COMMIT');
+  private async commit(end: 'COMMIT' | 'ROLLBACK' = 'COMMIT'): Promise<void> {
+    await this.db.run(end);
     await this.db.run('RESET ALL');
     await this.db.run('SET check_function_bodies = on');
   }
