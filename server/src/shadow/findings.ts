@@ -45,10 +45,40 @@ export interface ShadowMismatch {
   details?: string;
 }
 
+/** A column of a table as the schema before the migration has it. */
+export interface ShadowColumn {
+  name: string;
+  /** `format_type`: `character varying(50)`, `timestamp(3) with time zone`, `integer[]`. */
+  type: string;
+  notNull: boolean;
+  /** A validated `CHECK (column IS NOT NULL)` proves it holds no NULL (SET NOT NULL skips its scan). */
+  checkedNotNull: boolean;
+}
+
+/** A relation the migration names, as the schema before the migration holds it. */
+export interface ShadowTable {
+  /** The name's key as the migration writes it (`tableKey`). */
+  key: string;
+  columns: ShadowColumn[];
+}
+
+/**
+ * What the schema just before the migration holds of the relations its UP part names: facts for
+ * the static rules (analysis/facts.ts). Arrays, not maps: plain data that crosses to workers.
+ */
+export interface ShadowSchema {
+  /** The named relations that exist before the migration; a named one not listed does not. */
+  tables: ShadowTable[];
+  /** A baseline is configured: a relation the shadow lacks is not in the target schema either. */
+  complete: boolean;
+}
+
 export interface ShadowFile {
   errors: ShadowError[];
   incomplete?: ShadowIncomplete;
   mismatches: ShadowMismatch[];
+  /** The schema before the migration, for the static rules; set when the file was checked. */
+  schema?: ShadowSchema;
 }
 
 export const emptyShadowFile = (): ShadowFile => ({ errors: [], mismatches: [] });

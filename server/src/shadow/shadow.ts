@@ -15,6 +15,7 @@ import type { Migration } from '../migration/migration';
 import { lex } from '../sql/lexer';
 import { afterDown, roundTripStart, sameAsAfterDown } from './fingerprint';
 import { emptyShadowFile, ShadowFile, ShadowMismatch, ShadowResults } from './findings';
+import { readSchemaFacts } from './schema-facts';
 import { madeBy, relationsOf, shadowPart, ShadowStatement } from './statements';
 
 export interface ShadowOptions {
@@ -101,6 +102,7 @@ export class FolderShadow {
     if (up.unparsable) return this.taintAll(migration.path, up.unparsable);
     const down = shadowPart(migration, 'down');
     const downStatements = down && !down.unparsable && down.statements.length > 0 ? down.statements : undefined;
+    upFile.schema = await readSchemaFacts(this.db, up.statements, this.options.complete);
 
     await this.db.run('BEGIN');
     const start = downStatements ? await roundTripStart(this.db) : undefined;
