@@ -3,6 +3,7 @@
  * offsets are UTF-16 offsets of that file. The rules schema-error, round-trip-mismatch and
  * shadow-incomplete turn it into findings, so severities and suppressions work as for any rule.
  */
+import type { LockMode } from '../analysis/locks';
 
 /** A statement PostgreSQL rejected in the shadow. */
 export interface ShadowError {
@@ -73,12 +74,38 @@ export interface ShadowSchema {
   complete: boolean;
 }
 
+/** A lock the shadow's transaction holds after a statement of the UP part (pg_locks). */
+export interface ObservedLock {
+  /** `users`, `audit.events` (`public` left out, as `tableKey`); a relation dropped by then, as it was named. */
+  relation: string;
+  kind: 'table' | 'index' | 'view' | 'materialized view' | 'sequence';
+  mode: LockMode;
+  /** Taken by this statement: not held before it in the transaction. */
+  taken: boolean;
+  /** The statement made the relation. */
+  created?: boolean;
+  /** The statement (or an earlier one) dropped it. */
+  dropped?: boolean;
+}
+
+/** What a statement of the UP part did in the shadow: the locks its transaction then holds, the tables it rewrote. */
+export interface ObservedStatement {
+  /** The statement's offsets in its file. */
+  start: number;
+  end: number;
+  locks: ObservedLock[];
+  /** Tables whose files the statement replaced (relfilenode changed): every row written anew. */
+  rewritten: string[];
+}
+
 export interface ShadowFile {
   errors: ShadowError[];
   incomplete?: ShadowIncomplete;
   mismatches: ShadowMismatch[];
   /** The schema before the migration, for the static rules; set when the file was checked. */
   schema?: ShadowSchema;
+  /** What each statement of the UP part that ran did, in order; set when the file was checked. */
+  observed?: ObservedStatement[];
 }
 
 export const emptyShadowFile = (): ShadowFile => ({ errors: [], mismatches: [] });
