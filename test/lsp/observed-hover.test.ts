@@ -67,7 +67,10 @@ describe('hover: observed locks and rewrites next to the static explanation', ()
     assert.ok(!text.includes('Observed in the shadow schema'), text);
   });
 
-  test('observedLocksHover: nothing to say for a statement that locked nothing', () => {
+  test('observedLocksHover: nothing to say for a statement that locked nothing, or ran without its CONCURRENTLY', () => {
     assert.equal(observedLocksHover({ start: 0, end: 1, locks: [], rewritten: [] }), undefined);
+    const share = { relation: 'accounts', kind: 'table' as const, mode: 'SHARE' as const, taken: true };
+    assert.match(observedLocksHover({ start: 0, end: 1, locks: [share], rewritten: [] }) ?? '', /takes \*\*SHARE\*\* on table `accounts`/);
+    assert.equal(observedLocksHover({ start: 0, end: 1, locks: [share], rewritten: [], plainForm: true }), undefined);
   });
 });

@@ -76,9 +76,11 @@ function lockSection(lock: TableLock, facts: Facts): string {
 /**
  * What the shadow saw a statement do (run against the schema before its migration, in the
  * migration's transaction): the locks it took, those its transaction already held, the tables it
- * rewrote. Undefined when it locked nothing there.
+ * rewrote. Undefined when it locked nothing there, or ran it without its CONCURRENTLY.
  */
 export function observedLocksHover(observed: ObservedStatement): string | undefined {
+  // The shadow ran it without CONCURRENTLY: what it saw is not what this statement takes.
+  if (observed.plainForm) return undefined;
   const lines: string[] = [];
   for (const lock of observed.locks) {
     if (lock.created) continue;

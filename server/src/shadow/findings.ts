@@ -96,6 +96,8 @@ export interface ObservedStatement {
   locks: ObservedLock[];
   /** Tables whose files the statement replaced (relfilenode changed): every row written anew. */
   rewritten: string[];
+  /** It ran without its `CONCURRENTLY` (a transaction cannot): the locks are the plain form's, not its own. */
+  plainForm?: boolean;
 }
 
 export interface ShadowFile {

@@ -85,7 +85,7 @@ export class LockObserver {
     }
     for (const row of rows) this.held.add(`${row.oid}:${MODES[row.mode]}`);
     locks.sort((a, b) => (a.relation < b.relation ? -1 : a.relation > b.relation ? 1 : LOCK_MODES.indexOf(b.mode) - LOCK_MODES.indexOf(a.mode)));
-    return { start: statement.start, end: statement.end, locks, rewritten: [...rewritten].sort() };
+    return { start: statement.start, end: statement.end, locks, rewritten: [...rewritten].sort(), ...(statement.plainForm ? { plainForm: true } : {}) };
   }
 }
 
@@ -105,20 +105,23 @@ export interface LockDisagreement {
 /**
  * Compares the lock table's locks of a statement with what the shadow observed it take, on the
  * tables the statement names that its transaction had not locked before (a lock held already
- * hides whether the statement would take it).
+ * hides whether the statement would take it). A CONCURRENTLY statement ran as its plain form: not compared.
  */
 export function lockDisagreements(statement: SqlStatement, observed: ObservedStatement, options: LockOptions): LockDisagreement[] {
+  if (observed.plainForm) return [];
   const locks = locksOf(statement, options).filter((l) => l.targetKind !== 'index' && !l.ofIndex);
   const alter = treeOf(statement, 'AlterTableStmt');
   const kind = [statement.kind, ...(alter?.cmds ?? []).map((c) => nodeOf(c, 'AlterTableCmd')?.subtype ?? '')].join(' ');
   // A renamed relation is locked under its new name by the time the locks are read.
   const rename = treeOf(statement, 'RenameStmt');
   const renamed = rename?.renameType === 'OBJECT_TABLE' && rename.relation && rename.newname ? { from: tableKey(rename.relation), to: tableKey({ ...rename.relation, relname: rename.newname }) } : undefined;
+  // IF EXISTS of a relation that is not there: nothing runs, nothing is locked.
+  const missingOk = !!(treeOf(statement, 'DropStmt')?.missing_ok || alter?.missing_ok || rename?.missing_ok);
   const out: LockDisagreement[] = [];
   for (const target of new Set(locks.map((l) => l.target))) {
     const name = target === renamed?.from ? renamed.to : target;
     const on = observed.locks.filter((l) => l.relation === name);
-    if (on.some((l) => !l.taken || l.created)) continue;
+    if (on.some((l) => !l.taken || l.created) || (missingOk && on.length === 0)) continue;
     const table = strongest(locks.filter((l) => l.target === target).map((l) => l.mode)) ?? 'none';
     const seen = strongest(on.map((l) => l.mode)) ?? 'none';
     const rewrite = { table: locks.some((l) => l.target === target && l.rewrite !== undefined), observed: observed.rewritten.includes(name) };
