@@ -1,12 +1,15 @@
 /**
  * Facts about a migration that several rules need, computed once per lint: which tables the
  * migration creates (and from where on they hold rows others can see), which indexes it creates,
- * and whether each statement runs inside a transaction.
+ * and whether each statement runs inside a transaction. With the shadow schema, which tables
+ * exist before the migration and their columns come from it (RULES.md, "Existing table").
  */
-import type { RangeVar } from 'libpg-query';
+import type { RangeVar, TypeName } from 'libpg-query';
 import type { Config } from '../config/config';
 import type { Migration, Statement } from '../migration/migration';
+import type { ShadowColumn, ShadowSchema } from '../shadow/findings';
 import { nodeOf, tableKey, treeOf, walkTree } from '../sql/ast';
+import { parseSql } from '../sql/parse';
 import { readSession, TransactionKind } from './session';
 import { createdFunctionsOf, Volatility } from './volatility';
 
@@ -44,9 +47,23 @@ export interface Facts {
   isExistingIndex(name: string, statement: Statement): boolean;
   /** Functions created by this migration's UP part (keys from `keyOfNames`), with their declared volatility. */
   readonly createdFunctions: ReadonlyMap<string, Volatility>;
+  /**
+   * The column as the schema before this migration has it (the shadow schema); undefined without
+   * the shadow, or when that table or column is not there.
+   */
+  columnBefore(relation: RangeVar | undefined, column: string): ColumnBefore | undefined;
 }
 
-export function computeFacts(migration: Migration, config: Config): Facts {
+export interface ColumnBefore {
+  /** Its type as the parser reads it; undefined for a type text the parser does not take back. */
+  type: TypeName | undefined;
+  notNull: boolean;
+  /** A validated CHECK (column IS NOT NULL) proves it. */
+  checkedNotNull: boolean;
+}
+
+/** `schema`: the shadow's, for a file it checked (not for one it found incomplete). */
+export function computeFacts(migration: Migration, config: Config, schema?: ShadowSchema): Facts {
   const createdTables = new Set<string>();
   // Where a created table counts as existing: from the end of the statement that filled or
   // attached it until the table is created again (after a DROP, a new empty table of that name).
@@ -92,9 +109,24 @@ export function computeFacts(migration: Migration, config: Config): Facts {
   let owners: WeakMap<object, Statement> | undefined;
   const ownerOf = (relation: RangeVar): Statement | undefined => (owners ??= relationOwners(migration, existingSpans)).get(relation);
 
+  const before = schema && schemaBefore(migration, schema);
+  /** What the shadow says of a table the migration names, where it overrides the file's reading. */
+  const shadowSays = (key: string): boolean | undefined => {
+    if (!before) return undefined;
+    // There before, and not created again here (a CREATE … IF NOT EXISTS of it does nothing).
+    if (before.tables.has(key) && !before.recreated.has(key)) return true;
+    // Not there, not created by a statement the file shows, not a new name: made some other way
+    // (a DO block), or the statement fails (schema-error). Unless the shadow lacks tables the
+    // target has (no baseline): then the file's reading stands.
+    if (!before.tables.has(key) && schema.complete && !createdTables.has(key) && !before.renamedTo.has(key)) return false;
+    return undefined;
+  };
+
   const isExisting = (relation: RangeVar | undefined, statement?: Statement): boolean => {
     if (relation === undefined) return false;
     const key = tableKey(relation);
+    const said = shadowSays(key);
+    if (said !== undefined) return said;
     if (!createdTables.has(key)) return true;
     const spans = existingSpans.get(key);
     if (spans === undefined) return false;
@@ -105,7 +137,7 @@ export function computeFacts(migration: Migration, config: Config): Facts {
   return {
     createdTables,
     isExisting,
-    predates: (relation) => relation !== undefined && !createdTables.has(tableKey(relation)),
+    predates: (relation) => relation !== undefined && (shadowSays(tableKey(relation)) ?? !createdTables.has(tableKey(relation))),
     inTransaction: (statement) => session.transactionOf(statement) !== undefined,
     transactionOf: session.transactionOf,
     transactionNumberOf: session.transactionNumberOf,
@@ -118,7 +150,45 @@ export function computeFacts(migration: Migration, config: Config): Facts {
       return created.at >= statement.start && isExisting(created.table, statement);
     },
     createdFunctions: createdFunctionsOf(migration.up),
+    columnBefore: (relation, column) => {
+      const key = tableKey(relation);
+      const found = before && shadowSays(key) === true ? before.columns.get(key)?.get(column) : undefined;
+      return found && { type: typeNameOf(found.type), notNull: found.notNull, checkedNotNull: found.checkedNotNull };
+    },
   };
+}
+
+interface SchemaBefore {
+  tables: ReadonlySet<string>;
+  columns: ReadonlyMap<string, ReadonlyMap<string, ShadowColumn>>;
+  /** Tables the UP part creates with a plain CREATE TABLE (after dropping them, or failing). */
+  recreated: ReadonlySet<string>;
+  /** New names of tables the UP part renames (or moves to another schema). */
+  renamedTo: ReadonlySet<string>;
+}
+
+function schemaBefore(migration: Migration, schema: ShadowSchema): SchemaBefore {
+  const columns = new Map(schema.tables.map((table) => [table.key, new Map(table.columns.map((c) => [c.name, c]))]));
+  const recreated = new Set<string>();
+  const renamedTo = new Set<string>();
+  for (const statement of migration.up) {
+    const create = treeOf(statement, 'CreateStmt');
+    if (create?.relation && !create.if_not_exists) recreated.add(tableKey(create.relation));
+    const createAs = treeOf(statement, 'CreateTableAsStmt');
+    if (createAs?.into?.rel && !createAs.if_not_exists) recreated.add(tableKey(createAs.into.rel));
+    const rename = treeOf(statement, 'RenameStmt');
+    if (rename?.renameType === 'OBJECT_TABLE' && rename.relation && rename.newname) renamedTo.add(tableKey({ ...rename.relation, relname: rename.newname }));
+    const move = treeOf(statement, 'AlterObjectSchemaStmt');
+    if (move?.relation && move.newschema) renamedTo.add(tableKey({ ...move.relation, schemaname: move.newschema }));
+  }
+  return { tables: new Set(columns.keys()), columns, recreated, renamedTo };
+}
+
+/** A type as `format_type` prints it (`character varying(50)`), read back by the parser. */
+function typeNameOf(text: string): TypeName | undefined {
+  const [statement] = parseSql(`SELECT NULL::${text}`).statements;
+  const select = treeOf(statement, 'SelectStmt');
+  return nodeOf(nodeOf(select?.targetList?.[0], 'ResTarget')?.val, 'TypeCast')?.typeName;
 }
 
 /**

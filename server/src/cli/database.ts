@@ -13,6 +13,7 @@ import type { MigrateOptions, MigrateReport } from '../database/migrate';
 import { GuardRefusal, OpenOptions, openTarget } from '../database/open';
 import { PlanError } from '../database/plan';
 import { ConnectionError, Target } from '../database/target';
+import { BaselineFile, readBaseline } from '../shadow/baseline';
 import { DiskFileSystem } from '../workspace/node-fs';
 import { ConfigResolver, configBase, isMigrationFile } from '../workspace/settings';
 import { describeFolder, findMigrationFolders, migrationFolderOf } from '../authoring/folders';
@@ -34,6 +35,8 @@ export interface DbCommand {
   /** Where the CLI's embedded database lives: `.safemig/pglite` beside `.safemig.json`, else at the project's root (see projectRoot). */
   embeddedDir: string;
   openOptions: OpenOptions;
+  /** The configured baseline, read: what a new embedded or throwaway database starts from. */
+  baseline: BaselineFile[];
   /** Log lines: stdout for text, stderr for JSON (stdout holds the document). */
   progress: Progress;
 }
@@ -59,6 +62,7 @@ export function parseDbCommand(argv: string[], io: Io, extra: { values?: string[
   const guard = guardSettings(resolved.file ? resolver.loadStrict(resolved.file).database : undefined, allowHosts.length > 0 ? { allowHosts } : {}, resolved.file ?? CONFIG_FILE_NAME);
   if (choice.kind === 'server') for (const warning of guard.ignored) progress.log(`warning: ${warning}`);
   const config: Config = { ...resolved.config, database: { ...resolved.config.database, allowHosts: guard.allowHosts, productionPattern: guard.productionPattern } };
+  const baseline = readBaseline(resolved, fs);
   return {
     args,
     fs,
@@ -67,8 +71,10 @@ export function parseDbCommand(argv: string[], io: Io, extra: { values?: string[
     format,
     root,
     embeddedDir: join(root, '.safemig', 'pglite'),
+    baseline,
     openOptions: {
       config: config.database,
+      baseline,
       embeddedDir: join(root, '.safemig', 'pglite'),
       cacheDir: defaultCacheDir(),
       log: (line) => progress.log(line),

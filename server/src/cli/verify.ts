@@ -19,7 +19,7 @@ export function verifyCommand(argv: string[], io: Io): Promise<number> {
       : () => openThrowawayEmbedded({ cacheDir: cmd.openOptions.cacheDir });
     const interrupt = cancelOnInterrupt(io);
     try {
-      const report = await verify({ fs: cmd.fs, config: cmd.config, path, openThrowaway, signal: interrupt.signal, progress: cmd.progress });
+      const report = await verify({ fs: cmd.fs, config: cmd.config, path, baseline: cmd.baseline, openThrowaway, signal: interrupt.signal, progress: cmd.progress });
       if (cmd.format === 'json') io.stdout(`${JSON.stringify(verifyJson(report))}\n`);
       return report.ok ? 0 : report.cancelled ? EXIT_CANCELLED : 1;
     } finally {

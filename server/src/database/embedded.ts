@@ -47,6 +47,11 @@ export interface EmbeddedOptions {
   cacheDir: string;
 }
 
+export interface PersistentEmbeddedOptions extends EmbeddedOptions {
+  /** Run once on a database just made (the baseline); when it fails, the new folder is removed again. */
+  onCreate?: (target: Target) => Promise<void>;
+}
+
 /** A per-user cache folder: $SAFEMIG_CACHE_DIR, $XDG_CACHE_HOME/safemig, ~/.cache/safemig. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.SAFEMIG_CACHE_DIR) return env.SAFEMIG_CACHE_DIR;
@@ -58,13 +63,21 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
  * Opens the embedded database kept in `dataDir` (created from the template on first use). A
  * lock file beside it keeps a second process (another editor window, the CLI) out while open.
  */
-export async function openEmbedded(dataDir: string, options: EmbeddedOptions): Promise<Target> {
+export async function openEmbedded(dataDir: string, options: PersistentEmbeddedOptions): Promise<Target> {
   const release = lock(dataDir);
   const label = `embedded PGlite (PostgreSQL %v) at ${dataDir}`;
   try {
     if (existsSync(join(dataDir, 'PG_VERSION'))) return await start(dataDir, label, release);
     mkdirSync(dirname(dataDir), { recursive: true });
-    return await fromTemplate(options.cacheDir, dataDir, () => start(dataDir, label, release));
+    const target = await fromTemplate(options.cacheDir, dataDir, () => start(dataDir, label, () => undefined));
+    try {
+      await options.onCreate?.(target);
+    } catch (error) {
+      await target.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+    return { ...target, close: () => target.close().finally(release) };
   } catch (error) {
     release();
     throw error;

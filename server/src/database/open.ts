@@ -1,5 +1,7 @@
 /** Opening the chosen target, behind the dev-database guard. */
+import { basename } from 'node:path';
 import type { DatabaseConfig } from '../config/config';
+import { applyBaseline, BaselineFile } from '../shadow/baseline';
 import { connectionLabel, ServerConnection, TargetChoice } from './connection';
 import { openEmbedded } from './embedded';
 import { guardMessage, productionSigns } from './guard';
@@ -21,6 +23,8 @@ export interface OpenOptions {
   password?: () => Promise<string | undefined>;
   /** Where to say what was tidied on opening (a stopped verify's throwaway database dropped). */
   log?: (line: string) => void;
+  /** The configured baseline (`readBaseline`): applied to the embedded database when it is made. */
+  baseline?: BaselineFile[];
 }
 
 /** The guard said no: nothing was opened or run. */
@@ -35,7 +39,7 @@ export class GuardRefusal extends Error {
 }
 
 export async function openTarget(choice: TargetChoice, options: OpenOptions): Promise<Target> {
-  if (choice.kind === 'embedded') return openEmbedded(options.embeddedDir, { cacheDir: options.cacheDir });
+  if (choice.kind === 'embedded') return openEmbedded(options.embeddedDir, { cacheDir: options.cacheDir, onCreate: baselineOnCreate(options) });
   await checkGuard(choice, options);
   const target = await openServer(choice, { password: options.password });
   await dropAbandonedThrowaways(target, options.log).catch(() => undefined);
@@ -48,6 +52,19 @@ export async function openThrowawayOnServer(conn: ServerConnection, options: Ope
   const target = await openThrowawayServer(conn, { password: options.password });
   await dropAbandonedThrowaways(target, options.log).catch(() => undefined);
   return target;
+}
+
+/**
+ * A new embedded database starts from the baseline, as the shadow and verify do, so apply and up
+ * work on migrations that alter tables the folder does not create. An existing one is left as it is.
+ */
+function baselineOnCreate({ baseline, log }: OpenOptions): ((target: Target) => Promise<void>) | undefined {
+  if (!baseline || baseline.length === 0) return undefined;
+  return async (target) => {
+    const skipped = await applyBaseline(target, baseline);
+    log?.(`new embedded database: applied the baseline (${baseline.map((f) => basename(f.path)).join(', ')})${skipped.length > 0 ? `, skipping ${skipped.length} statement${skipped.length === 1 ? '' : 's'} it rejects:` : ''}`);
+    for (const line of skipped) log?.(`  ${line}`);
+  };
 }
 
 async function checkGuard(conn: ServerConnection, options: OpenOptions): Promise<void> {

@@ -3,7 +3,9 @@
  * then UP, DOWN (the schema must be as before UP), UP again (as after the first UP), and UP once
  * more to tell whether UP can run twice.
  */
+import { basename } from 'node:path';
 import type { Config } from '../config/config';
+import { applyBaseline, BaselineFile } from '../shadow/baseline';
 import { compareMigrations } from '../migration/folder';
 import { readMigration } from '../migration/migration';
 import { formatMs, Progress, RunFailure, runPlan, RunResult, silentProgress, Timeouts } from './execute';
@@ -21,6 +23,8 @@ export interface VerifyOptions {
   text?: string;
   /** A fresh, empty database, closed (and discarded) at the end. */
   openThrowaway: () => Promise<Target>;
+  /** The configured baseline (`readBaseline`): applied first, so a migration may alter tables the folder does not create. */
+  baseline?: BaselineFile[];
   signal?: AbortSignal;
   progress?: Progress;
 }
@@ -67,7 +71,9 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   if (down) refuseUnreadable(fs, down, path);
   const timeouts: Timeouts = { lockTimeout: config.database.lockTimeout, statementTimeout: config.database.statementTimeout };
   const place = locateInFolder(path, fs);
-  const earlier = place ? place.migrations.filter((m) => !m.repeatable && compareMigrations(m, place.entry) < 0) : [];
+  const baseline = options.baseline ?? [];
+  const isBaseline = (file: string | undefined) => baseline.some((b) => b.path === file);
+  const earlier = place ? place.migrations.filter((m) => !m.repeatable && compareMigrations(m, place.entry) < 0 && !isBaseline(m.files.up ?? m.files.single)) : [];
 
   progress.log(`safemig verify ${path}`);
   const target = await options.openThrowaway();
@@ -91,10 +97,16 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   };
 
   try {
-    // 1. The earlier migrations of the folder.
+    // 1. The baseline, then the earlier migrations of the folder.
     const prepare: VerifyStep = { name: 'prepare', ok: true, lines: [] };
     report.steps.push(prepare);
-    progress.log(`  1. prepare: ${earlier.length === 0 ? 'no earlier migration in the folder' : `apply the ${earlier.length} earlier migration${earlier.length === 1 ? '' : 's'} of ${place?.dir}`}`);
+    const earlierText = `the ${earlier.length} earlier migration${earlier.length === 1 ? '' : 's'} of ${place?.dir}`;
+    const steps = [...(baseline.length > 0 ? ['the baseline'] : []), ...(earlier.length > 0 ? [earlierText] : [])];
+    progress.log(`  1. prepare: ${steps.length === 0 ? 'no earlier migration in the folder' : `apply ${steps.join(', then ')}`}`);
+    if (baseline.length > 0) {
+      const skipped = await applyBaseline(target, baseline, options.signal);
+      prepare.lines.push(`applied the baseline (${baseline.map((b) => basename(b.path)).join(', ')})${skipped.length > 0 ? `, skipping ${skipped.length} statement${skipped.length === 1 ? '' : 's'} it rejects:` : ''}`, ...skipped.map((line) => `  ${line}`));
+    }
     for (const entry of earlier) {
       const file = entry.files.up ?? entry.files.single;
       if (!file) {

@@ -64,7 +64,8 @@ interface Raw extends Report {
 const NO_FILES: FileSystem = { readFile: () => undefined, readDir: () => undefined, isDirectory: () => false };
 
 export function lintMigration(migration: Migration, config: Config, { rules = RULES, fixes = true, shadow }: LintOptions = {}, fs: FileSystem = NO_FILES): Finding[] {
-  const facts = computeFacts(migration, config);
+  // A file the shadow found incomplete has its schema checks skipped: the file's own reading stands.
+  const facts = computeFacts(migration, config, shadow && !shadow.incomplete ? shadow.schema : undefined);
   const raw: Raw[] = [];
   // One context for every rule of the file: the rule running is the one that reports.
   let rule: Rule = rules[0];

@@ -2,12 +2,15 @@
  * Hover on a statement of the UP part: what it does to production. The lock it takes and on
  * which table, what that lock blocks, whether it rewrites or scans the table, and the safer way
  * when there is one, all from the lock table (analysis/locks.ts) that require-lock-timeout uses.
+ * With the shadow's results for the document, also what the statement did there: the locks
+ * PostgreSQL took and whether it rewrote a table (shadow/observe.ts).
  */
 import type { Config } from '../config/config';
 import type { LintResult } from '../lint/lint';
 import type { Migration, Statement } from '../migration/migration';
 import { computeFacts, Facts } from '../analysis/facts';
 import { blockedBy, locksOf, TableLock } from '../analysis/locks';
+import type { ObservedStatement, ShadowFile } from '../shadow/findings';
 import type { Position, Range } from '../sql/positions';
 
 export interface HoverContent {
@@ -20,13 +23,16 @@ export interface HoverContent {
  * the locks of the UP statement there. Undefined when there is neither. The finding's problem is
  * not repeated: the editor shows the diagnostic's message in the same hover.
  */
-export function hoverAt(result: LintResult, config: Config, position: Position): HoverContent | undefined {
+export function hoverAt(result: LintResult, config: Config, position: Position, shadow?: ShadowFile): HoverContent | undefined {
   const { migration } = result;
   const offset = migration.lines.offsetAt(position);
   const helped = result.findings.filter((f) => f.help !== undefined && f.start <= offset && offset <= f.end);
   const sections = helped.map((f) => `**${f.rule}**: ${f.help}`);
   const statement = migration.up.find((s) => s.node && s.start <= offset && offset <= s.end);
-  const locks = statement && statementHover(migration, statement, config, offset);
+  // The shadow's observation of this very text: its offsets are the statement's.
+  const observed = statement && shadow?.observed?.find((o) => o.start === statement.start && o.end === statement.end);
+  const seen = observed && observedLocksHover(observed);
+  const locks = statement && [statementHover(migration, statement, config, offset), seen].filter((s) => s !== undefined).join('\n\n---\n\n');
   if (locks) sections.push(locks);
   if (sections.length === 0) return undefined;
   const start = Math.min(...helped.map((f) => f.start), ...(locks ? [statement!.start] : []));
@@ -65,6 +71,29 @@ function lockSection(lock: TableLock, facts: Facts): string {
   if (created) lines.push(`- This migration creates \`${lock.target}\`: no other session uses it yet.`);
   lines.push('', `Sources: ${lock.sources.map((s) => `[${s.title}](${s.url})`).join(', ')}`);
   return lines.join('\n');
+}
+
+/**
+ * What the shadow saw a statement do (run against the schema before its migration, in the
+ * migration's transaction): the locks it took, those its transaction already held, the tables it
+ * rewrote. Undefined when it locked nothing there, or ran it without its CONCURRENTLY.
+ */
+export function observedLocksHover(observed: ObservedStatement): string | undefined {
+  // The shadow ran it without CONCURRENTLY: what it saw is not what this statement takes.
+  if (observed.plainForm) return undefined;
+  const lines: string[] = [];
+  for (const lock of observed.locks) {
+    if (lock.created) continue;
+    const what = `**${lock.mode}** on ${lock.kind} \`${lock.relation}\`${lock.dropped ? ' (dropped)' : ''}`;
+    if (lock.taken) lines.push(`- takes ${what}`);
+    else if (lock.kind === 'table') lines.push(`- holds ${what}, taken earlier in the transaction`);
+  }
+  const created = observed.locks.filter((l) => l.created && l.taken).map((l) => `${l.kind} \`${l.relation}\``);
+  if (created.length > 0) lines.push(`- creates ${created.join(', ')}`);
+  for (const table of observed.rewritten) lines.push(`- **rewrote** table \`${table}\`: every row was written to a new file`);
+  if (observed.rewritten.length === 0 && observed.locks.some((l) => l.taken && l.kind === 'table' && l.mode === 'ACCESS EXCLUSIVE' && !l.created && !l.dropped)) lines.push('- no table rewritten');
+  if (lines.length === 0) return undefined;
+  return ['**Observed in the shadow schema** (run against the schema before this migration):', '', ...lines].join('\n');
 }
 
 function blocksText(lock: TableLock): string {

@@ -27,6 +27,9 @@ export const addRequiredColumn: Rule = {
         (c?.contype === 'CONSTR_DEFAULT' && !nodeOf(c.raw_expr, 'A_Const')?.isnull) || c?.contype === 'CONSTR_IDENTITY' || c?.contype === 'CONSTR_GENERATED');
       const serial = SERIAL_TYPES.has(names(def?.typeName?.names).pop() ?? '');
       if (!notNull || filled || serial) continue;
+      // The schema before the migration has the column already: IF NOT EXISTS skips the clause,
+      // and without it PostgreSQL rejects it (schema-error says so).
+      if (context.facts.columnBefore(action.alter.relation, def?.colname ?? '')) continue;
       context.report({
         statement: action.statement,
         start: action.start,

@@ -28,11 +28,12 @@ export const changeColumnType: Rule = {
       const inThisMigration = known.get(`${table}.${name}`);
       known.set(`${table}.${name}`, def.typeName);
       if (!context.facts.isExisting(action.alter.relation)) continue;
-      // Else the type the folder's earlier migrations gave it.
-      const earlier = inThisMigration ? undefined : typeBefore(context.migration, context.fs, context.config, table, name);
-      const before = inThisMigration ?? earlier?.type;
+      // Else the type the schema before the migration has (the shadow), else the one the folder's earlier migrations gave it.
+      const inSchema = inThisMigration ? undefined : context.facts.columnBefore(action.alter.relation, name)?.type;
+      const earlier = inThisMigration || inSchema ? undefined : typeBefore(context.migration, context.fs, context.config, table, name);
+      const before = inThisMigration ?? inSchema ?? earlier?.type;
       // A USING expression or a new collation rewrites (or reindexes) whatever the types are.
-      if (before && !def.raw_default && !def.collClause && isSafeChange(before, def.typeName)) continue;
+      if (before && !def.raw_default && !def.collClause && (inSchema ? isFreeChange : isSafeChange)(before, def.typeName)) continue;
       context.report({
         statement: action.statement,
         start: action.start,
@@ -50,10 +51,17 @@ function baseName(type: TypeName): string {
 }
 
 function mods(type: TypeName): number[] {
-  return (type.typmods ?? []).map((m) => nodeOf(m, 'A_Const')?.ival?.ival ?? NaN);
+  // The parse tree leaves out a zero: `numeric(10,0)` has an `ival` without a value.
+  return (type.typmods ?? []).map((m) => {
+    const constant = nodeOf(m, 'A_Const');
+    return constant?.ival ? (constant.ival.ival ?? 0) : NaN;
+  });
 }
 
-/** Changes PostgreSQL makes without a rewrite and that old readers still understand. */
+/**
+ * The changes RULES.md lists as free: what the file's own reading (the type an earlier migration
+ * or this one wrote) is judged by, unchanged without the shadow.
+ */
 export function isSafeChange(from: TypeName, to: TypeName): boolean {
   const a = baseName(from);
   const b = baseName(to);
@@ -69,6 +77,50 @@ export function isSafeChange(from: TypeName, to: TypeName): boolean {
     return from.typmods !== undefined && q >= p && s === t;
   }
   return false;
+}
+
+/** Temporal types whose precision PostgreSQL widens or drops without a rewrite (its TemporalSimplify). */
+const TEMPORAL = new Set(['timestamp', 'timestamptz', 'time', 'timetz']);
+/** Their largest precision, which stores what no precision stores. */
+const MAX_TEMPORAL_PRECISION = 6;
+
+/**
+ * The exact verdict, for a type the shadow schema holds: the changes PostgreSQL makes without
+ * rewriting the table or rebuilding its indexes (ALTER TABLE's test: a binary-coercible cast, or
+ * a length coercion its support function proves a no-op) and that old readers still understand.
+ * test/rules/change-column-type-verdicts.test.ts holds each verdict against PostgreSQL (PGlite).
+ */
+export function isFreeChange(from: TypeName, to: TypeName): boolean {
+  const a = baseName(from);
+  const b = baseName(to);
+  const arrays = from.arrayBounds?.length ?? 0;
+  if (arrays !== (to.arrayBounds?.length ?? 0)) return false;
+  const [n] = mods(from);
+  const [m] = mods(to);
+  const widened = to.typmods === undefined || (from.typmods !== undefined && m >= n);
+  // An array is converted element by element: its indexes are rebuilt, even for the same type.
+  if (arrays > 0) return false;
+  if (typeKey(from) === typeKey(to) && mods(from).join() === mods(to).join()) return true;
+  if (a === 'varchar' && b === 'varchar') return widened;
+  if (a === 'varchar' && b === 'text') return true;
+  if (a === 'text' && b === 'varchar') return to.typmods === undefined;
+  if (a === 'numeric' && b === 'numeric') {
+    if (to.typmods === undefined) return true;
+    const [p, s = 0] = mods(from);
+    const [q, t = 0] = mods(to);
+    return from.typmods !== undefined && q >= p && s === t;
+  }
+  if (TEMPORAL.has(a) && a === b) return widened || m === MAX_TEMPORAL_PRECISION;
+  // An interval's modifiers hold its fields too: only dropping them all is free.
+  if (a === 'interval' && b === 'interval') return to.typmods === undefined;
+  if (a === 'varbit' && b === 'varbit') return widened;
+  if (a === 'cidr' && b === 'inet') return true;
+  return false;
+}
+
+/** A type's name, without the `pg_catalog` the parser adds to built-in types. */
+function typeKey(type: TypeName): string {
+  return names(type.names).filter((part) => part !== 'pg_catalog').join('.');
 }
 
 /** The SQL names of the types the parser spells by their internal names. */

@@ -7,8 +7,10 @@
 import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { Config, ConfigError } from '../config/config';
+import { Target, toDatabaseError } from '../database/target';
 import type { FileSystem } from '../migration/model';
 import type { ResolvedConfig } from '../workspace/settings';
+import { baselineStatements } from './statements';
 
 export interface BaselineFile {
   path: string;
@@ -45,4 +47,37 @@ export function isBaselineFile(path: string, config: Pick<Config, 'baseline'>, b
 function isInside(folder: string, path: string): boolean {
   const rel = relative(folder, path);
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/**
+ * Runs the baseline on a new database (verify's throwaway one, a new embedded database), in one
+ * transaction. A statement the database rejects is skipped and said, not fatal: a dump holds
+ * statements only its own server takes (`OWNER TO` a role this one lacks), and what a skipped
+ * statement should have made shows when a migration needs it. The same place for verify, apply
+ * and up. Returns one line per skipped statement.
+ */
+export async function applyBaseline(target: Target, files: BaselineFile[], signal?: AbortSignal): Promise<string[]> {
+  const skipped: string[] = [];
+  await target.run('BEGIN');
+  try {
+    for (const statement of files.flatMap((file) => baselineStatements(file.path, file.text))) {
+      await target.run('SAVEPOINT safemig_baseline');
+      try {
+        await target.run(statement.sql, signal);
+        await target.run('RELEASE SAVEPOINT safemig_baseline');
+      } catch (thrown) {
+        const error = toDatabaseError(thrown);
+        if (!error) throw thrown;
+        await target.run('ROLLBACK TO SAVEPOINT safemig_baseline');
+        skipped.push(`${statement.where}: ${error.message}`);
+      }
+    }
+    await target.run('COMMIT');
+  } catch (error) {
+    await target.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+  // A dump's `set_config('search_path', '', false)` must not outlive it.
+  await target.run('RESET ALL');
+  return skipped;
 }

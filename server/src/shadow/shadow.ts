@@ -16,6 +16,8 @@ import type { Migration } from '../migration/migration';
 import { lex } from '../sql/lexer';
 import { afterDown, roundTripStart, sameAsAfterDown } from './fingerprint';
 import { emptyShadowFile, ShadowFile, ShadowMismatch, ShadowResults } from './findings';
+import { LockObserver } from './observe';
+import { readSchemaFacts } from './schema-facts';
 import { madeBy, relationsOf, shadowPart, ShadowStatement } from './statements';
 
 export interface ShadowOptions {
@@ -149,11 +151,17 @@ export class FolderShadow {
     if (up.unparsable) return this.taintAll(migration.path, up.unparsable);
     const down = shadowPart(migration, 'down');
     const downStatements = down && !down.unparsable && down.statements.length > 0 ? down.statements : undefined;
+    upFile.schema = await readSchemaFacts(this.db, up.statements, this.options.complete);
 
     await this.db.run('BEGIN');
     const start = downStatements ? await roundTripStart(this.db) : undefined;
     await this.db.run('SAVEPOINT shadow_up');
-    const upOk = await this.runPart(up.statements, 'up', fileOf);
+    // Statement by statement, to observe each one's locks and rewrites.
+    const observer = await LockObserver.start(this.db);
+    const upOk = await this.runChecked(up.statements, 'up', fileOf, async (statement) => {
+      const file = fileOf(statement.path);
+      (file.observed ??= []).push(await observer.after(statement));
+    });
     if (upOk && start && downStatements) {
       await this.db.run('SAVEPOINT shadow_round_trip');
       const downOk = await this.runPart(downStatements, 'down', fileOf);
@@ -193,14 +201,17 @@ export class FolderShadow {
   }
 
   /**
-   * Runs a part, statement by statement, recording what PostgreSQL rejects. False when anything
-   * failed (the next steps would only repeat it).
+   * Runs a part, statement by statement, recording what PostgreSQL rejects (and telling `ran` of
+   * each statement that ran). False when anything failed (the next steps would only repeat it).
    */
-  private async runChecked(statements: ShadowStatement[], part: Direction, fileOf: (path: string) => ShadowFile): Promise<boolean> {
+  private async runChecked(statements: ShadowStatement[], part: Direction, fileOf: (path: string) => ShadowFile, ran?: (statement: ShadowStatement) => Promise<void>): Promise<boolean> {
     let ok = true;
     for (const statement of statements) {
       const error = await this.attempt(statement);
-      if (!error) continue;
+      if (!error) {
+        await ran?.(statement);
+        continue;
+      }
       const file = fileOf(statement.path);
       if (environmentError(error)) {
         this.taint(statement, error);

@@ -26,6 +26,8 @@ export interface ShadowStatement {
   parsed: SqlStatement;
   /** The file's text (what the parse tree's offsets are in). */
   source: string;
+  /** `CONCURRENTLY` was blanked out: the shadow runs the plain form, whose locks are not this statement's. */
+  plainForm?: boolean;
 }
 
 /** The relations a statement names, with the span of each name in the file. */
@@ -103,5 +105,5 @@ function prepare(text: string, path: string, start: number, parsed: SqlStatement
     const word = lex(sql).find((t) => t.kind === 'word' && t.value === 'CONCURRENTLY');
     if (word) sql = sql.slice(0, word.start) + ' '.repeat(word.end - word.start) + sql.slice(word.end);
   }
-  return { sql, path, start, end: start + text.length, where: `${basename(path)} line ${lines.positionAt(start).line + 1}`, parsed, source: lines.text };
+  return { sql, path, start, end: start + text.length, where: `${basename(path)} line ${lines.positionAt(start).line + 1}`, parsed, source: lines.text, ...(sql !== text ? { plainForm: true } : {}) };
 }
