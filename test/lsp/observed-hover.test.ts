@@ -41,7 +41,7 @@ describe('hover: observed locks and rewrites next to the static explanation', ()
     const results = await runShadows([path], fs, new ConfigResolver(fs, {}), { all: true, cacheDir: TEST_CACHE_DIR });
     shadow = results!.get(path)!;
   });
-  const hover = (text: string, line: number, file = shadow) => hoverAt(lint(path, text, new DiskFileSystem(), config, { shadow: file }), config, { line, character: 14 }, file)?.markdown ?? '';
+  const hover = (text: string, line: number, file = shadow) => hoverAt(lint(path, text, new DiskFileSystem(), config, { shadow: file }), config, { line, character: 14 })?.markdown ?? '';
 
   test('a free type change: ACCESS EXCLUSIVE taken, no table rewritten', () => {
     const text = hover(readFileSync(path, 'utf8'), 1);

@@ -66,6 +66,11 @@ test('fix it: the schema-error goes; break it: it comes back', async () => {
   const deadline = Date.now() + 60_000;
   while (statuses.filter((s) => s.state === 'ready').length === readyBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   assert.ok(statuses.filter((s) => s.state === 'ready').length > readyBefore, JSON.stringify(statuses.slice(-5)));
+  // Hover on the CREATE INDEX shows what the shadow saw it lock, beside the lock table's explanation.
+  const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: client.uri(newest()) }, position: { line: 3, character: 2 } })) as Hover | null;
+  const text = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
+  assert.ok(text.includes('**Observed in the shadow schema**'), text);
+  assert.ok(text.includes('- takes **SHARE** on table `t1`'), text);
   await client.change(newest(), body('nam'));
   const back = await client.waitFor(newest(), (p) => p.version === 3 && hasSchemaError(p), 60_000);
   assert.match(back.diagnostics.find((d) => d.code === 'schema-error')!.message, /column "nam" of relation "t1" does not exist/);

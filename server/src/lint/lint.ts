@@ -33,6 +33,8 @@ export interface Finding {
 export interface LintResult {
   migration: Migration;
   findings: Finding[];
+  /** What the shadow schema found for this very text, when it ran (hover shows its observed locks). */
+  shadow?: ShadowFile;
 }
 
 export interface LintOptions {
@@ -53,7 +55,8 @@ export function lint(path: string, text: string, fs: FileSystem, config: Config,
     return { migration, findings: [engineFinding(migration, config, FILE_TOO_LARGE, 0, migration.lines.lineEnd(0), 'tooLarge', data)] };
   }
   const migration = readMigration(path, text, fs, { convention: config.convention });
-  return { migration, findings: lintMigration(migration, config, options, fs) };
+  const findings = lintMigration(migration, config, options, fs);
+  return options.shadow ? { migration, findings, shadow: options.shadow } : { migration, findings };
 }
 
 interface Raw extends Report {

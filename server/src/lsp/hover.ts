@@ -10,7 +10,7 @@ import type { LintResult } from '../lint/lint';
 import type { Migration, Statement } from '../migration/migration';
 import { computeFacts, Facts } from '../analysis/facts';
 import { blockedBy, locksOf, TableLock } from '../analysis/locks';
-import type { ObservedStatement, ShadowFile } from '../shadow/findings';
+import type { ObservedStatement } from '../shadow/findings';
 import type { Position, Range } from '../sql/positions';
 
 export interface HoverContent {
@@ -23,8 +23,8 @@ export interface HoverContent {
  * the locks of the UP statement there. Undefined when there is neither. The finding's problem is
  * not repeated: the editor shows the diagnostic's message in the same hover.
  */
-export function hoverAt(result: LintResult, config: Config, position: Position, shadow?: ShadowFile): HoverContent | undefined {
-  const { migration } = result;
+export function hoverAt(result: LintResult, config: Config, position: Position): HoverContent | undefined {
+  const { migration, shadow } = result;
   const offset = migration.lines.offsetAt(position);
   const helped = result.findings.filter((f) => f.help !== undefined && f.start <= offset && offset <= f.end);
   const sections = helped.map((f) => `**${f.rule}**: ${f.help}`);

@@ -23,8 +23,10 @@ export class RanTooLong extends Error {
 }
 
 /** The worker's bundle beside this one (dist/), or the source when run from the sources (tests). */
-function workerEntry(): string {
-  return __filename.endsWith('.ts') ? join(__dirname, 'worker.ts') : join(__dirname, 'shadow-worker.js');
+function workerEntry(): { code: string; eval?: boolean } {
+  if (!__filename.endsWith('.ts')) return { code: join(__dirname, 'shadow-worker.js') };
+  // From the sources (tests) the worker needs the TypeScript loader first: a worker does not take `--import`.
+  return { code: `require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'worker.ts'))});`, eval: true };
 }
 
 const WATCH_EVERY_MS = 250;
@@ -43,7 +45,8 @@ export class ShadowWorker {
     private readonly timeoutSeconds: number,
     private readonly onEvent: (event: ShadowEvent) => void = () => undefined,
   ) {
-    this.worker = new Worker(workerEntry(), { workerData: { safemigShadowWorker: true, heartbeat: this.heartbeat.buffer } });
+    const entry = workerEntry();
+    this.worker = new Worker(entry.code, { eval: entry.eval, workerData: { safemigShadowWorker: true, heartbeat: this.heartbeat.buffer } });
     this.worker.on('message', (message: WorkerMessage) => this.take(message));
     this.worker.on('error', (error) => this.end(error));
     this.worker.on('exit', (code) => this.end(new Error(`the shadow's worker stopped (exit code ${code})`)));
