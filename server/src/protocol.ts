@@ -96,6 +96,14 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     config: 'requireRollback',
   },
   {
+    key: 'startAfter',
+    schema: { type: nullable('string'), default: null },
+    scope: 'resource',
+    description:
+      'Migrations at or before this version (e.g. `20240101120000`) are read for context only, never reported: for adopting safemig in a project with many applied migrations. Overrides `startAfter` of `.safemig.json`.',
+    config: 'startAfter',
+  },
+  {
     key: 'database.url',
     schema: { type: nullable('string'), default: null },
     scope: 'resource',
