@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CommandName, COMMANDS } from '../../server/src/protocol';
 import { newMigration } from './authoring';
+import { treatFolderAsMigrations } from './migration-folder';
 import { applyMigration, DatabaseSession, migrationStatus, rollbackMigration, setDatabasePassword, verifyMigration } from './database/commands';
 
 export interface CommandContext {
@@ -26,6 +27,7 @@ const HANDLERS: Record<CommandName, Handler> = {
   },
   showOutput: (ctx) => ctx.output.show(),
   newMigration,
+  treatFolderAsMigrations,
   apply: applyMigration,
   rollback: rollbackMigration,
   verify: verifyMigration,

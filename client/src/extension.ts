@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { OUTPUT_CHANNEL, SERVER_ID } from '../../server/src/protocol';
 import { registerCommands } from './commands';
+import { offerMigrationFolders } from './migration-folder';
 
 let client: LanguageClient | undefined;
 
@@ -27,6 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   client = new LanguageClient(SERVER_ID, 'safemig', serverOptions, clientOptions);
   registerCommands(context, { client, output });
+  offerMigrationFolders(context);
   await client.start();
 }
 

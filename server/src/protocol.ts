@@ -186,7 +186,8 @@ const TRUSTED = 'isWorkspaceTrusted';
 export const COMMANDS = {
   restartServer: { id: 'safemig.restartServer', title: 'Restart Language Server' },
   showOutput: { id: 'safemig.showOutput', title: 'Show Output' },
-  newMigration: { id: 'safemig.newMigration', title: 'New Migration', menus: { 'explorer/context': { when: 'explorerResourceIsFolder', group: 'navigation@9' } } },
+  newMigration: { id: 'safemig.newMigration', title: 'New Migration', enablement: TRUSTED, menus: { 'explorer/context': { when: 'explorerResourceIsFolder', group: 'navigation@9' } } },
+  treatFolderAsMigrations: { id: 'safemig.treatFolderAsMigrations', title: 'Treat This Folder as Migrations' },
   apply: { id: 'safemig.apply', title: 'Apply Migration (UP)', enablement: TRUSTED },
   rollback: { id: 'safemig.rollback', title: 'Roll Back Migration (DOWN)', enablement: TRUSTED },
   verify: { id: 'safemig.verify', title: 'Verify Migration Round Trip (UP, DOWN, UP)', enablement: TRUSTED },

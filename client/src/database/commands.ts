@@ -30,6 +30,7 @@ import {
   VerifyReport,
 } from '../../../server/src/api';
 import type { CommandContext } from '../commands';
+import { requireTrust } from '../trust';
 import { settingsFor, targetChoice, Targets } from './target';
 import { confirm, logTo, RunDiagnostics, showError, showInfo, showMigrateResult, withCancellableProgress } from './ui';
 
@@ -235,11 +236,7 @@ function toUri(arg: unknown): vscode.Uri | undefined {
   return undefined;
 }
 
-function trusted(what: string): boolean {
-  if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showErrorMessage(`safemig: cannot ${what} in an untrusted workspace: the database commands run the workspace's SQL and are disabled until you trust it (Workspaces: Manage Workspace Trust).`);
-  return false;
-}
+const trusted = (what: string) => requireTrust(what, "the database commands run the workspace's SQL");
 
 async function exclusive<T>(ctx: CommandContext, name: string, body: () => Promise<T>): Promise<T | undefined> {
   const session = ctx.database;
