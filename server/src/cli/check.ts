@@ -80,8 +80,9 @@ export async function check(argv: string[], io: Io): Promise<number> {
     io.stderr(noMigrationsMessage(targets, listings.length, resolver.resolve(resolve(io.cwd, targets[0], '_'))));
     return 2;
   }
-  await initParser();
+  // Otherwise the pool loads the parser, when the cache does not hold every report.
   if (args.booleans.has('fix') || args.booleans.has('fix-dry-run')) {
+    await initParser();
     const fixed = computeFixes(jobs, resolver);
     for (const path of fixed.refused) io.stderr(`safemig check: not fixed: ${path} is a symbolic link, which --fix does not write through\n`);
     if (args.booleans.has('fix-dry-run')) {
