@@ -74,14 +74,15 @@ test('a change to a twin, to the folder or to the config is seen', () => {
 });
 
 test('an earlier migration edited and then put back: the later one follows it each time (its history)', () => {
-  // Plain files: their rollback folders are looked for up the tree, so ancestors are listed too.
-  write('hist/db/migrations/001_create.sql', 'CREATE TABLE IF NOT EXISTS users (name varchar(50));\n');
-  write('hist/db/migrations/002_widen.sql', "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN name TYPE varchar(100);\n");
-  assert.doesNotMatch(coldAndCached(['hist']), /change-column-type/);
-  write('hist/db/migrations/001_create.sql', 'CREATE TABLE IF NOT EXISTS users (name int);\n');
-  assert.match(coldAndCached(['hist']), /002_widen\.sql:2:\d+ warning change-column-type/);
-  write('hist/db/migrations/001_create.sql', 'CREATE TABLE IF NOT EXISTS users (name varchar(50));\n');
-  assert.doesNotMatch(coldAndCached(['hist']), /change-column-type/);
+  // Plain files: their rollback folders are looked for up the tree, so ancestors are listed too
+  // (three levels up: nested, so that they lie in this test's folder, which nothing else changes).
+  write('nest/app/hist/db/migrations/001_create.sql', 'CREATE TABLE IF NOT EXISTS users (name varchar(50));\n');
+  write('nest/app/hist/db/migrations/002_widen.sql', "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN name TYPE varchar(100);\n");
+  assert.doesNotMatch(coldAndCached(['nest/app/hist']), /change-column-type/);
+  write('nest/app/hist/db/migrations/001_create.sql', 'CREATE TABLE IF NOT EXISTS users (name int);\n');
+  assert.match(coldAndCached(['nest/app/hist']), /002_widen\.sql:2:\d+ warning change-column-type/);
+  write('nest/app/hist/db/migrations/001_create.sql', 'CREATE TABLE IF NOT EXISTS users (name varchar(50));\n');
+  assert.doesNotMatch(coldAndCached(['nest/app/hist']), /change-column-type/);
 });
 
 test('a run whose every report is cached does not load the parser', () => {
@@ -104,15 +105,15 @@ test('a run whose every report is cached does not load the parser', () => {
 });
 
 test('a file is not read again while its stamp is unchanged; a same-size edit with its mtime put back is still seen', async () => {
-  write('stamped/migrations/001_a.sql', 'ALTER TABLE t DROP COLUMN IF EXISTS a;\n');
-  write('stamped/migrations/002_b.sql', 'CREATE TABLE IF NOT EXISTS b (id int);\n');
+  write('nest/app/stamped/migrations/001_a.sql', 'ALTER TABLE t DROP COLUMN IF EXISTS a;\n');
+  write('nest/app/stamped/migrations/002_b.sql', 'CREATE TABLE IF NOT EXISTS b (id int);\n');
   // A whole second, which can be set again exactly.
-  const path = join(root, 'stamped/migrations/001_a.sql');
+  const path = join(root, 'nest/app/stamped/migrations/001_a.sql');
   const past = new Date('2024-01-01T00:00:00Z');
   utimesSync(path, past, past);
   // A stamp stands for a file's content once the file was last changed a while before (see isSettled).
   await new Promise((resolve) => setTimeout(resolve, 2500));
-  const first = coldAndCached(['stamped']);
+  const first = coldAndCached(['nest/app/stamped']);
   assert.match(first, /001_a\.sql:1:\d+ warning drop-column/);
   const stamps = JSON.parse(readFileSync(join(root, CACHE), 'utf8')).stamps;
   assert.ok(Object.keys(stamps).some((path) => path.endsWith('001_a.sql')), 'the cache keeps the file\'s stamp');
@@ -120,7 +121,7 @@ test('a file is not read again while its stamp is unchanged; a same-size edit wi
   writeFileSync(path, 'ALTER TABLE t DROP COLUMN IF EXISTS b;\n');
   utimesSync(path, past, past);
   assert.equal(statSync(path, { bigint: true }).mtimeNs, BigInt(past.getTime()) * 1_000_000n);
-  assert.match(coldAndCached(['stamped']), /drop-column Dropping column b of t/);
+  assert.match(coldAndCached(['nest/app/stamped']), /drop-column Dropping column b of t/);
 });
 
 test('--cache-location DIR keeps the cache there', () => {
