@@ -7,6 +7,6 @@ import * as vscode from 'vscode';
 
 export function requireTrust(what: string, why: string): boolean {
   if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showErrorMessage(`safemig: cannot ${what} in an untrusted workspace: ${why}, and is disabled until you trust it (Workspaces: Manage Workspace Trust).`);
+  void vscode.window.showErrorMessage(`safemig: cannot ${what} in an untrusted workspace (${why}). Trust it first: Workspaces: Manage Workspace Trust.`);
   return false;
 }

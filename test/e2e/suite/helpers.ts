@@ -147,13 +147,18 @@ export function answeringWarnings<T>(answer: (w: ShownWarning) => string | undef
   return answering('showWarningMessage', answer, body);
 }
 
+/** The same for the extension's error messages. */
+export function answeringErrors<T>(answer: (w: ShownWarning) => string | undefined, body: () => Thenable<T> | Promise<T>): Promise<{ result: T; shown: ShownWarning[] }> {
+  return answering('showErrorMessage', answer, body);
+}
+
 /** The same for the extension's information messages (the offers that take an answer). */
 export function answeringInformation<T>(answer: (w: ShownWarning) => string | undefined, body: () => Thenable<T> | Promise<T>): Promise<{ result: T; shown: ShownWarning[] }> {
   return answering('showInformationMessage', answer, body);
 }
 
 async function answering<T>(
-  method: 'showWarningMessage' | 'showInformationMessage',
+  method: 'showWarningMessage' | 'showInformationMessage' | 'showErrorMessage',
   answer: (w: ShownWarning) => string | undefined,
   body: () => Thenable<T> | Promise<T>,
 ): Promise<{ result: T; shown: ShownWarning[] }> {
