@@ -5,7 +5,6 @@
  * workspace.fs and opens the new migration with the cursor in its UP part.
  */
 import * as vscode from 'vscode';
-import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import {
   codeMigrationsIn,
@@ -31,6 +30,7 @@ import {
 } from '../../server/src/api';
 import type { CommandContext } from './commands';
 import { editorOverrides } from './settings';
+import { requireTrust } from './trust';
 
 /** What a caller (a test, another command) may decide instead of the prompts. */
 export interface NewMigrationArgs {
@@ -45,6 +45,7 @@ export interface NewMigrationArgs {
  * migration's file, or undefined when the user cancelled or it could not be created.
  */
 export async function newMigration(ctx: CommandContext, target?: unknown, options?: unknown): Promise<vscode.Uri | undefined> {
+  if (!requireTrust('create a migration', "New Migration writes files from the workspace's own template and configuration")) return undefined;
   try {
     return await run(target instanceof vscode.Uri ? target : undefined, argsOf(options));
   } catch (error) {
@@ -69,8 +70,7 @@ async function run(target: vscode.Uri | undefined, args: NewMigrationArgs): Prom
   if (convention === null) return undefined;
 
   const template = projectTemplate(resolved, workspaceRootOf(dir) ?? dir, fs);
-  // An untrusted workspace's own git config is not run: only the user's.
-  const author = gitAuthor(vscode.workspace.isTrusted ? existingAncestor(dir, fs) : homedir());
+  const author = gitAuthor(existingAncestor(dir, fs));
   const plan = (description: string): NewMigrationPlan => planNewMigration({ dir, description, fs, now: new Date(), author, template: template?.text, convention });
 
   const description = args.description ?? (await askDescription(dir, plan));

@@ -17,6 +17,7 @@ import {
   verifyMigration,
 } from './database/commands';
 import { applyPendingMigrations, rollbackLastMigration } from './database/folder-commands';
+import { treatFolderAsMigrations } from './migration-folder';
 import { MigrationsView } from './migrations-view';
 import { dumpBaseline, ShadowStatusBar } from './shadow-status';
 import { TargetStatusBar } from './status-bar';
@@ -41,6 +42,7 @@ const HANDLERS: Record<CommandName, Handler> = {
   },
   showOutput: (ctx) => ctx.output.show(),
   newMigration,
+  treatFolderAsMigrations,
   apply: applyMigration,
   rollback: rollbackMigration,
   verify: verifyMigration,

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { InitializationOptions, OUTPUT_CHANNEL, SERVER_ID } from '../../server/src/protocol';
 import { ExtensionApi, registerCommands } from './commands';
+import { offerMigrationFolders } from './migration-folder';
 
 let client: LanguageClient | undefined;
 
@@ -38,6 +39,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   client = new LanguageClient(SERVER_ID, 'safemig', serverOptions, clientOptions);
   const api = registerCommands(context, { client, output });
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.restart()));
+  offerMigrationFolders(context);
   await client.start();
   return api;
 }

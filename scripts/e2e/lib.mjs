@@ -122,7 +122,7 @@ export function preflight({ extensionDir, vsix, tests }) {
 }
 
 /** Fresh temp dirs: user data, extensions, and a copy of the fixture workspace (tests may modify it). */
-export function makeTempDirs({ keep = false, workspace = FIXTURE_WORKSPACE } = {}) {
+export function makeTempDirs({ keep = false, workspace = FIXTURE_WORKSPACE, untrusted = false } = {}) {
   const base = mkdtempSync(join(tmpdir(), 'safemig-e2e-'));
   const dirs = {
     base,
@@ -142,7 +142,9 @@ export function makeTempDirs({ keep = false, workspace = FIXTURE_WORKSPACE } = {
       {
         'workbench.startupEditor': 'none',
         'workbench.tips.enabled': false,
-        'security.workspace.trust.enabled': false,
+        // `untrusted`: Workspace Trust on, and the workspace opened in Restricted Mode without a prompt.
+        'security.workspace.trust.enabled': untrusted,
+        ...(untrusted && { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }),
         'telemetry.telemetryLevel': 'off',
         'update.mode': 'none',
         'extensions.autoUpdate': false,
@@ -196,14 +198,14 @@ export function installVsix(dirs, vsix) {
 }
 
 /** Starts code-server on 127.0.0.1 and a free port; resolves with its base URL once it listens. */
-export async function startCodeServer(dirs, { verbose = false, env = {} } = {}) {
+export async function startCodeServer(dirs, { verbose = false, env = {}, untrusted = false } = {}) {
   const args = [
     ...baseArgs(dirs),
     '--bind-addr', '127.0.0.1:0',
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(untrusted ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     '--log', verbose ? 'debug' : 'info',

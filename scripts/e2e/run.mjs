@@ -34,6 +34,8 @@ Needs: scripts/e2e/install.sh (once), node scripts/build.mjs, node scripts/e2e/b
   --grep PATTERN     only tests whose full title matches (mocha grep)
   --timeout SECONDS  global timeout (default 300)
   --start-timeout S  fail when the suite has not started S seconds after opening the workbench (default 120)
+  --untrusted        open the workspace untrusted (Workspace Trust on, Restricted Mode); the suite's
+                     trust tests run only then (use with --grep "workspace trust")
   --keep             keep the temp dir (user data, extensions, workspace copy)
   --verbose          print code-server output and every browser console message`;
 
@@ -47,6 +49,7 @@ const opts = await parseCli(
     timeout: { type: 'string' },
     'start-timeout': { type: 'string' },
     keep: { type: 'boolean' },
+    untrusted: { type: 'boolean' },
     verbose: { type: 'boolean' },
   },
   usage,
@@ -77,7 +80,7 @@ await runMain(main, { timeoutMs, name: 'e2e (code-server)' });
 async function main() {
   if (vsix && opts.extension) throw new Fatal('--vsix and --extension exclude each other');
   preflight({ extensionDir, vsix, tests });
-  const dirs = makeTempDirs({ keep: opts.keep, workspace: opts.workspace ? resolve(opts.workspace) : FIXTURE_WORKSPACE });
+  const dirs = makeTempDirs({ keep: opts.keep, workspace: opts.workspace ? resolve(opts.workspace) : FIXTURE_WORKSPACE, untrusted: opts.untrusted });
   if (vsix) {
     installVsix(dirs, vsix);
     log(`installed extensions: ${listExtensions(dirs).join(', ')}`);
@@ -92,7 +95,7 @@ async function main() {
   // answer its prompts, and skips the tests that must (they run against the repository's build).
   if (vsix) env.SAFEMIG_E2E_VSIX = '1';
   if (opts.grep) env.SAFEMIG_E2E_GREP = opts.grep;
-  const server = await startCodeServer(dirs, { verbose: opts.verbose, env });
+  const server = await startCodeServer(dirs, { verbose: opts.verbose, env, untrusted: opts.untrusted });
 
   const remote = (path) => `vscode-remote://${server.host}${path}`;
   // The workbench only runs extensionTestsPath in extension-development mode, so a --vsix run

@@ -7,6 +7,7 @@
 
 // Configuration: `.safemig.json` under the editor's settings (protocol.ts maps those).
 export { CONFIG_FILE_NAME, ConfigError, guardSettings } from './config/config';
+export { addMigrationFolder } from './config/add-migration-folder';
 export type { Config, DatabaseConfig } from './config/config';
 export { ConfigResolver, configBase, isMigrationFile } from './workspace/settings';
 export type { ResolvedConfig } from './workspace/settings';

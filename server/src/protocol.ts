@@ -96,6 +96,14 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     config: 'requireRollback',
   },
   {
+    key: 'startAfter',
+    schema: { type: nullable('string'), default: null },
+    scope: 'resource',
+    description:
+      'Migrations at or before this version (e.g. `20240101120000`) are read for context only, never reported: for adopting safemig in a project with many applied migrations. Overrides `startAfter` of `.safemig.json`.',
+    config: 'startAfter',
+  },
+  {
     key: 'database.url',
     schema: { type: nullable('string'), default: null },
     scope: 'resource',
@@ -235,7 +243,8 @@ const onViewTitle = (order: number) => ({ when: IN_VIEW, group: `navigation@${or
 export const COMMANDS = {
   restartServer: { id: 'safemig.restartServer', title: 'Restart Language Server' },
   showOutput: { id: 'safemig.showOutput', title: 'Show Output' },
-  newMigration: { id: 'safemig.newMigration', title: 'New Migration', menus: { 'explorer/context': { when: 'explorerResourceIsFolder', group: 'navigation@9' } } },
+  newMigration: { id: 'safemig.newMigration', title: 'New Migration', enablement: TRUSTED, menus: { 'explorer/context': { when: 'explorerResourceIsFolder', group: 'navigation@9' } } },
+  treatFolderAsMigrations: { id: 'safemig.treatFolderAsMigrations', title: 'Treat This Folder as Migrations' },
   apply: { id: 'safemig.apply', title: 'Apply Migration (UP)', enablement: TRUSTED, icon: '$(play)', menus: onMigrations(1, 'pending', 'failed') },
   rollback: { id: 'safemig.rollback', title: 'Roll Back Migration (DOWN)', enablement: TRUSTED, icon: '$(discard)', menus: onMigrations(2, 'applied', 'changed', 'partial') },
   verify: { id: 'safemig.verify', title: 'Verify Migration Round Trip (UP, DOWN, UP)', enablement: TRUSTED, icon: '$(beaker)', menus: onMigrations(3, 'applied', 'pending', 'changed', 'partial', 'failed', 'runner') },

@@ -4,10 +4,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli';
+import { CLI, runCli } from '../helpers/cli';
 
 let root: string;
 const write = (path: string, text: string) => {
@@ -70,6 +71,57 @@ test('a change to a twin, to the folder or to the config is seen', () => {
   assert.doesNotMatch(coldAndCached(['db']), /add-required-column/);
   rmSync(join(root, '.safemig.json'));
   assert.match(coldAndCached(['db']), /add-required-column/);
+});
+
+test('an earlier migration edited and then put back: the later one follows it each time (its history)', () => {
+  // Plain files: their rollback folders are looked for up the tree, so ancestors are listed too
+  // (three levels up: nested, so that they lie in this test's folder, which nothing else changes).
+  write('nest/app/hist/db/migrations/001_create.sql', 'CREATE TABLE IF NOT EXISTS users (name varchar(50));\n');
+  write('nest/app/hist/db/migrations/002_widen.sql', "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN name TYPE varchar(100);\n");
+  assert.doesNotMatch(coldAndCached(['nest/app/hist']), /change-column-type/);
+  write('nest/app/hist/db/migrations/001_create.sql', 'CREATE TABLE IF NOT EXISTS users (name int);\n');
+  assert.match(coldAndCached(['nest/app/hist']), /002_widen\.sql:2:\d+ warning change-column-type/);
+  write('nest/app/hist/db/migrations/001_create.sql', 'CREATE TABLE IF NOT EXISTS users (name varchar(50));\n');
+  assert.doesNotMatch(coldAndCached(['nest/app/hist']), /change-column-type/);
+});
+
+test('a run whose every report is cached does not load the parser', () => {
+  coldAndCached(['db', '--format', 'json']);
+  // The same bundle (the same engine, so the same cache) without the parser's WASM beside it.
+  const bare = mkdtempSync(join(tmpdir(), 'safemig-bare-'));
+  try {
+    copyFileSync(CLI, join(bare, 'cli.js'));
+    const run = (args: string[]) => spawnSync(process.execPath, [join(bare, 'cli.js'), 'check', 'db', '--format', 'json', ...args], { cwd: root, encoding: 'utf8' });
+    const warm = run(['--cache']);
+    assert.equal(warm.stdout, runCli(['check', 'db', '--format', 'json'], root).stdout, warm.stderr);
+    // Without the cache it needs the parser: the test would not notice a parser loaded anyway otherwise.
+    const cold = run([]);
+    assert.notEqual(cold.status, 0);
+    assert.equal(cold.stdout, '');
+    assert.match(cold.stderr, /libpg-query/);
+  } finally {
+    rmSync(bare, { recursive: true, force: true });
+  }
+});
+
+test('a file is not read again while its stamp is unchanged; a same-size edit with its mtime put back is still seen', async () => {
+  write('nest/app/stamped/migrations/001_a.sql', 'ALTER TABLE t DROP COLUMN IF EXISTS a;\n');
+  write('nest/app/stamped/migrations/002_b.sql', 'CREATE TABLE IF NOT EXISTS b (id int);\n');
+  // A whole second, which can be set again exactly.
+  const path = join(root, 'nest/app/stamped/migrations/001_a.sql');
+  const past = new Date('2024-01-01T00:00:00Z');
+  utimesSync(path, past, past);
+  // A stamp stands for a file's content once the file was last changed a while before (see isSettled).
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  const first = coldAndCached(['nest/app/stamped']);
+  assert.match(first, /001_a\.sql:1:\d+ warning drop-column/);
+  const stamps = JSON.parse(readFileSync(join(root, CACHE), 'utf8')).stamps;
+  assert.ok(Object.keys(stamps).some((path) => path.endsWith('001_a.sql')), 'the cache keeps the file\'s stamp');
+  // Same size, and the same modification time as before: only the change time tells.
+  writeFileSync(path, 'ALTER TABLE t DROP COLUMN IF EXISTS b;\n');
+  utimesSync(path, past, past);
+  assert.equal(statSync(path, { bigint: true }).mtimeNs, BigInt(past.getTime()) * 1_000_000n);
+  assert.match(coldAndCached(['nest/app/stamped']), /drop-column Dropping column b of t/);
 });
 
 test('--cache-location DIR keeps the cache there', () => {

@@ -141,13 +141,31 @@ test('a file over the size limit is refused before it is read', () => {
   );
 });
 
-test('a config file that is a link to a device is not read (the run ends, with the defaults)', () => {
-  const dir = project('config-device', {});
-  rmSync(join(dir, '.safemig.json'));
-  symlinkSync('/dev/zero', join(dir, '.safemig.json'));
-  const result = run(['check', 'db'], dir);
-  assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /1 file checked/);
+test('a config file that is a link to a device, a FIFO or over the size limit is refused at once, exit 2', () => {
+  const cases: [string, (config: string) => void, RegExp][] = [
+    ['zero', (config) => symlinkSync('/dev/zero', config), /cannot be read \(not a regular file \(a character device\)\)/],
+    ['fifo', (config) => assert.equal(spawnSync('mkfifo', [config]).status, 0), /cannot be read \(not a regular file \(a FIFO\)\)/],
+    ['fifo-link', (config) => {
+      assert.equal(spawnSync('mkfifo', [`${config}.fifo`]).status, 0);
+      symlinkSync(`${config}.fifo`, config);
+    }, /cannot be read \(not a regular file \(a FIFO\)\)/],
+    // Sparse: 40 MB stated, nothing on the disk.
+    ['huge', (config) => assert.equal(spawnSync('truncate', ['-s', '40M', config]).status, 0), /cannot be read \(too large \(40\.0 MB/],
+  ];
+  for (const [name, make, reason] of cases) {
+    const dir = project(`config-${name}`, {});
+    const config = join(dir, '.safemig.json');
+    rmSync(config);
+    make(config);
+    const result = run(['check', 'db'], dir);
+    assert.equal(result.code, 2, `${name}: ${result.stdout}${result.stderr}`);
+    assert.equal(result.stdout, '', name);
+    assert.match(result.stderr, new RegExp(`^safemig: invalid configuration: .*config-${name}/\\.safemig\\.json: ${reason.source}`), name);
+    // Named with --config, the same.
+    const named = run(['check', 'db', '--config', '.safemig.json'], dir);
+    assert.equal(named.code, 2, `${name} --config: ${named.stderr}`);
+    assert.match(named.stderr, reason, `${name} --config`);
+  }
 });
 
 test('a UTF-16 file with a byte order mark is called UTF-16, not binary, and not analysed', () => {

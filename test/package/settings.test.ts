@@ -23,6 +23,7 @@ const SAMPLES: Record<string, [unknown, object]> = {
   convention: ['goose', { convention: 'goose' }],
   assumeInTransaction: [false, { assumeInTransaction: false }],
   requireRollback: [true, { requireRollback: true }],
+  startAfter: ['20240101120000', { startAfter: '20240101120000' }],
   'database.url': ['postgres://me@localhost/app_dev', { database: { url: 'postgres://me@localhost/app_dev' } }],
   'database.lockTimeout': ['2s', { database: { lockTimeout: '2s' } }],
   'database.statementTimeout': ['1min', { database: { statementTimeout: '1min' } }],

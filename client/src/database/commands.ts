@@ -33,6 +33,7 @@ import {
 } from '../../../server/src/api';
 import { SETTINGS_SECTION } from '../../../server/src/protocol';
 import type { CommandContext } from '../commands';
+import { requireTrust } from '../trust';
 import { FileSettings, settingsFor, targetChoice, Targets } from './target';
 import { confirm, logTo, ProgressStep, RunDiagnostics, showError, showInfo, showMigrateResult, withCancellableProgress } from './ui';
 
@@ -360,11 +361,7 @@ function toUri(arg: unknown): vscode.Uri | undefined {
   return undefined;
 }
 
-export function trusted(what: string): boolean {
-  if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showErrorMessage(`safemig: cannot ${what} in an untrusted workspace: the database commands run the workspace's SQL and are disabled until you trust it (Workspaces: Manage Workspace Trust).`);
-  return false;
-}
+export const trusted = (what: string) => requireTrust(what, "the database commands run the workspace's SQL");
 
 export async function exclusive<T>(ctx: CommandContext, name: string, body: () => Promise<T>): Promise<T | undefined> {
   const session = ctx.database;

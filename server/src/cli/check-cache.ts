@@ -13,7 +13,7 @@ import type { Config } from '../config/config';
 import type { Finding } from '../lint/lint';
 import type { FileSystem } from '../migration/model';
 import { joinPath } from '../migration/names';
-import type { DiskFileSystem } from '../workspace/node-fs';
+import { DiskFileSystem, isSettled } from '../workspace/node-fs';
 import type { FileReport } from './formats';
 
 export const DEFAULT_CACHE_LOCATION = join('node_modules', '.cache', 'safemig');
@@ -34,16 +34,33 @@ interface Entry {
   findings: Omit<Finding, 'fixes'>[];
 }
 
+/**
+ * An entry as stored: its key, its convention and its dependencies as indexes into the file's
+ * strings (rule IDs, messages and paths repeat from file to file), and its findings as
+ * FINDING_WIDTH numbers each. A warm run parses a few MB of numbers instead of 20 MB of objects.
+ */
+type StoredEntry = [key: string, convention: number, deps: number[], findings: number[]];
+const FINDING_WIDTH = 11;
+/** The fields of a finding the cache keeps (every one a report shows); a finding with others is not cached. */
+const FINDING_FIELDS = new Set(['rule', 'severity', 'message', 'help', 'messageId', 'start', 'end', 'range', 'fixes']);
+
 /** What a thread learnt while linting: new entries, and the dependencies' values it saw. */
 export interface CacheDelta {
   entries: Record<string, Entry>;
   values: Record<DepKey, string>;
   memos: Record<string, DepKey[]>;
+  /** A file's stamp and its content's hash, `stamp=hash` by path (see RecordingFileSystem.hashOf). */
+  stamps: Record<string, string>;
 }
 
-export interface CacheData extends CacheDelta {
+export interface CacheData {
   /** safemig's version and the hash of its running code: another build invalidates everything. */
   engine: string;
+  strings: string[];
+  entries: Record<string, StoredEntry>;
+  values: Record<DepKey, string>;
+  memos: Record<string, DepKey[]>;
+  stamps: Record<string, string>;
 }
 
 const hash = (text: string) => createHash('sha1').update(text).digest('base64');
@@ -71,7 +88,7 @@ export function loadCache(file: string): CacheData {
   const engine = engineId();
   try {
     const data = JSON.parse(readFileSync(file, 'utf8')) as CacheData;
-    if (data.engine === engine && data.entries && data.values && data.memos) return data;
+    if (data.engine === engine && Array.isArray(data.strings) && data.entries && data.values && data.memos && data.stamps) return data;
   } catch {
     // No cache yet, or a broken one: start afresh.
   }
@@ -79,20 +96,64 @@ export function loadCache(file: string): CacheData {
 }
 
 export function emptyCache(engine = engineId()): CacheData {
-  return { engine, entries: Object.create(null), values: Object.create(null), memos: Object.create(null) };
+  return { engine, strings: [], entries: Object.create(null), values: Object.create(null), memos: Object.create(null), stamps: Object.create(null) };
 }
 
 /** Merges what the threads learnt into the cache and writes it (atomically: a reader never sees half). */
 export function saveCache(file: string, data: CacheData, deltas: CacheDelta[]): void {
+  const index = new Map(data.strings.map((text, i) => [text, i]));
+  const intern = (text: string) => {
+    let i = index.get(text);
+    if (i === undefined) {
+      i = data.strings.push(text) - 1;
+      index.set(text, i);
+    }
+    return i;
+  };
   for (const delta of deltas) {
-    Object.assign(data.entries, delta.entries);
+    for (const [path, entry] of Object.entries(delta.entries)) {
+      const stored = storedEntry(entry, intern);
+      if (stored) data.entries[path] = stored;
+      else delete data.entries[path];
+    }
     Object.assign(data.values, delta.values);
     Object.assign(data.memos, delta.memos);
+    Object.assign(data.stamps, delta.stamps);
   }
   mkdirSync(join(file, '..'), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, JSON.stringify(data));
   renameSync(temporary, file);
+}
+
+function storedEntry(entry: Entry, intern: (text: string) => number): StoredEntry | undefined {
+  const numbers: number[] = [];
+  for (const f of entry.findings) {
+    if (Object.keys(f).some((key) => !FINDING_FIELDS.has(key))) return undefined;
+    const { start, end } = f.range;
+    numbers.push(intern(f.rule), intern(f.severity), intern(f.message), f.help === undefined ? -1 : intern(f.help), f.messageId === undefined ? -1 : intern(f.messageId));
+    numbers.push(f.start, f.end, start.line, start.character, end.line, end.character);
+  }
+  return [entry.key, intern(entry.convention), entry.deps.map(intern), numbers];
+}
+
+function findingsOf(n: number[], strings: string[]): Finding[] {
+  const findings: Finding[] = [];
+  for (let i = 0; i < n.length; i += FINDING_WIDTH) {
+    const finding: Finding = {
+      rule: strings[n[i]],
+      severity: strings[n[i + 1]] as Finding['severity'],
+      message: strings[n[i + 2]],
+      start: n[i + 5],
+      end: n[i + 6],
+      range: { start: { line: n[i + 7], character: n[i + 8] }, end: { line: n[i + 9], character: n[i + 10] } },
+      fixes: [],
+    };
+    if (n[i + 3] >= 0) finding.help = strings[n[i + 3]];
+    if (n[i + 4] >= 0) finding.messageId = strings[n[i + 4]];
+    findings.push(finding);
+  }
+  return findings;
 }
 
 /** One thread's view of the cache: looks reports up, and records new ones. */
@@ -103,28 +164,29 @@ export class CheckCache {
 
   constructor(
     private readonly data: CacheData,
-    private readonly fs: DiskFileSystem,
     /** Records what is linted afresh: its values and memos are the delta's. */
-    recording: RecordingFileSystem,
+    private readonly recording: RecordingFileSystem,
   ) {
-    this.delta = { entries: Object.create(null), values: recording.values, memos: recording.memos };
+    this.delta = { entries: Object.create(null), values: recording.values, memos: recording.memos, stamps: recording.stamps };
   }
 
   /** The key of a file: its content and its config. */
-  keyOf(text: string, config: Config): string {
+  keyOf(path: string, config: Config): string {
     let configHash = this.configHashes.get(config);
     if (configHash === undefined) {
       configHash = hash(JSON.stringify(config));
       this.configHashes.set(config, configHash);
     }
-    return `${hash(text)}:${configHash}`;
+    return `${this.recording.hashOf(path)}:${configHash}`;
   }
 
   /** The cached report of `path`, when its key and every dependency are unchanged. */
   lookup(path: string, shown: string, key: string): FileReport | undefined {
     const entry = Object.hasOwn(this.data.entries, path) ? this.data.entries[path] : undefined;
-    if (!entry || entry.key !== key || !entry.deps.every((dep) => this.isValid(dep))) return undefined;
-    return { path: shown, convention: entry.convention, findings: entry.findings.map((f) => ({ ...f, fixes: [] })) };
+    if (!entry || entry[0] !== key) return undefined;
+    const { strings } = this.data;
+    if (!entry[2].every((dep) => this.isValid(strings[dep]))) return undefined;
+    return { path: shown, convention: strings[entry[1]], findings: findingsOf(entry[3], strings) };
   }
 
   /** Keeps a fresh report and what its analysis read (`deps`, from RecordingFileSystem.end). */
@@ -141,7 +203,7 @@ export class CheckCache {
         const deps = Object.hasOwn(this.data.memos, dep) ? this.data.memos[dep] : undefined;
         known = deps !== undefined && deps.every((d) => this.isValid(d));
       } else {
-        known = Object.hasOwn(this.data.values, dep) && this.data.values[dep] === currentValue(this.fs, dep);
+        known = Object.hasOwn(this.data.values, dep) && this.data.values[dep] === this.recording.currentValue(dep);
       }
       this.valid.set(dep, known);
     }
@@ -149,33 +211,18 @@ export class CheckCache {
   }
 }
 
-function currentValue(fs: FileSystem, dep: DepKey): string {
-  const path = dep.slice(2);
-  switch (dep[0]) {
-    case 'f':
-      return valueOfText(fs.readFile(path));
-    case 'd':
-      return valueOfListing(fs.readDir(path));
-    case 'g':
-      return valueOfFolder(fs, path, 1);
-    default:
-      return fs.isDirectory(path) ? '1' : '0';
-  }
-}
-
-/** A folder's names and the content of its files, `depth` levels of subfolders down. */
-function valueOfFolder(fs: FileSystem, dir: string, depth: number): string {
+/** A folder's names and the content of its files (hashed by `hashOf`), `depth` levels of subfolders down. */
+function valueOfFolder(fs: FileSystem, hashOf: (path: string) => string, dir: string, depth: number): string {
   const names = fs.readDir(dir);
   if (names === undefined) return '-';
   const parts = names.map((name) => {
     const path = joinPath(dir, name);
-    if (!fs.isDirectory(path)) return `${name}=${valueOfText(fs.readFile(path))}`;
-    return depth > 0 ? `${name}/${valueOfFolder(fs, path, depth - 1)}` : `${name}/`;
+    if (!fs.isDirectory(path)) return `${name}=${hashOf(path)}`;
+    return depth > 0 ? `${name}/${valueOfFolder(fs, hashOf, path, depth - 1)}` : `${name}/`;
   });
   return hash(parts.join('\n'));
 }
 
-const valueOfText = (text: string | undefined) => (text === undefined ? '-' : hash(text));
 const valueOfListing = (names: string[] | undefined) => (names === undefined ? '-' : hash(names.join('\n')));
 
 /**
@@ -193,8 +240,52 @@ export class RecordingFileSystem implements FileSystem {
   /** The dependency sets being recorded: the file's, then each memo being computed inside it. */
   private recording: Set<DepKey>[] = [];
   private readonly memoFolders = new Map<DepKey, string[]>();
+  /** Each file's text hashed once in a run: for its key, as a dependency, in its folder's value. */
+  private readonly hashes = new Map<string, string>();
+  /** New stamps of files hashed in this run, for the cache. */
+  readonly stamps: Record<string, string> = Object.create(null);
 
-  constructor(private readonly inner: DiskFileSystem) {}
+  constructor(
+    private readonly inner: DiskFileSystem,
+    /** The stamps the cache holds: a file whose stamp is unchanged is not read again to be hashed. */
+    private readonly knownStamps: Record<string, string> = Object.create(null),
+  ) {}
+
+  /** The hash of a file's text (`-` when it cannot be read); read only when its stamp changed. */
+  hashOf(path: string): string {
+    let known = this.hashes.get(path);
+    if (known === undefined) {
+      if (!this.inner.hasRead(path) && Object.hasOwn(this.knownStamps, path)) {
+        const stamp = this.inner.stampNow(path);
+        const stored = this.knownStamps[path];
+        if (stamp !== undefined && stored.startsWith(`${stamp}=`)) known = stored.slice(stamp.length + 1);
+      }
+      if (known === undefined) {
+        const text = this.inner.readFile(path);
+        known = text === undefined ? '-' : hash(text);
+        // Taken on opening the file, before its text was read: it stands for this text.
+        const stamp = this.inner.stampWhenRead(path);
+        if (stamp !== undefined && isSettled(stamp)) this.stamps[path] = `${stamp}=${known}`;
+      }
+      this.hashes.set(path, known);
+    }
+    return known;
+  }
+
+  /** A dependency's value now (read without recording). */
+  currentValue(dep: DepKey): string {
+    const path = dep.slice(2);
+    switch (dep[0]) {
+      case 'f':
+        return this.hashOf(path);
+      case 'd':
+        return valueOfListing(this.inner.readDir(path));
+      case 'g':
+        return valueOfFolder(this.inner, (p) => this.hashOf(p), path, 1);
+      default:
+        return this.inner.isDirectory(path) ? '1' : '0';
+    }
+  }
 
   /** Starts recording the analysis of one file. */
   begin(): void {
@@ -210,23 +301,32 @@ export class RecordingFileSystem implements FileSystem {
       if (dep.startsWith('d:')) folders.add(dep.slice(2));
       else if (dep.startsWith('m:')) for (const dir of this.foldersOf(dep)) folders.add(dir);
     }
-    // What a folder's content covers need not be listed one by one (a history reads every earlier file).
-    const covered = (path: string) => folders.has(path) || folders.has(dirname(path)) || folders.has(dirname(dirname(path)));
+    // What a folder's content covers need not be listed one by one (a history reads every earlier
+    // file). A group is a folder's files and those of its subfolders (prisma: a folder per
+    // migration): each folder listed has one, unless its parent's covers it (no subfolders of its
+    // own). Not one group for the topmost folder only: ancestors are listed too (rollback folders
+    // are looked for up the tree), and the migrations' own folder would be left out.
+    const groups = new Set<string>();
+    for (const dir of folders) if (!folders.has(dirname(dir)) || this.hasSubfolders(dir)) groups.add(dir);
+    const covered = (dep: DepKey) => {
+      const path = dep.slice(2);
+      if (groups.has(path) || groups.has(dirname(path))) return true;
+      // A listing two levels down is not in a group; a file or a folder's kind is.
+      return dep[0] !== 'd' && groups.has(dirname(dirname(path)));
+    };
     const kept = new Set<DepKey>();
-    for (const dep of deps) if (dep.startsWith('m:') || !covered(dep.slice(2))) kept.add(dep);
-    for (const dir of folders) {
-      // A subfolder's listing and files are in its parent's group (prisma: a folder per migration).
-      if (folders.has(dirname(dir))) continue;
+    for (const dep of deps) if (dep.startsWith('m:') || !covered(dep)) kept.add(dep);
+    for (const dir of groups) {
       const group = `g:${dir}`;
       kept.add(group);
-      if (!(group in this.values)) this.values[group] = valueOfFolder(this.inner, dir, 1);
+      if (!(group in this.values)) this.values[group] = this.currentValue(group);
     }
     return kept;
   }
 
   readFile(path: string): string | undefined {
     const text = this.inner.readFile(path);
-    this.record(`f:${path}`, () => valueOfText(text));
+    this.record(`f:${path}`, () => this.hashOf(path));
     return text;
   }
 
@@ -257,6 +357,10 @@ export class RecordingFileSystem implements FileSystem {
       this.memos[dep] = [...deps];
       this.top()?.add(dep);
     }
+  }
+
+  private hasSubfolders(dir: string): boolean {
+    return (this.inner.readDir(dir) ?? []).some((name) => this.inner.isDirectory(joinPath(dir, name)));
   }
 
   /** The folders a memo listed, itself or through the memos it used; computed once per memo. */

@@ -39,6 +39,8 @@ interface WorkerTask {
   shadow?: ShadowResults;
   /** `--cache`: the cache file. */
   cache?: { file: string };
+  /** `--cache`: each job's report from the cache, or null where the job is linted. */
+  cached?: (FileReport | null)[];
 }
 
 /** A batch linted and formatted: its items joined by the format's separator, its findings counted. */
@@ -90,10 +92,15 @@ export class CheckPool {
   async run(jobs: CheckJob[], format: string, write: (text: string) => boolean, listings: Listing[] = [], shadow?: ShadowResults): Promise<Totals> {
     // The shadow's findings depend on the folder's other files and the baseline: a run with it does not use the cache.
     const cache = shadow ? undefined : this.cache;
-    // This thread reads the cache once, here; the workers only lint what it does not hold.
+    // This thread reads the cache once, here, and looks every file up; the workers only lint what it does not hold.
     const data = cache && loadCache(cache.file);
-    this.startWorkers(data ? jobs.filter((job) => !Object.hasOwn(data.entries, job.path)).length : jobs.length);
     const task: WorkerTask = { jobs, listings, nextBatch: new SharedArrayBuffer(4), format, fixedConfig: this.fixedConfig, overrides: this.overrides, cache, shadow };
+    const state = threadState(task, data);
+    task.cached = state.cache && jobs.map((job) => lookup(job, state) ?? null);
+    const toLint = task.cached ? task.cached.filter((report) => report === null).length : jobs.length;
+    // Compiling the parser's WASM is a good part of a warm run: only when a file is linted.
+    if (toLint > 0) await initParser();
+    this.startWorkers(toLint);
     const batches = Math.ceil(jobs.length / BATCH_SIZE);
     const nextBatch = new Int32Array(task.nextBatch);
     // Every thread's next claim is then past the end.
@@ -103,7 +110,7 @@ export class CheckPool {
     const finished = this.workers.map((worker) => worker.run(task, add));
     // This thread takes batches too (from the first, while the workers may still be starting),
     // and writes what the workers finished meanwhile after each of its own.
-    const learnt = checkBatches(task, nextBatch, data, (output) => {
+    const learnt = checkBatches(task, nextBatch, state, (output) => {
       writer.add(output);
       for (const worker of this.workers) worker.collect();
     });
@@ -173,42 +180,67 @@ function tuneForBatch(): void {
   setFlagsFromString('--max-inlined-bytecode-size-cumulative=200');
 }
 
-/**
- * Lints and formats batches until none is left, each time the one `next` (shared by the threads)
- * holds. With `--cache`, returns what this thread added to the cache (and the cache it read).
- */
-function checkBatches(task: WorkerTask, next: Int32Array, data: CacheData | undefined, done: (output: BatchOutput) => void): { delta?: CacheDelta } {
-  const { jobs } = task;
-  const format = FORMATS[task.format];
+/** What a thread lints with: the disk (each file read once), the configs, and with `--cache` the recording and the cache. */
+interface ThreadState {
+  fs: DiskFileSystem;
+  resolver: ConfigResolver;
+  recording: RecordingFileSystem;
+  cache?: CheckCache;
+}
+
+function threadState(task: WorkerTask, data: CacheData | undefined): ThreadState {
   const fs = new DiskFileSystem();
   fs.know(task.listings);
-  const resolver = new ConfigResolver(fs, task.overrides, task.fixedConfig);
-  const recording = new RecordingFileSystem(fs);
-  const cache = data && new CheckCache(data, fs, recording);
+  const recording = new RecordingFileSystem(fs, data?.stamps);
+  return { fs, resolver: new ConfigResolver(fs, task.overrides, task.fixedConfig), recording, cache: data && new CheckCache(data, recording) };
+}
+
+/**
+ * Lints and formats batches until none is left, each time the one `next` (shared by the threads)
+ * holds; a report the cache held is only formatted. With `--cache`, returns what this thread
+ * added to the cache.
+ */
+function checkBatches(task: WorkerTask, next: Int32Array, state: ThreadState, done: (output: BatchOutput) => void): { delta?: CacheDelta } {
+  const { jobs } = task;
+  const format = FORMATS[task.format];
   for (let batch = Atomics.add(next, 0, 1); batch * BATCH_SIZE < jobs.length; batch = Atomics.add(next, 0, 1)) {
     const items: string[] = [];
     const totals = noTotals();
-    for (const job of jobs.slice(batch * BATCH_SIZE, (batch + 1) * BATCH_SIZE)) {
-      const report = cache ? checkFileCached(job, fs, resolver, cache, recording) : checkFile(job.path, job.shown, fs, resolver, fs, task.shadow?.get(job.path));
+    for (let i = batch * BATCH_SIZE; i < Math.min(jobs.length, (batch + 1) * BATCH_SIZE); i++) {
+      const job = jobs[i];
+      const report = task.cached?.[i] ?? (state.cache ? checkFileCached(job, state, state.cache) : checkFile(job.path, job.shown, state.fs, state.resolver, state.fs, task.shadow?.get(job.path)));
       countReport(totals, report);
       for (const item of format.items(report)) items.push(item);
     }
     done({ batch, text: items.join(format.separator), items: items.length, totals });
   }
-  return { delta: cache?.delta };
+  return { delta: state.cache?.delta };
 }
 
-/** A file's report from the cache, or linted with what it reads recorded, and then kept. */
-function checkFileCached(job: CheckJob, fs: DiskFileSystem, resolver: ConfigResolver, cache: CheckCache, recording: RecordingFileSystem): FileReport {
-  const read = fs.readText(job.path);
-  const { config, error } = resolver.resolve(job.path);
-  if (!('text' in read) || error) return checkFile(job.path, job.shown, fs, resolver);
-  const key = cache.keyOf(read.text, config);
-  const cached = cache.lookup(job.path, job.shown, key);
-  if (cached) return cached;
-  recording.begin();
-  const report = checkFile(job.path, job.shown, fs, resolver, recording);
-  const deps = recording.end();
+/** The key of a file the cache can hold (its text and config), or undefined (unreadable, or its config invalid). */
+function keyOf(job: CheckJob, state: ThreadState, cache: CheckCache): string | undefined {
+  const read = state.fs.readText(job.path);
+  const { config, error } = state.resolver.resolve(job.path);
+  return 'text' in read && !error ? cache.keyOf(job.path, config) : undefined;
+}
+
+/**
+ * A file's report from the cache, when the cache holds it and what it depends on is unchanged.
+ * The file is not read when its stamp is unchanged: its report was kept only if it was readable.
+ */
+function lookup(job: CheckJob, state: ThreadState): FileReport | undefined {
+  const { config, error } = state.resolver.resolve(job.path);
+  if (!state.cache || error) return undefined;
+  return state.cache.lookup(job.path, job.shown, state.cache.keyOf(job.path, config));
+}
+
+/** A file linted with what it reads recorded, and then kept. */
+function checkFileCached(job: CheckJob, state: ThreadState, cache: CheckCache): FileReport {
+  const key = keyOf(job, state, cache);
+  if (key === undefined) return checkFile(job.path, job.shown, state.fs, state.resolver);
+  state.recording.begin();
+  const report = checkFile(job.path, job.shown, state.fs, state.resolver, state.recording);
+  const deps = state.recording.end();
   // A file the engine failed on is not kept: the failure is a bug, and the next run may not meet it.
   if (report.convention !== 'unknown') cache.store(job.path, key, report, deps);
   return report;
@@ -270,7 +302,7 @@ export function runCheckWorkerIfAny(): boolean {
     parser
       .then(() => {
         // A worker lints what the cache did not hold (or no longer holds): it starts from an empty one.
-        const learnt = checkBatches(task, new Int32Array(task.nextBatch), task.cache && emptyCache(), (output) => post({ output }));
+        const learnt = checkBatches(task, new Int32Array(task.nextBatch), threadState(task, task.cache && emptyCache()), (output) => post({ output }));
         post({ done: true, cache: learnt.delta });
       })
       .catch((error: Error) => post({ error: error.stack ?? error.message }));

@@ -1,13 +1,13 @@
 /**
  * Which of the migrations `safemig check` found it reports: with `--since REF`, only those added
  * or changed since the git ref; with `startAfter` in the config, none at or before that version
- * (a project adopting safemig with hundreds of applied migrations). The others are not linted,
+ * (isBeforeStart in workspace/settings.ts, which the editor applies too). The others are not linted,
  * but they stay on disk, where the rules read them for context (neighbours, twins, history).
  */
 import { spawnSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { compareVersions, isNamedByFolder, parseMigrationName, sameVersion, splitPath } from '../migration/names';
+import { isNamedByFolder, parseMigrationName, sameVersion, splitPath } from '../migration/names';
 
 export class ScopeError extends Error {}
 
@@ -49,13 +49,6 @@ export function isChanged(path: string, changed: Set<string>): boolean {
     if (otherVersion && sameVersion(otherVersion, version)) return true;
   }
   return false;
-}
-
-/** The migration `path` has a version at or before `startAfter`: read for context, not reported. */
-export function isBeforeStart(path: string, startAfter: string): boolean {
-  const { dir, base } = splitPath(path);
-  const version = parseMigrationName(isNamedByFolder(base) ? splitPath(dir).base : base)?.version;
-  return version !== undefined && version !== '' && compareVersions(version.replace(/_/g, '.'), startAfter) <= 0;
 }
 
 function realOrSelf(path: string): string {

@@ -1,7 +1,7 @@
 /** `safemig check [paths…]`: lint migration files and folders for CI. */
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { configBase, ConfigResolver, isMigrationFile, ResolvedConfig } from '../workspace/settings';
+import { configBase, ConfigResolver, isBeforeStart, isMigrationFile, ResolvedConfig } from '../workspace/settings';
 import { DiskFileSystem, Listing } from '../workspace/node-fs';
 import { joinPath } from '../migration/names';
 import { inMigrationsFolder, isCodeFile } from '../migration/conventions/code';
@@ -14,7 +14,7 @@ import { computeFixes, fixesDiff, writeFixes } from './check-fix';
 import { cacheFile, DEFAULT_CACHE_LOCATION } from './check-cache';
 import type { Io } from './io';
 import type { Config } from '../config/config';
-import { changedSince, isBeforeStart, isChanged, ScopeError } from './check-scope';
+import { changedSince, isChanged, ScopeError } from './check-scope';
 import { runShadows } from '../shadow/run';
 
 export const CHECK_USAGE = `usage: safemig check [paths…] [--format ${Object.keys(FORMATS).join('|')}] [--config FILE] [--max-warnings N] [--since REF] [--fix | --fix-dry-run] [--cache] [--cache-location DIR] [--shadow]`;
@@ -44,7 +44,7 @@ export async function check(argv: string[], io: Io): Promise<number> {
     }
   }
   /** Reported, or only read for context (see check-scope.ts). */
-  const inScope = (path: string, config: Config) => (changed === undefined || isChanged(path, changed)) && (config.startAfter === null || !isBeforeStart(path, config.startAfter));
+  const inScope = (path: string, config: Config) => (changed === undefined || isChanged(path, changed)) && !isBeforeStart(path, config);
 
   const targets = args.positionals.length > 0 ? args.positionals : ['.'];
   const jobs: CheckJob[] = [];
@@ -81,8 +81,9 @@ export async function check(argv: string[], io: Io): Promise<number> {
     io.stderr(noMigrationsMessage(targets, listings.length, resolver.resolve(resolve(io.cwd, targets[0], '_'))));
     return 2;
   }
-  await initParser();
+  // Otherwise the pool loads the parser, when the cache does not hold every report.
   if (args.booleans.has('fix') || args.booleans.has('fix-dry-run')) {
+    await initParser();
     const fixed = computeFixes(jobs, resolver);
     for (const path of fixed.refused) io.stderr(`safemig check: not fixed: ${path} is a symbolic link, which --fix does not write through\n`);
     if (args.booleans.has('fix-dry-run')) {

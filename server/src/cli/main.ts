@@ -19,7 +19,7 @@ import { schemaCommand, SCHEMA_USAGE } from './schema';
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
-/** `waitsForParser`: the command awaits `initParser()` itself (check finds its files first). */
+/** `waitsForParser`: the command loads the parser itself, when it needs it (`initParser()`). */
 const COMMANDS: Record<string, { run: Command; usage: string; waitsForParser?: boolean }> = {
   check: { run: check, usage: CHECK_USAGE, waitsForParser: true },
   new: { run: newMigration, usage: NEW_USAGE },
@@ -63,10 +63,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     // hot functions cost more CPU than a run gets back, and the process waited at exit for the
     // optimising compiler to finish (about 0.15 s of a one-file check).
     setFlagsFromString('--liftoff-only');
-    // The parser's WASM compiles in the background meanwhile; a failure surfaces where it is awaited.
-    const parser = initParser();
-    parser.catch(() => undefined);
-    if (!command.waitsForParser) await parser;
+    // check loads the parser only when it lints a file (a warm --cache run may not).
+    if (!command.waitsForParser) await initParser();
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -96,12 +96,16 @@ export class ConfigError extends Error {
   }
 }
 
-/** The nearest `.safemig.json` at or above the file's folder. */
+/**
+ * The nearest `.safemig.json` at or above the file's folder. One that is there but cannot be read
+ * (a symlink to /dev/zero, a FIFO, a huge file) is found too, and then refused as such: skipping
+ * it would check the project silently with the defaults, or with a config further up.
+ */
 export function findConfigFile(filePath: string, fs: FileSystem): string | undefined {
   let dir = dirname(filePath);
   for (;;) {
     const candidate = join(dir, CONFIG_FILE_NAME);
-    if (fs.readFile(candidate) !== undefined) return candidate;
+    if (fs.readFile(candidate) !== undefined || fs.readDir(dir)?.includes(CONFIG_FILE_NAME)) return candidate;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Config } from '../config/config';
 import { Finding, internalError, lint, LintResult } from '../lint/lint';
-import { ConfigResolver, configBase, isMigrationFile, ResolvedConfig } from '../workspace/settings';
+import { ConfigResolver, configBase, isBeforeStart, isMigrationFile, ResolvedConfig } from '../workspace/settings';
 import { DiskFileSystem } from '../workspace/node-fs';
 
 export interface DocumentState {
@@ -43,7 +43,8 @@ export class Workspace {
     const text = document.getText();
     const base = configBase(resolved, this.rootOf(path));
     const state: DocumentState = { uri: document.uri, path, version: document.version, resolved };
-    if (isMigrationFile(path, text, resolved.config, base, this.fs)) {
+    // Before `startAfter`: context for the later ones (read from the disk or the editor), never reported.
+    if (isMigrationFile(path, text, resolved.config, base, this.fs) && !isBeforeStart(path, resolved.config)) {
       try {
         state.result = lint(path, text, this.fs, resolved.config);
       } catch (error) {

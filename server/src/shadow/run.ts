@@ -3,6 +3,7 @@
  * once and carried forward migration by migration (the state before N + 1 is the state before N
  * plus N's UP part), up to the last checked migration of the folder.
  */
+import { initParser } from '../sql/pg';
 import { dirname } from 'node:path';
 import { defaultCacheDir } from '../database/embedded';
 import { FolderPlace, locateInFolder } from '../database/history';
@@ -43,6 +44,7 @@ export async function runShadows(paths: string[], fs: FileSystem, resolver: Conf
     group.paths.add(path);
   }
   if (groups.size === 0) return undefined;
+  await initParser();
   const results: ShadowResults = new Map();
   for (const group of groups.values()) await runGroup(group, fs, options, results);
   for (const group of groups.values()) for (const path of group.paths) if (!results.has(path)) results.set(path, emptyShadowFile());

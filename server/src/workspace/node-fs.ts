@@ -1,5 +1,5 @@
 /** The FileSystem the engine reads neighbours through, backed by the disk, with a read cache. */
-import { readdirSync, statSync } from 'node:fs';
+import { BigIntStats, readdirSync, statSync } from 'node:fs';
 import { joinPath } from '../migration/names';
 import type { FileSystem } from '../migration/model';
 import { decodeText, readBytes, TextRead } from './read-text';
@@ -12,8 +12,21 @@ export interface Listing {
   files: string[];
 }
 
+/** A regular file's size, modification and change times (nanoseconds) and inode. */
+const stampOf = (stat: BigIntStats) => `${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}`;
+
+/**
+ * Whether a stamp taken now may stand for the file's content from now on (as git's index
+ * assumes): unchanged stamp, unchanged content, unless the file was modified within the clock's
+ * granularity of being stamped, so a stamp of a file modified in the last seconds is not trusted.
+ */
+export function isSettled(stamp: string, now = Date.now()): boolean {
+  const [, mtime, ctime] = stamp.split(':').map((n) => Number(BigInt(n) / 1_000_000n));
+  return Math.max(mtime, ctime) < now - 2000;
+}
+
 export class DiskFileSystem implements FileSystem {
-  private readonly files = new Map<string, { read: TextRead; lenient: string | undefined }>();
+  private readonly files = new Map<string, { read: TextRead; lenient: string | undefined; stamp?: string }>();
   private readonly dirs = new Map<string, string[] | undefined>();
   private readonly directories = new Map<string, boolean>();
   private readonly memos = new Map<string, unknown>();
@@ -35,14 +48,34 @@ export class DiskFileSystem implements FileSystem {
   readText(path: string): TextRead {
     let file = this.files.get(path);
     if (!file) {
-      const bytes = readBytes(path);
+      let stamp: string | undefined;
+      const bytes = readBytes(path, (stat) => (stamp = stat.isFile() ? stampOf(stat) : undefined));
       const read = bytes instanceof Uint8Array ? decodeText(bytes) : bytes;
       // A neighbour that is not clean text is still read by the rules, leniently.
       const lenient = 'text' in read ? read.text : bytes instanceof Uint8Array ? bytes.toString('utf8') : undefined;
-      file = { read, lenient };
+      file = { read, lenient, stamp };
       this.files.set(path, file);
     }
     return file.read;
+  }
+
+  /** The file's stamp (see isSettled) taken on opening it, before reading the text this holds; undefined when not read or not a regular file. */
+  stampWhenRead(path: string): string | undefined {
+    return this.files.get(path)?.stamp;
+  }
+
+  /** The file's stamp now, without reading it; undefined when it is not a regular file. */
+  stampNow(path: string): string | undefined {
+    try {
+      const stat = statSync(path, { bigint: true });
+      return stat.isFile() ? stampOf(stat) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  hasRead(path: string): boolean {
+    return this.files.has(path);
   }
 
   readDir(path: string): string[] | undefined {

@@ -4,7 +4,7 @@
  * through these, once per file; every command that reads a migration or a config file from a
  * repository reads it here, so a cloned repository cannot make safemig read without end.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { BigIntStats, closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
 export type TextRead = { text: string } | { problem: string };
 
@@ -19,7 +19,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * (`/dev/zero`), a FIFO, a socket, or a symlink to one is refused at once; at most one byte past
  * the limit is ever read, should the file grow meanwhile.
  */
-export function readBytes(path: string): Buffer | { problem: string } {
+export function readBytes(path: string, opened?: (stat: BigIntStats) => void): Buffer | { problem: string } {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -27,12 +27,14 @@ export function readBytes(path: string): Buffer | { problem: string } {
     return { problem: openProblem(error as NodeJS.ErrnoException) };
   }
   try {
-    const stat = fstatSync(fd);
+    const stat = fstatSync(fd, { bigint: true });
+    opened?.(stat);
     if (stat.isDirectory()) return { problem: 'is a directory' };
     if (!stat.isFile()) return { problem: `not a regular file (${kindOf(stat)})` };
-    if (stat.size > MAX_FILE_BYTES) return { problem: tooLarge(stat.size) };
+    const size = Number(stat.size);
+    if (size > MAX_FILE_BYTES) return { problem: tooLarge(size) };
     // Read to the end, not to the stated size: some files (procfs) state 0 and hold more.
-    let buffer = Buffer.allocUnsafe(stat.size + 1);
+    let buffer = Buffer.allocUnsafe(size + 1);
     let length = 0;
     for (;;) {
       if (length === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(Math.min(buffer.length, MAX_FILE_BYTES + 1 - length))]);
@@ -55,7 +57,7 @@ function openProblem(error: NodeJS.ErrnoException): string {
 
 const tooLarge = (bytes: number) => `too large (${(bytes / 1048576).toFixed(1)} MB; files over ${MAX_FILE_BYTES / 1048576} MB are not read)`;
 
-function kindOf(stat: import('node:fs').Stats): string {
+function kindOf(stat: BigIntStats): string {
   if (stat.isCharacterDevice()) return 'a character device';
   if (stat.isBlockDevice()) return 'a block device';
   if (stat.isFIFO()) return 'a FIFO';

@@ -6,7 +6,9 @@ import { dirname, relative } from 'node:path';
 import { Config, ConfigError, findConfigFile, mergeConfig, parseConfigText } from '../config/config';
 import { isCodeFile, isCodeMigration } from '../migration/conventions/code';
 import { hasUpMarker } from '../migration/conventions/markers';
+import { compareVersions, isNamedByFolder, parseMigrationName, splitPath } from '../migration/names';
 import type { FileSystem } from '../migration/model';
+import type { DiskFileSystem } from './node-fs';
 import { globMatcher } from '../config/user-glob';
 import { RULE_IDS } from '../rules';
 import { isBaselineFile } from '../shadow/baseline';
@@ -25,7 +27,8 @@ export class ConfigResolver {
   private readonly byFolder = new Map<string, ResolvedConfig>();
 
   constructor(
-    private readonly fs: FileSystem,
+    /** With `readText` (the disk's), a config file that cannot be read is refused saying why. */
+    private readonly fs: FileSystem & Partial<Pick<DiskFileSystem, 'readText'>>,
     /** Overrides from the editor's settings, or a `--config` file's layer. */
     private readonly overrides: Partial<Config> = {},
     /** A config file that applies to every file (`--config`), instead of walking up. */
@@ -61,7 +64,7 @@ export class ConfigResolver {
     if (!entry) {
       const text = this.fs.readFile(file);
       try {
-        if (text === undefined) throw new ConfigError(file, '', 'cannot be read');
+        if (text === undefined) throw new ConfigError(file, '', `cannot be read${this.whyUnreadable(file)}`);
         entry = { layer: parseConfigText(text, file, RULE_IDS) };
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
@@ -70,6 +73,11 @@ export class ConfigResolver {
       this.cache.set(file, entry);
     }
     return entry;
+  }
+
+  private whyUnreadable(file: string): string {
+    const read = this.fs.readText?.(file);
+    return read && 'problem' in read ? ` (${read.problem})` : '';
   }
 
   invalidate(): void {
@@ -95,6 +103,17 @@ export function isMigrationFile(path: string, text: string | undefined, config: 
   if (matchesGlobs(path, config.migrations, base)) return true;
   if (text !== undefined && hasUpMarker(text, MARKER_WINDOW)) return true;
   return fs !== undefined && usesDefaultGlobs(config) && isVersionNamedFolder(dirname(path), fs);
+}
+
+/**
+ * `startAfter`: the migration `path` has a version at or before it, so it is read for context
+ * (neighbours, twins, history) and never reported, by `safemig check` and in the editor alike.
+ */
+export function isBeforeStart(path: string, config: Config): boolean {
+  if (config.startAfter === null) return false;
+  const { dir, base } = splitPath(path);
+  const version = parseMigrationName(isNamedByFolder(base) ? splitPath(dir).base : base)?.version;
+  return version !== undefined && version !== '' && compareVersions(version.replace(/_/g, '.'), config.startAfter) <= 0;
 }
 
 export function matchesGlobs(path: string, globs: string[], base: string): boolean {

@@ -143,20 +143,38 @@ export interface ShownWarning {
  * extension's `vscode` API object (its bundle lies in the extension's folder), so replacing
  * `window.showWarningMessage` here replaces it for the extension.
  */
-export async function answeringWarnings<T>(answer: (w: ShownWarning) => string | undefined, body: () => Thenable<T> | Promise<T>): Promise<{ result: T; shown: ShownWarning[] }> {
-  const window = vscode.window as { showWarningMessage: (...args: unknown[]) => Thenable<unknown> };
-  const original = window.showWarningMessage;
+export function answeringWarnings<T>(answer: (w: ShownWarning) => string | undefined, body: () => Thenable<T> | Promise<T>): Promise<{ result: T; shown: ShownWarning[] }> {
+  return answering('showWarningMessage', answer, body);
+}
+
+/** The same for the extension's error messages. */
+export function answeringErrors<T>(answer: (w: ShownWarning) => string | undefined, body: () => Thenable<T> | Promise<T>): Promise<{ result: T; shown: ShownWarning[] }> {
+  return answering('showErrorMessage', answer, body);
+}
+
+/** The same for the extension's information messages (the offers that take an answer). */
+export function answeringInformation<T>(answer: (w: ShownWarning) => string | undefined, body: () => Thenable<T> | Promise<T>): Promise<{ result: T; shown: ShownWarning[] }> {
+  return answering('showInformationMessage', answer, body);
+}
+
+async function answering<T>(
+  method: 'showWarningMessage' | 'showInformationMessage' | 'showErrorMessage',
+  answer: (w: ShownWarning) => string | undefined,
+  body: () => Thenable<T> | Promise<T>,
+): Promise<{ result: T; shown: ShownWarning[] }> {
+  const window = vscode.window as unknown as Record<typeof method, (...args: unknown[]) => Thenable<unknown>>;
+  const original = window[method];
   const shown: ShownWarning[] = [];
-  window.showWarningMessage = (message: unknown, ...rest: unknown[]) => {
+  window[method] = (message: unknown, ...rest: unknown[]) => {
     const options = typeof rest[0] === 'object' && rest[0] !== null ? (rest[0] as vscode.MessageOptions) : undefined;
     const w: ShownWarning = { message: String(message), modal: options?.modal === true, detail: options?.detail };
     shown.push(w);
     return Promise.resolve(answer(w));
   };
-  assert.notStrictEqual(vscode.window.showWarningMessage, original, 'window.showWarningMessage could not be replaced');
+  assert.notStrictEqual(vscode.window[method], original, `window.${method} could not be replaced`);
   try {
     return { result: await body(), shown };
   } finally {
-    window.showWarningMessage = original;
+    window[method] = original;
   }
 }
