@@ -40,6 +40,8 @@ export { formatRunnerReport, up } from './database/runner';
 export type { RunnerReport } from './database/runner';
 export type { MigrateReport } from './database/migrate';
 export { verify } from './database/verify';
+export { readBaseline } from './shadow/baseline';
+export type { BaselineFile } from './shadow/baseline';
 export type { VerifyReport } from './database/verify';
 export { formatStatus, status } from './database/status';
 export type { StatusReport } from './database/status';

@@ -208,6 +208,7 @@ export async function verifyMigration(ctx: CommandContext, arg?: unknown): Promi
         fs: new DiskFileSystem(),
         config: settings.config,
         path: file.fsPath,
+        baseline: settings.baseline,
         openThrowaway: () => targets.openThrowaway(),
         signal,
         progress: { log: log.log, step: progress.step },

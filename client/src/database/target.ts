@@ -17,6 +17,7 @@ import {
   guardSettings,
   initParser,
   openTarget,
+  readBaseline,
   openThrowawayEmbedded,
   Progress,
   ResolvedConfig,
@@ -24,6 +25,7 @@ import {
   Target,
   TargetChoice,
 } from '../../../server/src/api';
+import type { BaselineFile } from '../../../server/src/api';
 import { editorOverrides } from '../settings';
 import { confirm } from './ui';
 
@@ -35,6 +37,8 @@ export interface FileSettings {
   urlSource: string;
   /** The workspace file's keys that would have relaxed the production guard, ignored: said when a server is opened. */
   guardIgnored: string[];
+  /** The configured baseline, read: what a new embedded or throwaway database starts from. */
+  baseline: BaselineFile[];
 }
 
 /** `.safemig.json` of the file (the first workspace folder's without one) under the editor's `safemig.*` settings. */
@@ -50,7 +54,7 @@ export async function settingsFor(uri: vscode.Uri | undefined): Promise<FileSett
   // not aim safemig at production); the editor has no user-level guard setting, so nothing relaxes it here.
   const guard = guardSettings(resolved.file ? resolver.loadStrict(resolved.file).database : undefined, {}, resolved.file ?? CONFIG_FILE_NAME);
   const config = { ...resolved.config, database: { ...resolved.config.database, allowHosts: guard.allowHosts, productionPattern: guard.productionPattern } };
-  return { config, urlSource, guardIgnored: guard.ignored };
+  return { config, urlSource, guardIgnored: guard.ignored, baseline: readBaseline(resolved, new DiskFileSystem()) };
 }
 
 /** The target a file's settings choose: a server (the settings', the config's or DATABASE_URL) or the embedded database. */
@@ -82,7 +86,7 @@ export class Targets implements vscode.Disposable {
       const dir = join(base.fsPath, 'pglite');
       log.log(`embedded database in ${dir} (${choice.source}; for a PostgreSQL server set safemig.database.url, .safemig.json database.url or DATABASE_URL)`);
       if (!this.embedded || this.embedded.dir !== dir) {
-        const opening = openTarget(choice, { config, embeddedDir: dir, cacheDir: this.cacheDir() });
+        const opening = openTarget(choice, { config, embeddedDir: dir, cacheDir: this.cacheDir(), baseline: settings.baseline, log: log.log });
         this.embedded = { dir, target: opening };
         opening.catch(() => {
           if (this.embedded?.target === opening) this.embedded = undefined;
