@@ -186,8 +186,17 @@ test('the first Ctrl-C while another session holds the history table stops up an
     for (const command of ['up', 'status', 'apply']) {
       const args = command === 'apply' ? ['apply', 'db/migrations/002_b.sql'] : [command];
       const started = performance.now();
-      // Long enough to be waiting on the table's lock (the process starts in well under a second).
-      const r = await runCliAsync([...args, '--db', server.url!], dir, { onStart: (child) => setTimeout(() => child.kill('SIGINT'), 2000) });
+      // Ctrl-C once the process waits on the table's lock (seen in pg_locks), however loaded the machine.
+      const interruptWhenWaiting = async (child: { kill(signal: NodeJS.Signals): boolean }) => {
+        const deadline = Date.now() + 25_000;
+        while (Date.now() < deadline) {
+          const waiting = await server.target.query(`SELECT 1 FROM pg_locks WHERE NOT granted AND relation = to_regclass('public.safemig_migrations')`);
+          if (waiting.length > 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        child.kill('SIGINT');
+      };
+      const r = await runCliAsync([...args, '--db', server.url!], dir, { onStart: (child) => void interruptWhenWaiting(child) });
       assert.equal(r.code, 130, `${command}: ${all(r)}`);
       assert.ok(performance.now() - started < 30_000, `${command} stopped at the first Ctrl-C, not after database.lockTimeout (60s)`);
       assert.doesNotMatch(r.stdout, /\[1\/1\]/);
