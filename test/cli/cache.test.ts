@@ -129,3 +129,20 @@ test('--cache-location DIR keeps the cache there', () => {
   assert.ok(run.code === 0 || run.code === 1, run.stderr);
   assert.ok(existsSync(join(root, 'elsewhere', 'check-cache.json')));
 });
+
+test('a folder above the migrations that the analysis only lists is keyed by its listing: its files are not read (they may lie outside the project)', () => {
+  write('above/proj/db/migrations/001_a.sql', 'ALTER TABLE t ADD COLUMN IF NOT EXISTS n int NOT NULL;\n');
+  write('above/proj/notes.txt', 'one\n');
+  write('above/secret.txt', 'one\n');
+  assert.match(coldAndCached(['above/proj/db/migrations']), /add-required-column/);
+  const cache = readFileSync(join(root, CACHE), 'utf8');
+  // Tampered by hand, the cache shows whether the report was computed again.
+  writeFileSync(join(root, CACHE), cache.replaceAll('add-required-column', 'add-tampered-column'));
+  write('above/proj/notes.txt', 'two\n');
+  write('above/secret.txt', 'two\n');
+  assert.match(runCli(['check', 'above/proj/db/migrations', '--cache'], root).stdout, /add-tampered-column/, 'a content change above the folder kept the cache');
+  // A change to what the analysis does read is still seen: a new migration beside it.
+  write('above/proj/db/migrations/002_b.sql', 'SELECT 1;\n');
+  assert.match(runCli(['check', 'above/proj/db/migrations', '--cache'], root).stdout, /add-required-column/);
+  writeFileSync(join(root, CACHE), cache);
+});

@@ -239,7 +239,7 @@ export class RecordingFileSystem implements FileSystem {
   readonly memos: Record<string, DepKey[]> = Object.create(null);
   /** The dependency sets being recorded: the file's, then each memo being computed inside it. */
   private recording: Set<DepKey>[] = [];
-  private readonly memoFolders = new Map<DepKey, string[]>();
+  private readonly memoDeps = new Map<DepKey, DepKey[]>();
   /** Each file's text hashed once in a run: for its key, as a dependency, in its folder's value. */
   private readonly hashes = new Map<string, string>();
   /** New stamps of files hashed in this run, for the cache. */
@@ -296,11 +296,20 @@ export class RecordingFileSystem implements FileSystem {
   end(): Set<DepKey> {
     const deps = this.recording[0];
     this.recording = [];
-    const folders = new Set<string>();
+    // Folders a file was read from (or from a subfolder of). A folder only listed (an ancestor where
+    // rollback folders are looked for, perhaps above the project) keeps its listing as the key:
+    // its files are not read, and hashing them would read outside the project.
+    const listed = new Set<string>();
+    const read = new Set<string>();
+    const take = (dep: DepKey) => {
+      if (dep.startsWith('d:')) listed.add(dep.slice(2));
+      else if (dep.startsWith('f:')) read.add(dirname(dep.slice(2))).add(dirname(dirname(dep.slice(2))));
+    };
     for (const dep of deps) {
-      if (dep.startsWith('d:')) folders.add(dep.slice(2));
-      else if (dep.startsWith('m:')) for (const dir of this.foldersOf(dep)) folders.add(dir);
+      if (dep.startsWith('m:')) this.plainDepsOf(dep).forEach(take);
+      else take(dep);
     }
+    const folders = new Set([...listed].filter((dir) => read.has(dir)));
     // What a folder's content covers need not be listed one by one (a history reads every earlier
     // file). A group is a folder's files and those of its subfolders (prisma: a folder per
     // migration): each folder listed has one, unless its parent's covers it (no subfolders of its
@@ -363,20 +372,20 @@ export class RecordingFileSystem implements FileSystem {
     return (this.inner.readDir(dir) ?? []).some((name) => this.inner.isDirectory(joinPath(dir, name)));
   }
 
-  /** The folders a memo listed, itself or through the memos it used; computed once per memo. */
-  private foldersOf(memo: DepKey): string[] {
-    let folders = this.memoFolders.get(memo);
-    if (!folders) {
-      this.memoFolders.set(memo, []); // A memo does not use itself; guard anyway.
-      const found = new Set<string>();
+  /** A memo's listings and file reads, its own or through the memos it used; computed once per memo. */
+  private plainDepsOf(memo: DepKey): DepKey[] {
+    let plain = this.memoDeps.get(memo);
+    if (!plain) {
+      this.memoDeps.set(memo, []); // A memo does not use itself; guard anyway.
+      const found = new Set<DepKey>();
       for (const dep of this.memos[memo] ?? []) {
-        if (dep.startsWith('d:')) found.add(dep.slice(2));
-        else if (dep.startsWith('m:')) for (const dir of this.foldersOf(dep)) found.add(dir);
+        if (dep.startsWith('m:')) this.plainDepsOf(dep).forEach((d) => found.add(d));
+        else if (dep.startsWith('d:') || dep.startsWith('f:')) found.add(dep);
       }
-      folders = [...found];
-      this.memoFolders.set(memo, folders);
+      plain = [...found];
+      this.memoDeps.set(memo, plain);
     }
-    return folders;
+    return plain;
   }
 
   private top(): Set<DepKey> | undefined {
