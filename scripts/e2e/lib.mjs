@@ -284,6 +284,18 @@ export function workbenchUrl(base, { folder, payload }) {
   return `${base}/?${params.toString()}`;
 }
 
+/** code-server and Chromium on the fixture workspace with the repository's extension loaded: what the UI tests start from. */
+export async function openDevelopmentWorkbench(dirs) {
+  const server = await startCodeServer(dirs);
+  const browser = await launchBrowser(dirs);
+  const payload = [
+    ['extensionDevelopmentPath', `vscode-remote://${server.host}${ROOT}`],
+    ['skipWelcome', 'true'],
+  ];
+  await browser.page.goto(workbenchUrl(server.url, { folder: dirs.workspace, payload }), { waitUntil: 'domcontentloaded' });
+  return { server, browser, page: browser.page };
+}
+
 /** Ids of the extensions installed in the temp extensions dir. */
 export function listExtensions(dirs) {
   const out = spawnSync(CODE_SERVER, [...baseArgs(dirs), '--list-extensions'], { env: codeServerEnv(), encoding: 'utf8' });

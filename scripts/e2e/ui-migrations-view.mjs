@@ -8,7 +8,7 @@
 // Needs: scripts/e2e/install.sh (once), node scripts/build.mjs. Exit code 0 on success.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Fatal, RESULTS_DIR, ROOT, launchBrowser, log, makeTempDirs, preflight, runMain, startCodeServer, workbenchUrl } from './lib.mjs';
+import { Fatal, RESULTS_DIR, ROOT, log, makeTempDirs, openDevelopmentWorkbench, preflight, runMain } from './lib.mjs';
 
 const FOLDER = 'db/migrations';
 const FILE = '001_create_users.sql';
@@ -31,14 +31,7 @@ await runMain(main, { timeoutMs: 300_000, name: 'ui migrations view' });
 async function main() {
   preflight({ extensionDir: ROOT });
   const dirs = makeTempDirs();
-  const server = await startCodeServer(dirs);
-  const browser = await launchBrowser(dirs);
-  page = browser.page;
-  const payload = [
-    ['extensionDevelopmentPath', `vscode-remote://${server.host}${ROOT}`],
-    ['skipWelcome', 'true'],
-  ];
-  await page.goto(workbenchUrl(server.url, { folder: dirs.workspace, payload }), { waitUntil: 'domcontentloaded' });
+  ({ page } = await openDevelopmentWorkbench(dirs));
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
   log('explorer ready');
 

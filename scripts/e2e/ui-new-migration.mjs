@@ -7,7 +7,7 @@
 // Needs: scripts/e2e/install.sh (once), node scripts/build.mjs. Exit code 0 on success.
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Fatal, RESULTS_DIR, ROOT, launchBrowser, log, makeTempDirs, preflight, runMain, startCodeServer, workbenchUrl } from './lib.mjs';
+import { Fatal, RESULTS_DIR, ROOT, log, makeTempDirs, openDevelopmentWorkbench, preflight, runMain } from './lib.mjs';
 
 let page;
 runMain.onFailure = async () => {
@@ -22,14 +22,7 @@ await runMain(main, { timeoutMs: 240_000, name: 'ui new migration' });
 async function main() {
   preflight({ extensionDir: ROOT });
   const dirs = makeTempDirs();
-  const server = await startCodeServer(dirs);
-  const browser = await launchBrowser(dirs);
-  page = browser.page;
-  const payload = [
-    ['extensionDevelopmentPath', `vscode-remote://${server.host}${ROOT}`],
-    ['skipWelcome', 'true'],
-  ];
-  await page.goto(workbenchUrl(server.url, { folder: dirs.workspace, payload }), { waitUntil: 'domcontentloaded' });
+  ({ page } = await openDevelopmentWorkbench(dirs));
 
   // The explorer, with the fixture's folders.
   const row = (name) => page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"]`);
