@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
-import { blockedBy, conflicts, LOCK_MODES, LockMode, locksOf, mayBlockWrites } from '../../server/src/analysis/locks';
+import { blockedBy, conflicts, LOCK_MODES, locksOf, mayBlockWrites, PG_LOCKS_MODE } from '../../server/src/analysis/locks';
 import { parseSql } from '../../server/src/sql/parse';
 import { initParser } from '../../server/src/sql/pg';
 
@@ -107,18 +107,6 @@ const STATEMENTS = [
   'MERGE INTO child c USING parent p ON c.id = p.id WHEN MATCHED THEN UPDATE SET x = 2',
 ];
 
-/** Lock names as pg_locks writes them. */
-const PG_MODE: Record<string, LockMode> = {
-  AccessShareLock: 'ACCESS SHARE',
-  RowShareLock: 'ROW SHARE',
-  RowExclusiveLock: 'ROW EXCLUSIVE',
-  ShareUpdateExclusiveLock: 'SHARE UPDATE EXCLUSIVE',
-  ShareLock: 'SHARE',
-  ShareRowExclusiveLock: 'SHARE ROW EXCLUSIVE',
-  ExclusiveLock: 'EXCLUSIVE',
-  AccessExclusiveLock: 'ACCESS EXCLUSIVE',
-};
-
 const RELATIONS = "SELECT c.relname, c.oid::int AS oid, c.relfilenode::int AS relfilenode, i.indrelid::regclass::text AS indexed FROM pg_class c LEFT JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relnamespace = 'public'::regnamespace";
 
 describe('lock table against PostgreSQL 18 (PGlite)', () => {
@@ -148,7 +136,7 @@ describe('lock table against PostgreSQL 18 (PGlite)', () => {
           const named = beforeRows.find((r) => r.relname === lock.target);
           assert.ok(named, `${lock.target} is in the fixture`);
           const table = lock.ofIndex ? beforeRows.find((r) => r.relname === named.indexed) : named;
-          const modes = held.filter((h) => h.oid === table!.oid).map((h) => PG_MODE[h.mode]);
+          const modes = held.filter((h) => h.oid === table!.oid).map((h) => PG_LOCKS_MODE[h.mode]);
           const strongest = modes.sort((a, b) => LOCK_MODES.indexOf(b) - LOCK_MODES.indexOf(a))[0];
           assert.equal(strongest, lock.mode, `${lock.action}: lock on ${table!.relname}`);
           const now = afterRows.find((r) => r.oid === table!.oid);

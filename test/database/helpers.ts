@@ -75,6 +75,12 @@ export async function serverTestTarget(): Promise<TestTarget> {
   };
 }
 
+/** Both targets, for tests that run alike on each (the server's skipped without its URL). */
+export const TEST_TARGETS: { name: string; open: () => Promise<TestTarget>; skip: string | false }[] = [
+  { name: 'embedded PGlite', open: embeddedTestTarget, skip: false },
+  { name: 'PostgreSQL server', open: serverTestTarget, skip: SERVER_URL ? false : 'SAFEMIG_TEST_DATABASE_URL is not set' },
+];
+
 export async function adminConnect(conn: ServerConnection): Promise<Client> {
   const client = new Client({ host: conn.host, port: conn.port, user: conn.user, database: conn.database, password: conn.password, ssl: conn.ssl });
   await client.connect();

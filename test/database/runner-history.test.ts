@@ -14,7 +14,7 @@ import { AlreadyAppliedError, apply } from '../../server/src/database/migrate';
 import { status } from '../../server/src/database/status';
 import type { Target } from '../../server/src/database/target';
 import { initParser } from '../../server/src/sql/pg';
-import { CLI_SIDES, cliOn, config, embeddedTestTarget, fsOf, historyRows, project, resetDatabase, SERVER_URL, serverTestTarget, tables, TestTarget, writeTree } from './helpers';
+import { CLI_SIDES, cliOn, config, fsOf, historyRows, project, resetDatabase, tables, TEST_TARGETS, TestTarget, writeTree } from './helpers';
 
 interface RunnerCase {
   runner: string;
@@ -165,16 +165,11 @@ const CASES: RunnerCase[] = [
   },
 ];
 
-const TARGETS: { name: string; open: () => Promise<TestTarget>; skip: string | false }[] = [
-  { name: 'embedded PGlite', open: embeddedTestTarget, skip: false },
-  { name: 'PostgreSQL server', open: serverTestTarget, skip: SERVER_URL ? false : 'SAFEMIG_TEST_DATABASE_URL is not set' },
-];
-
 async function snapshotOf(target: Target, table: string): Promise<string> {
   return JSON.stringify(await target.query(`SELECT * FROM ${table}`));
 }
 
-for (const which of TARGETS) {
+for (const which of TEST_TARGETS) {
   describe(`the team's runner's history on the ${which.name}`, { skip: which.skip }, () => {
     let t: TestTarget;
     const roots: string[] = [];

@@ -10,12 +10,7 @@ import { join } from 'node:path';
 import { down, formatRunnerReport, up } from '../../server/src/database/runner';
 import { PlanError } from '../../server/src/database/plan';
 import { initParser } from '../../server/src/sql/pg';
-import { config, embeddedTestTarget, fsOf, historyRows, resetDatabase, SERVER_URL, serverTestTarget, tables, TestTarget, writeTree } from './helpers';
-
-const TARGETS: { name: string; open: () => Promise<TestTarget>; skip: string | false }[] = [
-  { name: 'embedded PGlite', open: embeddedTestTarget, skip: false },
-  { name: 'PostgreSQL server', open: serverTestTarget, skip: SERVER_URL ? false : 'SAFEMIG_TEST_DATABASE_URL is not set' },
-];
+import { config, fsOf, historyRows, resetDatabase, tables, TEST_TARGETS, TestTarget, writeTree } from './helpers';
 
 const FOLDER = {
   'db/migrations/001_users.sql': '-- UP Migration\nCREATE TABLE users (id int PRIMARY KEY);\n\n-- DOWN Migration\nDROP TABLE users;\n',
@@ -23,7 +18,7 @@ const FOLDER = {
   'db/migrations/010_tags.sql': '-- UP Migration\nCREATE TABLE tags (id int);\n\n-- DOWN Migration\nDROP TABLE tags;\n',
 };
 
-for (const which of TARGETS) {
+for (const which of TEST_TARGETS) {
   describe(`runner up / down on the ${which.name}`, { skip: which.skip }, () => {
     let t: TestTarget;
     const roots: string[] = [];

@@ -29,6 +29,18 @@ export const LOCK_MODES = [
 ] as const;
 export type LockMode = (typeof LOCK_MODES)[number];
 
+/** The lock modes as `pg_locks.mode` names them. */
+export const PG_LOCKS_MODE: Readonly<Record<string, LockMode>> = {
+  AccessShareLock: 'ACCESS SHARE',
+  RowShareLock: 'ROW SHARE',
+  RowExclusiveLock: 'ROW EXCLUSIVE',
+  ShareUpdateExclusiveLock: 'SHARE UPDATE EXCLUSIVE',
+  ShareLock: 'SHARE',
+  ShareRowExclusiveLock: 'SHARE ROW EXCLUSIVE',
+  ExclusiveLock: 'EXCLUSIVE',
+  AccessExclusiveLock: 'ACCESS EXCLUSIVE',
+};
+
 /** "Explicit Locking", Table "Conflicting Lock Modes": the modes each mode conflicts with. */
 const CONFLICTS: Record<LockMode, readonly LockMode[]> = {
   'ACCESS SHARE': ['ACCESS EXCLUSIVE'],

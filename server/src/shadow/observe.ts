@@ -4,24 +4,12 @@
  * backend, names resolved), and which tables the statement rewrote (their relfilenode changed).
  * What PostgreSQL itself did, shown beside the lock table's explanation (analysis/locks.ts).
  */
-import { LOCK_MODES, LockMode, LockOptions, locksOf, strongest } from '../analysis/locks';
+import { LOCK_MODES, LockMode, LockOptions, locksOf, PG_LOCKS_MODE, strongest } from '../analysis/locks';
 import type { Target } from '../database/target';
 import { keyOfNames, nodeOf, tableKey, treeOf } from '../sql/ast';
 import type { SqlStatement } from '../sql/parse';
 import type { ObservedLock, ObservedStatement } from './findings';
 import type { ShadowStatement } from './statements';
-
-/** pg_locks' mode names. */
-const MODES: Record<string, LockMode> = {
-  AccessShareLock: 'ACCESS SHARE',
-  RowShareLock: 'ROW SHARE',
-  RowExclusiveLock: 'ROW EXCLUSIVE',
-  ShareUpdateExclusiveLock: 'SHARE UPDATE EXCLUSIVE',
-  ShareLock: 'SHARE',
-  ShareRowExclusiveLock: 'SHARE ROW EXCLUSIVE',
-  ExclusiveLock: 'EXCLUSIVE',
-  AccessExclusiveLock: 'ACCESS EXCLUSIVE',
-};
 
 const KINDS: Record<string, ObservedLock['kind']> = {
   r: 'table', p: 'table', f: 'table', i: 'index', I: 'index', v: 'view', m: 'materialized view', S: 'sequence',
@@ -68,7 +56,7 @@ export class LockObserver {
     const rewritten = new Set<string>();
     const seen = new Map<number, Relation | undefined>();
     for (const row of rows) {
-      const mode = MODES[row.mode];
+      const mode = PG_LOCKS_MODE[row.mode];
       const known = this.relations.get(row.oid);
       // A relation gone by now (dropped) is named as it was; one never seen is not a user relation.
       const now = row.name !== null && row.relkind !== null && row.schema !== null ? { name: keyOfNames([row.schema, row.name]), kind: KINDS[row.relkind], file: row.file ?? 0 } : undefined;
@@ -83,7 +71,7 @@ export class LockObserver {
       if (now) this.relations.set(oid, now);
       else this.relations.delete(oid);
     }
-    for (const row of rows) this.held.add(`${row.oid}:${MODES[row.mode]}`);
+    for (const row of rows) this.held.add(`${row.oid}:${PG_LOCKS_MODE[row.mode]}`);
     locks.sort((a, b) => (a.relation < b.relation ? -1 : a.relation > b.relation ? 1 : LOCK_MODES.indexOf(b.mode) - LOCK_MODES.indexOf(a.mode)));
     return { start: statement.start, end: statement.end, locks, rewritten: [...rewritten].sort(), ...(statement.plainForm ? { plainForm: true } : {}) };
   }
