@@ -66,7 +66,7 @@ function settled(path: string): Promise<unknown> {
 
 test('a burst of versioned edits: diagnostics are published for the final version only', async () => {
   const path = join(folder('typing'), '001_big.sql');
-  const text = migration(300, 'big');
+  const text = migration(1500, 'big'); // slow to lint (over SLOW_LINT_MS) even on a quiet machine: linted once typing pauses
   await client.open(path, text);
   const log = record();
   const uri = client.uri(path);
