@@ -53,6 +53,14 @@ test('the cache is what a warm run reports from', () => {
   writeFileSync(join(root, CACHE), cache);
 });
 
+
+test('findings past ASCII (names, emoji, the messages’ own `→`) come back from the cache unchanged; the cache file is ASCII', () => {
+  write('uni/migrations/001_café.sql', 'ALTER TABLE "café_👍" ADD COLUMN "naïve" int NOT NULL;\nALTER TABLE "café_👍" ALTER COLUMN "naïve" TYPE bigint;\n');
+  const out = coldAndCached(['uni', '--format', 'json']);
+  assert.match(out, /café_👍/);
+  assert.equal(coldAndCached(['uni', '--format', 'json']), out);
+  assert.doesNotMatch(readFileSync(join(root, CACHE), 'latin1'), /[^\x00-\x7f]/);
+});
 test('a change to a twin, to the folder or to the config is seen', () => {
   const before = coldAndCached(['db']);
   assert.doesNotMatch(before, /incomplete-rollback/);
