@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { openThrowawayEmbedded } from '../server/src/database/embedded';
 import { TestClient } from '../test/helpers/lsp-client';
 
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
@@ -94,6 +95,9 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function benchLsp(root: string, cacheDir: string): Promise<void> {
   process.env.SAFEMIG_CACHE_DIR = cacheDir;
+  // PGlite's template made first, as for the CLI: made by the server (once per machine and PGlite
+  // version), its initdb alone peaks at about 900 MB and would stand for the three shadows' memory.
+  await (await openThrowawayEmbedded({ cacheDir })).close();
   const roots = [root, `${root}-b`, `${root}-c`];
   for (const other of roots.slice(1)) cpSync(root, other, { recursive: true });
   rmSync(join(root, 'shadow-cache'), { recursive: true, force: true });
