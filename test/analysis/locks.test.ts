@@ -121,7 +121,7 @@ describe('lock table against PostgreSQL 18 (PGlite)', () => {
   for (const sql of STATEMENTS) {
     test(sql, async () => {
       const [statement] = parseSql(sql).statements;
-      const locks = locksOf(statement, { pgVersion: 18, createdFunctions: new Map() });
+      const locks = locksOf(statement, { pgVersion: 18, functions: new Map() });
       assert.ok(locks.length > 0, 'the lock table knows this statement');
 
       type Relation = { relname: string; oid: number; relfilenode: number; indexed: string | null };
@@ -152,7 +152,7 @@ describe('lock table against PostgreSQL 18 (PGlite)', () => {
 
 describe('lock table: forms that cannot run in a transaction (from the docs)', () => {
   before(() => initParser());
-  const modeOf = (sql: string) => locksOf(parseSql(sql).statements[0], { pgVersion: 16, createdFunctions: new Map() }).map((l) => l.mode);
+  const modeOf = (sql: string) => locksOf(parseSql(sql).statements[0], { pgVersion: 16, functions: new Map() }).map((l) => l.mode);
   test('CONCURRENTLY takes SHARE UPDATE EXCLUSIVE, which lets reads and writes go on', () => {
     assert.deepEqual(modeOf('CREATE INDEX CONCURRENTLY i ON t (a)'), ['SHARE UPDATE EXCLUSIVE']);
     assert.deepEqual(modeOf('DROP INDEX CONCURRENTLY i'), ['SHARE UPDATE EXCLUSIVE']);
@@ -165,11 +165,11 @@ describe('lock table: forms that cannot run in a transaction (from the docs)', (
     assert.deepEqual(modeOf('VACUUM (FULL) t'), ['ACCESS EXCLUSIVE']);
   });
   test('older servers: ATTACH PARTITION and ALTER INDEX RENAME took ACCESS EXCLUSIVE before PostgreSQL 12', () => {
-    const at = (sql: string, pgVersion: number) => locksOf(parseSql(sql).statements[0], { pgVersion, createdFunctions: new Map() }).map((l) => l.mode);
+    const at = (sql: string, pgVersion: number) => locksOf(parseSql(sql).statements[0], { pgVersion, functions: new Map() }).map((l) => l.mode);
     assert.deepEqual(at('ALTER TABLE p ATTACH PARTITION c FOR VALUES IN (1)', 11), ['ACCESS EXCLUSIVE', 'ACCESS EXCLUSIVE']);
     assert.deepEqual(at('ALTER INDEX i RENAME TO j', 11), ['ACCESS EXCLUSIVE']);
     // Before 11 any non-NULL default rewrites.
-    assert.ok(locksOf(parseSql('ALTER TABLE t ADD COLUMN a int DEFAULT 0').statements[0], { pgVersion: 10, createdFunctions: new Map() })[0].rewrite);
+    assert.ok(locksOf(parseSql('ALTER TABLE t ADD COLUMN a int DEFAULT 0').statements[0], { pgVersion: 10, functions: new Map() })[0].rewrite);
   });
   test('the conflict table is symmetric, as in "Conflicting Lock Modes"', () => {
     for (const a of LOCK_MODES) for (const b of LOCK_MODES) assert.equal(conflicts(a, b), conflicts(b, a), `${a} / ${b}`);
@@ -179,7 +179,7 @@ describe('lock table: forms that cannot run in a transaction (from the docs)', (
     const others = ['SELECT 1', "SET lock_timeout = '5s'", 'BEGIN', 'CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$', 'MERGE INTO parent p USING child c ON p.id = c.id WHEN MATCHED THEN DELETE'];
     for (const sql of [...STATEMENTS, ...others]) {
       for (const statement of parseSql(sql).statements) {
-        const blocking = locksOf(statement, { pgVersion: 18, createdFunctions: new Map() }).filter((l) => blockedBy(l.mode).writes);
+        const blocking = locksOf(statement, { pgVersion: 18, functions: new Map() }).filter((l) => blockedBy(l.mode).writes);
         if (!mayBlockWrites(statement)) assert.deepEqual(blocking, [], sql);
       }
     }

@@ -4,6 +4,8 @@ import { lintSql } from '../helpers/lint';
 import { GOOSE_PATH, inEveryDownPart } from './conventions';
 import { ruleTests } from './rule-tester';
 
+const DIR = '/project/db/migrations';
+const MAKE_CODE = 'CREATE FUNCTION make_code() RETURNS text LANGUAGE sql AS $$ SELECT md5(random()::text) $$;';
 const add = (column: string) => `ALTER TABLE t ADD COLUMN IF NOT EXISTS ${column};`;
 /** The finding on the ADD COLUMN clause of `add(column)` on line `line`. */
 const clause = (column: string, line = 0) => ({ messageId: 'rewritingDefault', range: [line, 14, line, 14 + `ADD COLUMN IF NOT EXISTS ${column}`.length] });
@@ -25,6 +27,20 @@ ruleTests('volatile-default', {
     // A function the migration declares STABLE; a function declared elsewhere is not judged.
     "CREATE OR REPLACE FUNCTION tenant() RETURNS text STABLE LANGUAGE sql AS $$ SELECT current_setting('app.tenant') $$;\n" + add('tenant text DEFAULT tenant()'),
     add('code text DEFAULT my_schema.make_code()'),
+    // An earlier migration of the folder declares it STABLE (its newest declaration counts); one
+    // that only its DOWN part or a comment creates, or one dropped since, is not judged.
+    {
+      sql: add('tenant text DEFAULT tenant()'),
+      files: {
+        [`${DIR}/20240101_fn.sql`]: 'CREATE FUNCTION tenant() RETURNS text LANGUAGE sql AS $$ SELECT 1::text $$;',
+        [`${DIR}/20240201_fn.sql`]: "CREATE OR REPLACE FUNCTION tenant() RETURNS text STABLE LANGUAGE sql AS $$ SELECT current_setting('app.tenant') $$;",
+      },
+    },
+    { sql: add('code text DEFAULT make_code()'), files: { [`${DIR}/20240101_fn.sql`]: `-- UP Migration\nSELECT 1;\n-- DOWN Migration\n${MAKE_CODE}` } },
+    { sql: add('code text DEFAULT make_code()'), files: { [`${DIR}/20240101_fn.sql`]: `-- ${MAKE_CODE}\nSELECT $$ ${MAKE_CODE} $$;` } },
+    { sql: add('code text DEFAULT make_code()'), files: { [`${DIR}/20240101_fn.sql`]: MAKE_CODE, [`${DIR}/20240201_drop.sql`]: 'DROP FUNCTION make_code();' } },
+    // A later migration's declaration is not this one's.
+    { sql: add('code text DEFAULT make_code()'), files: { [`${DIR}/20990101_fn.sql`]: MAKE_CODE } },
     // SET DEFAULT only changes future inserts.
     'ALTER TABLE t ALTER COLUMN id SET DEFAULT gen_random_uuid();',
     // Tables this migration creates are empty.
@@ -60,6 +76,9 @@ ruleTests('volatile-default', {
       sql: `CREATE OR REPLACE FUNCTION make_code() RETURNS text LANGUAGE sql AS $$ SELECT md5(random()::text) $$;\n${add('code text DEFAULT make_code()')}`,
       errors: [clause('code text DEFAULT make_code()', 1)],
     },
+    // An earlier migration of the folder created it without a volatility: VOLATILE (lemmy's generate_unique_changeme()).
+    { sql: add('code text DEFAULT make_code()'), files: { [`${DIR}/20240101_fn.sql`]: MAKE_CODE }, errors: [clause('code text DEFAULT make_code()')] },
+    { sql: add('code text DEFAULT app.make_code()'), files: { [`${DIR}/20240101_fn.sql`]: MAKE_CODE.replace('make_code', 'app.make_code') }, errors: [clause('code text DEFAULT app.make_code()')] },
     // Before PostgreSQL 11 every non-NULL default is written into every row.
     { sql: add('n int DEFAULT 0'), config: { pgVersion: 10 }, errors: [clause('n int DEFAULT 0')] },
     { sql: 'ALTER TABLE "App"."T" ADD "Id" uuid DEFAULT gen_random_uuid(), ADD b int DEFAULT 1;', errors: [{ messageId: 'rewritingDefault', range: [0, 22, 0, 61] }] },

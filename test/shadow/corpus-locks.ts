@@ -6,6 +6,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { computeFacts } from '../../server/src/analysis/facts';
 import { readMigration } from '../../server/src/migration/migration';
 import { LockDisagreement, lockDisagreements } from '../../server/src/shadow/observe';
 import { runShadows } from '../../server/src/shadow/run';
@@ -43,16 +44,19 @@ export async function compareOnCorpus(projects: string[], cacheDir?: string): Pr
   try {
     for (const project of projects) {
       const paths = sqlFiles(join(CORPUS, project)).sort();
-      const results = await runShadows(paths, fs, new ConfigResolver(fs, {}, config), { all: true, ...(cacheDir ? { cacheDir } : {}) });
+      const resolver = new ConfigResolver(fs, {}, config);
+      const results = await runShadows(paths, fs, resolver, { all: true, ...(cacheDir ? { cacheDir } : {}) });
       for (const [path, file] of results ?? []) {
         if (!file.observed?.length) continue;
         const text = readFileSync(path, 'utf8');
         const migration = readMigration(path, text, fs);
+        // What the engine knows of the statements, its folder's earlier migrations included.
+        const { lockOptions } = computeFacts(migration, resolver.resolve(path).config, undefined, fs);
         for (const observed of file.observed) {
           const statement = migration.up.find((s) => s.start === observed.start);
           if (!statement?.node) continue;
           statements++;
-          for (const d of lockDisagreements(statement, observed, { pgVersion: 18, createdFunctions: new Map() })) {
+          for (const d of lockDisagreements(statement, observed, { ...lockOptions, pgVersion: 18 })) {
             const key = `${d.kind}|${d.table}|${d.observed}|${d.rewrite ? `${d.rewrite.table}>${d.rewrite.observed}` : ''}`;
             const seen = byKey.get(key);
             if (seen) seen.count++;

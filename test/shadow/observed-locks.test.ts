@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { computeFacts } from '../../server/src/analysis/facts';
+import { mergeConfig } from '../../server/src/config/config';
 import { readMigration } from '../../server/src/migration/migration';
 import type { ObservedStatement } from '../../server/src/shadow/findings';
 import { lockDisagreements } from '../../server/src/shadow/observe';
@@ -25,12 +27,22 @@ CREATE TABLE logs (id int, body text);
 CREATE MATERIALIZED VIEW mv AS SELECT id FROM parent;
 `;
 
+/** An earlier migration: what the lock table reads of the folder (a foreign key, a function). */
+const SETUP = `
+CREATE TABLE owners (id int PRIMARY KEY);
+CREATE TABLE owned (id int PRIMARY KEY, owner_id int, CONSTRAINT owned_owner_fk FOREIGN KEY (owner_id) REFERENCES owners (id));
+CREATE TABLE events (id int);
+CREATE FUNCTION make_code() RETURNS text LANGUAGE sql AS $$ SELECT md5(random()::text) $$;
+`;
+
 /** One statement per kind, each on its own line, each the first to touch its tables in the migration. */
 const STATEMENTS = [
   'ALTER TABLE child ALTER COLUMN name TYPE varchar(40);',
   'CREATE INDEX child_pid ON parent (a);',
   'ALTER TABLE logs ADD COLUMN at timestamptz DEFAULT clock_timestamp();',
   'ALTER TABLE mv RENAME TO mv2;',
+  'ALTER TABLE owned DROP CONSTRAINT owned_owner_fk;',
+  'ALTER TABLE events ADD COLUMN code text DEFAULT make_code();',
 ];
 
 /** Later statements on tables already locked: what the transaction then holds. */
@@ -45,7 +57,7 @@ const MIGRATION = `-- UP Migration\n${[...STATEMENTS, ...LATER].join('\n')}\n`;
 
 describe('observed locks and rewrites', () => {
   let observed: ObservedStatement[];
-  const root = project({ '.safemig.json': JSON.stringify({ baseline: ['db/baseline.sql'] }), 'db/baseline.sql': BASELINE, 'db/migrations/001_locks.sql': MIGRATION });
+  const root = project({ '.safemig.json': JSON.stringify({ baseline: ['db/baseline.sql'] }), 'db/baseline.sql': BASELINE, 'db/migrations/000_setup.sql': SETUP, 'db/migrations/001_locks.sql': MIGRATION });
   const path = join(root, 'db/migrations/001_locks.sql');
   before(async () => {
     await initParser();
@@ -81,6 +93,11 @@ describe('observed locks and rewrites', () => {
     assert.ok(at(STATEMENTS[2]).locks.includes('ACCESS EXCLUSIVE table logs'));
   });
 
+  test('DROP CONSTRAINT of a foreign key: ACCESS EXCLUSIVE on the referenced table too; ADD COLUMN with an earlier migration\'s volatile function: rewritten', () => {
+    assert.ok(at(STATEMENTS[4]).locks.includes('ACCESS EXCLUSIVE table owners'), at(STATEMENTS[4]).locks.join(', '));
+    assert.deepEqual(at(STATEMENTS[5]).rewritten, ['events']);
+  });
+
   test('later statements: integer → bigint rewrites; DROP INDEX names the dropped index; TRUNCATE replaces the file', () => {
     assert.deepEqual(at(LATER[0]).rewritten, ['child']);
     assert.ok(at(LATER[1]).locks.includes('ACCESS EXCLUSIVE index child_x (held before) (dropped)'), at(LATER[1]).locks.join(', '));
@@ -89,10 +106,13 @@ describe('observed locks and rewrites', () => {
   });
 
   test('the lock table agrees with the observation for each statement kind', () => {
-    const migration = readMigration(path, readFileSync(path, 'utf8'), new DiskFileSystem());
+    const fs = new DiskFileSystem();
+    const migration = readMigration(path, readFileSync(path, 'utf8'), fs);
+    // What the engine knows of the statements, the folder's earlier migration included.
+    const { lockOptions } = computeFacts(migration, mergeConfig({}), undefined, fs);
     const disagreements = observed.flatMap((o) => {
       const statement = migration.up.find((s) => s.start === o.start)!;
-      return lockDisagreements(statement, o, { pgVersion: 18, createdFunctions: new Map() });
+      return lockDisagreements(statement, o, { ...lockOptions, pgVersion: 18 });
     });
     // ALTER COLUMN … TYPE: the lock table says "rewrites … unless binary-compatible"; the widening is.
     assert.deepEqual(disagreements, [{ kind: 'AlterTableStmt AT_AlterColumnType', relation: 'child', table: 'ACCESS EXCLUSIVE', observed: 'ACCESS EXCLUSIVE', rewrite: { table: true, observed: false } }]);

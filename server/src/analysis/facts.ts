@@ -7,11 +7,14 @@
 import type { RangeVar, TypeName } from 'libpg-query';
 import type { Config } from '../config/config';
 import type { Migration, Statement } from '../migration/migration';
+import type { FileSystem } from '../migration/model';
+import { foreignKeyBefore, foreignKeyIn, functionBefore } from '../rules/helpers/history';
 import type { ShadowColumn, ShadowSchema } from '../shadow/findings';
 import { nodeOf, tableKey, treeOf, walkTree } from '../sql/ast';
 import { parseSql } from '../sql/parse';
 import { readSession, TransactionKind } from './session';
-import { createdFunctionsOf, Volatility } from './volatility';
+import type { LockOptions } from './locks';
+import { createdFunctionsOf, undeclaredDefaultCalls, Volatility } from './volatility';
 
 export interface Facts {
   /** Tables created by this migration's UP part (keys from `tableKey`). */
@@ -45,8 +48,12 @@ export interface Facts {
    * drop, unless the table it is created on is new there.
    */
   isExistingIndex(name: string, statement: Statement): boolean;
-  /** Functions created by this migration's UP part (keys from `keyOfNames`), with their declared volatility. */
-  readonly createdFunctions: ReadonlyMap<string, Volatility>;
+  /**
+   * What the lock table (analysis/locks.ts) needs to know of this migration's statements: the
+   * declared volatility of the functions its column defaults call (created here, or by an earlier
+   * migration of the folder), and the tables the foreign keys it drops reference.
+   */
+  readonly lockOptions: LockOptions;
   /**
    * The column as the schema before this migration has it (the shadow schema); undefined without
    * the shadow, or when that table or column is not there.
@@ -63,7 +70,8 @@ export interface ColumnBefore {
 }
 
 /** `schema`: the shadow's, for a file it checked (not for one it found incomplete). */
-export function computeFacts(migration: Migration, config: Config, schema?: ShadowSchema): Facts {
+/** `fs`: the migration's folder, for what earlier migrations declared; without it, only this file is read. */
+export function computeFacts(migration: Migration, config: Config, schema?: ShadowSchema, fs?: FileSystem): Facts {
   const createdTables = new Set<string>();
   // Where a created table counts as existing: from the end of the statement that filled or
   // attached it until the table is created again (after a DROP, a new empty table of that name).
@@ -149,13 +157,42 @@ export function computeFacts(migration: Migration, config: Config, schema?: Shad
       // Created later, on a table that is still new here: whatever the drop finds is not in use.
       return created.at >= statement.start && isExisting(created.table, statement);
     },
-    createdFunctions: createdFunctionsOf(migration.up),
+    lockOptions: { pgVersion: config.pgVersion, functions: declaredFunctions(migration, config, fs), droppedForeignKeys: droppedForeignKeys(migration, config, fs) },
     columnBefore: (relation, column) => {
       const key = tableKey(relation);
       const found = before && shadowSays(key) === true ? before.columns.get(key)?.get(column) : undefined;
       return found && { type: typeNameOf(found.type), notNull: found.notNull, checkedNotNull: found.checkedNotNull };
     },
   };
+}
+
+/** The functions this migration creates, and those its column defaults call that an earlier migration of the folder created. */
+function declaredFunctions(migration: Migration, config: Config, fs: FileSystem | undefined): Map<string, Volatility> {
+  const functions = createdFunctionsOf(migration.up);
+  if (!fs) return functions;
+  for (const key of undeclaredDefaultCalls(migration.up, functions)) {
+    const volatility = functionBefore(migration, fs, config, key);
+    if (volatility) functions.set(key, volatility);
+  }
+  return functions;
+}
+
+/** The foreign keys the UP part drops (`table\0constraint`) and the tables they reference, as this file or an earlier migration defines them. */
+function droppedForeignKeys(migration: Migration, config: Config, fs: FileSystem | undefined): Map<string, RangeVar> {
+  const out = new Map<string, RangeVar>();
+  for (const [i, statement] of migration.up.entries()) {
+    const alter = treeOf(statement, 'AlterTableStmt');
+    if (!alter?.relation) continue;
+    const table = tableKey(alter.relation);
+    for (const cmd of alter.cmds ?? []) {
+      const name = nodeOf(cmd, 'AlterTableCmd')?.subtype === 'AT_DropConstraint' ? nodeOf(cmd, 'AlterTableCmd')?.name : undefined;
+      if (!name) continue;
+      const here = foreignKeyIn(migration.up.slice(0, i), table, name);
+      const referenced = here === undefined ? fs && foreignKeyBefore(migration, fs, config, table, name) : here === 'other' ? undefined : here;
+      if (referenced) out.set(`${table}\0${name}`, referenced);
+    }
+  }
+  return out;
 }
 
 interface SchemaBefore {

@@ -125,8 +125,10 @@ export interface TableLock {
 
 export interface LockOptions {
   pgVersion: number;
-  /** Functions the migration creates, for the volatility of defaults. */
-  createdFunctions: ReadonlyMap<string, Volatility>;
+  /** Functions whose declaration was read (this migration's, its folder's), for the volatility of defaults. */
+  functions: ReadonlyMap<string, Volatility>;
+  /** Foreign keys the statements drop, by `table\0constraint`: the table each references (facts.ts). */
+  droppedForeignKeys?: ReadonlyMap<string, RangeVar>;
 }
 
 type Draft = Omit<TableLock, 'start' | 'end' | 'sources'> & { sources?: DocPage[] };
@@ -406,7 +408,7 @@ function alterActionLocks(alter: AlterTableStmt, cmd: AlterTableCmd, options: Lo
   switch (cmd.subtype) {
     case 'AT_AddColumn': {
       const def = nodeOf(cmd.def, 'ColumnDef');
-      const rewrite = rewritingColumn(def, options.pgVersion, options.createdFunctions);
+      const rewrite = rewritingColumn(def, options.pgVersion, options.functions);
       const kinds = (def?.constraints ?? []).map((c) => nodeOf(c, 'Constraint'));
       const indexed = kinds.some((c) => c?.contype === 'CONSTR_UNIQUE' || c?.contype === 'CONSTR_PRIMARY');
       const checked = kinds.some((c) => c?.contype === 'CONSTR_CHECK' || c?.contype === 'CONSTR_FOREIGN');
@@ -428,8 +430,13 @@ function alterActionLocks(alter: AlterTableStmt, cmd: AlterTableCmd, options: Lo
       return [{ ...table, mode: 'SHARE UPDATE EXCLUSIVE', action: `VALIDATE CONSTRAINT ${cmd.name}`, scan: 'reads the whole table to check existing rows (reads and writes go on)' }];
     case 'AT_DropColumn':
       return exclusive(`DROP COLUMN ${column}`);
-    case 'AT_DropConstraint':
-      return exclusive(`DROP CONSTRAINT ${cmd.name}`);
+    case 'AT_DropConstraint': {
+      const out = exclusive(`DROP CONSTRAINT ${cmd.name}`);
+      // Dropping a foreign key drops its triggers on the referenced table too, under ACCESS EXCLUSIVE.
+      const referenced = options.droppedForeignKeys?.get(`${tableKey(relation)}\0${cmd.name}`);
+      if (referenced && tableKey(referenced) !== tableKey(relation)) out.push({ ...onTable(referenced), mode: 'ACCESS EXCLUSIVE', action: `DROP CONSTRAINT ${cmd.name} (referenced table of the foreign key)` });
+      return out;
+    }
     case 'AT_AlterColumnType': {
       const def = nodeOf(cmd.def, 'ColumnDef');
       return exclusive(`ALTER COLUMN ${column} TYPE`, {

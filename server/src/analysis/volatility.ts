@@ -6,7 +6,8 @@
  *
  * Volatility comes from the function's declaration, never from its name's look: pg_catalog's
  * volatile functions (below), the volatile functions of the common extensions, and the functions
- * the migration itself creates. A function declared elsewhere is not judged.
+ * the migration itself or an earlier migration of its folder creates (facts.ts). A function
+ * declared elsewhere is not judged.
  */
 import type { ColumnDef, Node } from 'libpg-query';
 import type { Statement } from '../migration/migration';
@@ -82,16 +83,20 @@ const EXTENSION_VOLATILE = new Set(['uuid_generate_v1', 'uuid_generate_v1mc', 'u
 
 const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
 
+/** A function's declared volatility; CREATE FUNCTION without one is VOLATILE. */
+export function declaredVolatility(options: Node[] | undefined): Volatility {
+  const declared = (options ?? []).map((o) => nodeOf(o, 'DefElem')).find((o) => o?.defname === 'volatility');
+  const value = nodeOf(declared?.arg, 'String')?.sval;
+  return value === 'immutable' || value === 'stable' ? value : 'volatile';
+}
+
 /** Functions created by these statements, by `keyOfNames` of their name, with their declared volatility. */
 export function createdFunctionsOf(statements: readonly Statement[]): Map<string, Volatility> {
   const out = new Map<string, Volatility>();
   for (const statement of statements) {
     const fn = treeOf(statement, 'CreateFunctionStmt');
     if (!fn || fn.is_procedure) continue;
-    const declared = (fn.options ?? []).map((o) => nodeOf(o, 'DefElem')).find((o) => o?.defname === 'volatility');
-    const value = nodeOf(declared?.arg, 'String')?.sval;
-    // CREATE FUNCTION without a volatility is VOLATILE.
-    out.set(keyOfNames(names(fn.funcname)), value === 'immutable' || value === 'stable' ? value : 'volatile');
+    out.set(keyOfNames(names(fn.funcname)), declaredVolatility(fn.options));
   }
   return out;
 }
@@ -105,6 +110,30 @@ export function volatileCall(expression: Node | undefined, created: ReadonlyMap<
     return found !== undefined;
   });
   return found;
+}
+
+/**
+ * The functions (`keyOfNames` keys) that the ADD COLUMN defaults of `statements` call and whose
+ * volatility neither `created`, pg_catalog's list nor the extensions' list tells: for an earlier
+ * migration's declaration to tell it.
+ */
+export function undeclaredDefaultCalls(statements: readonly Statement[], created: ReadonlyMap<string, Volatility>): Set<string> {
+  const out = new Set<string>();
+  for (const statement of statements) {
+    for (const cmd of treeOf(statement, 'AlterTableStmt')?.cmds ?? []) {
+      const c = nodeOf(cmd, 'AlterTableCmd');
+      if (c?.subtype !== 'AT_AddColumn') continue;
+      for (const constraint of nodeOf(c.def, 'ColumnDef')?.constraints ?? []) {
+        walkTree(nodeOf(constraint, 'Constraint')?.contype === 'CONSTR_DEFAULT' ? nodeOf(constraint, 'Constraint')?.raw_expr : undefined, (value) => {
+          const parts = names((value as { FuncCall?: { funcname?: Node[] } }).FuncCall?.funcname);
+          const name = parts[parts.length - 1];
+          const known = parts.length === 0 || parts[0] === 'pg_catalog' || CATALOG_VOLATILE.has(name) || EXTENSION_VOLATILE.has(name) || created.has(keyOfNames(parts));
+          if (!known) out.add(keyOfNames(parts));
+        });
+      }
+    }
+  }
+  return out;
 }
 
 function isVolatileFunction(parts: string[], created: ReadonlyMap<string, Volatility>): boolean {

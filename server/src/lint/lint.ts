@@ -68,7 +68,7 @@ const NO_FILES: FileSystem = { readFile: () => undefined, readDir: () => undefin
 
 export function lintMigration(migration: Migration, config: Config, { rules = RULES, fixes = true, shadow }: LintOptions = {}, fs: FileSystem = NO_FILES): Finding[] {
   // A file the shadow found incomplete has its schema checks skipped: the file's own reading stands.
-  const facts = computeFacts(migration, config, shadow && !shadow.incomplete ? shadow.schema : undefined);
+  const facts = computeFacts(migration, config, shadow && !shadow.incomplete ? shadow.schema : undefined, fs);
   const raw: Raw[] = [];
   // One context for every rule of the file: the rule running is the one that reports.
   let rule: Rule = rules[0];

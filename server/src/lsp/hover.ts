@@ -8,6 +8,7 @@
 import type { Config } from '../config/config';
 import type { LintResult } from '../lint/lint';
 import type { Migration, Statement } from '../migration/migration';
+import type { FileSystem } from '../migration/model';
 import { computeFacts, Facts } from '../analysis/facts';
 import { blockedBy, locksOf, TableLock } from '../analysis/locks';
 import type { ObservedStatement } from '../shadow/findings';
@@ -23,7 +24,8 @@ export interface HoverContent {
  * the locks of the UP statement there. Undefined when there is neither. The finding's problem is
  * not repeated: the editor shows the diagnostic's message in the same hover.
  */
-export function hoverAt(result: LintResult, config: Config, position: Position): HoverContent | undefined {
+/** `fs`: the document's folder, for what earlier migrations declared (the lock table's facts). */
+export function hoverAt(result: LintResult, config: Config, position: Position, fs?: FileSystem): HoverContent | undefined {
   const { migration, shadow } = result;
   const offset = migration.lines.offsetAt(position);
   const helped = result.findings.filter((f) => f.help !== undefined && f.start <= offset && offset <= f.end);
@@ -32,7 +34,7 @@ export function hoverAt(result: LintResult, config: Config, position: Position):
   // The shadow's observation of this very text: its offsets are the statement's.
   const observed = statement && shadow?.observed?.find((o) => o.start === statement.start && o.end === statement.end);
   const seen = observed && observedLocksHover(observed);
-  const locks = statement && [statementHover(migration, statement, config, offset), seen].filter((s) => s !== undefined).join('\n\n---\n\n');
+  const locks = statement && [statementHover(migration, statement, config, offset, fs), seen].filter((s) => s !== undefined).join('\n\n---\n\n');
   if (locks) sections.push(locks);
   if (sections.length === 0) return undefined;
   const start = Math.min(...helped.map((f) => f.start), ...(locks ? [statement!.start] : []));
@@ -46,10 +48,10 @@ const factsCache = new WeakMap<Migration, Facts>();
  * The hover text of one statement; with `offset` inside one action of an ALTER TABLE, that
  * action's lock only. Undefined when the statement takes no table lock worth telling.
  */
-export function statementHover(migration: Migration, statement: Statement, config: Config, offset?: number): string | undefined {
+export function statementHover(migration: Migration, statement: Statement, config: Config, offset?: number, fs?: FileSystem): string | undefined {
   let facts = factsCache.get(migration);
-  if (!facts) factsCache.set(migration, (facts = computeFacts(migration, config)));
-  const all = locksOf(statement, { pgVersion: config.pgVersion, createdFunctions: facts.createdFunctions });
+  if (!facts) factsCache.set(migration, (facts = computeFacts(migration, config, undefined, fs)));
+  const all = locksOf(statement, facts.lockOptions);
   if (all.length === 0) return undefined;
   const here = offset === undefined ? [] : all.filter((l) => l.start <= offset && offset <= l.end && (l.start !== statement.start || l.end !== statement.end));
   const locks = here.length > 0 ? here : all;

@@ -256,7 +256,7 @@ connection.onHover(async (params) => {
   // While the current version waits for its lint, answer from the last result where the text is unchanged.
   if (cached?.result && cached.version !== document.version && scheduler.isPending(document.uri)) return hoverSince(cached, document, params.position);
   const state = await stateFor(document);
-  const hover = state?.result && hoverAt(state.result, state.resolved.config, params.position);
+  const hover = state?.result && hoverAt(state.result, state.resolved.config, params.position, workspace.fs);
   return hover ? { contents: { kind: 'markdown', value: hover.markdown }, range: hover.range } : null;
 });
 
@@ -264,7 +264,7 @@ function hoverSince(state: DocumentState, document: TextDocument, position: Posi
   const { migration } = state.result!;
   const shift = new TextShift(migration.text, document.getText());
   const offset = shift.toOlder(document.offsetAt(position));
-  const hover = offset !== undefined ? hoverAt(state.result!, state.resolved.config, migration.lines.positionAt(offset)) : undefined;
+  const hover = offset !== undefined ? hoverAt(state.result!, state.resolved.config, migration.lines.positionAt(offset), workspace.fs) : undefined;
   if (!hover) return null;
   const start = shift.toNewer(migration.lines.offsetAt(hover.range.start));
   const end = shift.toNewer(migration.lines.offsetAt(hover.range.end));

@@ -19,8 +19,8 @@ export const backfillWithDdl: Rule = {
     backfill: 'Commit the schema change first (its own migration or transaction), then change the data in a later one, in batches.',
   },
   check(context) {
-    const { facts, config, migration } = context;
-    const options = { pgVersion: config.pgVersion, createdFunctions: facts.createdFunctions };
+    const { facts, migration } = context;
+    const options = facts.lockOptions;
     // Per transaction: the first lock that blocks writes, by table.
     const held = new Map<number, Map<string, { mode: string; action: string; line: number }>>();
     for (const statement of migration.up) {

@@ -32,8 +32,8 @@ export const blockingRewrite: Rule = {
     everyTable: '{{instead}}',
   },
   check(context) {
-    const { facts, config } = context;
-    const options = { pgVersion: config.pgVersion, createdFunctions: facts.createdFunctions };
+    const { facts } = context;
+    const options = facts.lockOptions;
     for (const statement of context.migration.up) {
       if (statement.kind !== 'VacuumStmt' && statement.kind !== 'ClusterStmt' && statement.kind !== 'AlterTableStmt' && statement.kind !== 'RefreshMatViewStmt') continue;
       // REFRESH … WITH NO DATA only empties the view.

@@ -17,8 +17,8 @@ export const multiTableLock: Rule = {
     secondTable: 'Change one table per transaction: split the migration (or its BEGIN … COMMIT blocks) so that each transaction takes ACCESS EXCLUSIVE on one table.',
   },
   check(context) {
-    const { facts, config, migration } = context;
-    const options = { pgVersion: config.pgVersion, createdFunctions: facts.createdFunctions };
+    const { facts, migration } = context;
+    const options = facts.lockOptions;
     const firsts = new Map<number, { table: string; action: string; line: number } | 'reported'>();
     for (const statement of migration.up) {
       const transaction = facts.transactionNumberOf(statement);

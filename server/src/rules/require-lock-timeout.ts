@@ -30,7 +30,7 @@ export const requireLockTimeout: Rule = {
   check({ migration, config, facts, report }) {
     for (const statement of migration.up) {
       if (!mayBlockWrites(statement) || facts.lockTimeoutSet(statement)) continue;
-      const locks = locksOf(statement, { pgVersion: config.pgVersion, createdFunctions: facts.createdFunctions });
+      const locks = locksOf(statement, facts.lockOptions);
       const blocking = locks.filter((l) => blockedBy(l.mode).writes && onExisting(l, facts));
       if (blocking.length === 0) continue;
       const first = blocking.reduce((a, b) => (b.mode === 'ACCESS EXCLUSIVE' && a.mode !== 'ACCESS EXCLUSIVE' ? b : a));

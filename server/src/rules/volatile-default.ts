@@ -22,7 +22,7 @@ export const volatileDefault: Rule = {
     for (const action of upAlterActions(context)) {
       if (action.cmd.subtype !== 'AT_AddColumn') continue;
       const def = nodeOf(action.cmd.def, 'ColumnDef');
-      const why = rewritingColumn(def, context.config.pgVersion, context.facts.createdFunctions);
+      const why = rewritingColumn(def, context.config.pgVersion, context.facts.lockOptions.functions);
       if (!why) continue;
       const table = tableKey(action.alter.relation);
       context.report({

@@ -1,14 +1,16 @@
 /**
  * What the earlier migrations of a folder say about the schema: the type a column was given
- * before this migration. Read newest first, and only the statements that name the table and the
- * column, so a lookup parses a few statements (see FolderHistory).
+ * before this migration, how a function was declared, which table a foreign key references. Read
+ * newest first, and only the statements that name what is looked up, so a lookup parses a few
+ * statements (see FolderHistory).
  */
-import type { TypeName } from 'libpg-query';
+import type { Node, RangeVar, TypeName } from 'libpg-query';
+import { declaredVolatility, Volatility } from '../../analysis/volatility';
 import type { Config } from '../../config/config';
 import { Migration, readMigration } from '../../migration/migration';
 import type { FileSystem } from '../../migration/model';
 import { isNamedByFolder, splitPath } from '../../migration/names';
-import { nodeOf, tableKey, treeOf } from '../../sql/ast';
+import { keyOfNames, names, nodeOf, tableKey, treeOf } from '../../sql/ast';
 import { parseChunk, splitSql, SqlChunk, SqlStatement } from '../../sql/parse';
 import type { FolderMigration } from '../../migration/folder';
 import { ownFolderMigration } from './folder-index';
@@ -46,6 +48,83 @@ export function typeBefore(migration: Migration, fs: FileSystem, config: Config,
       }
       break;
     }
+  }
+  return undefined;
+}
+
+/**
+ * The volatility a function (`keyOfNames` of its name) was declared with by the newest earlier
+ * migration that creates it; undefined when none does (it comes from elsewhere) or one drops it.
+ */
+export function functionBefore(migration: Migration, fs: FileSystem, config: Config, key: string): Volatility | undefined {
+  const found = ownFolderMigration(migration, fs);
+  if (!found) return undefined;
+  const folder = historyOf(found.all, fs, config);
+  const name = key.slice(key.lastIndexOf('.') + 1);
+  for (let i = found.all.indexOf(found.own) - 1; i >= 0; i--) {
+    if (found.all[i].repeatable) continue;
+    const statements = folder.statementsMentioning(i, [name]);
+    for (let k = statements.length - 1; k >= 0; k--) {
+      const fn = treeOf(statements[k], 'CreateFunctionStmt');
+      if (fn && !fn.is_procedure && keyOfNames(names(fn.funcname)) === key) return declaredVolatility(fn.options);
+      const drop = treeOf(statements[k], 'DropStmt');
+      if (drop?.removeType === 'OBJECT_FUNCTION' && (drop.objects ?? []).some((o) => keyOfNames(names(nodeOf(o, 'ObjectWithArgs')?.objname)) === key)) return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The table the foreign key `constraint` of `table` references, as `statements` (newest last)
+ * define it; 'other' when they define that constraint as another kind or drop it; undefined when
+ * they do not say.
+ */
+export function foreignKeyIn(statements: readonly SqlStatement[], table: string, constraint: string): RangeVar | 'other' | undefined {
+  for (let k = statements.length - 1; k >= 0; k--) {
+    const create = treeOf(statements[k], 'CreateStmt');
+    const alter = treeOf(statements[k], 'AlterTableStmt');
+    const relation = create?.relation ?? alter?.relation;
+    if (!relation?.relname || tableKey(relation) !== table) continue;
+    // Each constraint defined, with the column it is declared on (a column's own REFERENCES).
+    let defined: { def: Node | undefined; column?: string }[] = [];
+    const ofColumn = (def: Node | undefined) => {
+      const column = nodeOf(def, 'ColumnDef');
+      return (column?.constraints ?? []).map((c) => ({ def: c, column: column?.colname }));
+    };
+    if (create) defined = (create.tableElts ?? []).flatMap((e) => [{ def: e }, ...ofColumn(e)]);
+    else if (alter) {
+      const cmds = (alter.cmds ?? []).map((c) => nodeOf(c, 'AlterTableCmd'));
+      if (cmds.some((c) => c?.subtype === 'AT_DropConstraint' && c.name === constraint)) return 'other';
+      defined = cmds.flatMap((c) => (c?.subtype === 'AT_AddConstraint' ? [{ def: c.def }] : c?.subtype === 'AT_AddColumn' ? ofColumn(c.def) : []));
+    }
+    for (const { def, column } of defined) {
+      const c = nodeOf(def, 'Constraint');
+      if (!c || (c.conname ?? defaultForeignKeyName(relation.relname, c, column)) !== constraint) continue;
+      return c.contype === 'CONSTR_FOREIGN' && c.pktable ? c.pktable : 'other';
+    }
+  }
+  return undefined;
+}
+
+/** The name PostgreSQL gives an unnamed foreign key (`orders_user_id_fkey`), when it needs no truncation. */
+function defaultForeignKeyName(relname: string, constraint: { contype?: string; fk_attrs?: Node[] }, column: string | undefined): string | undefined {
+  if (constraint.contype !== 'CONSTR_FOREIGN') return undefined;
+  const columns = constraint.fk_attrs?.length ? names(constraint.fk_attrs) : column ? [column] : [];
+  const name = `${relname}_${columns.join('_')}_fkey`;
+  return columns.length > 0 && name.length <= 63 ? name : undefined;
+}
+
+/** The table the foreign key `constraint` of `table` references, as the newest earlier migration defining it says. */
+export function foreignKeyBefore(migration: Migration, fs: FileSystem, config: Config, table: string, constraint: string): RangeVar | undefined {
+  const found = ownFolderMigration(migration, fs);
+  if (!found) return undefined;
+  const folder = historyOf(found.all, fs, config);
+  for (let i = found.all.indexOf(found.own) - 1; i >= 0; i--) {
+    if (found.all[i].repeatable) continue;
+    // An unnamed foreign key's statement does not hold the name PostgreSQL gave it (`orders_user_id_fkey`).
+    const words = constraint.endsWith('_fkey') ? [relationName(table)] : [relationName(table), constraint];
+    const said = foreignKeyIn(folder.statementsMentioning(i, words), table, constraint);
+    if (said !== undefined) return said === 'other' ? undefined : said;
   }
   return undefined;
 }
@@ -147,6 +226,15 @@ class FolderHistory {
     let naming = file.chunksByTable.get(table);
     if (!naming) file.chunksByTable.set(table, (naming = file.chunks.filter((c) => c.lower.includes(table))));
     return naming.filter((c) => c.mayNameAnother || c.lower.includes(column)).flatMap((c) => (c.statements ??= parseChunk(c.chunk)));
+  }
+
+  /** The UP statements of migration `i` whose text holds every one of `words` (any case). */
+  statementsMentioning(i: number, words: string[]): SqlStatement[] {
+    const lower = words.map((w) => w.toLowerCase());
+    const file = this.file(i);
+    if (!file || !lower.every((w) => file.lower.includes(w))) return [];
+    file.chunks ??= this.splitUp(this.paths[i]!, file.text);
+    return file.chunks.filter((c) => lower.every((w) => c.lower.includes(w))).flatMap((c) => (c.statements ??= parseChunk(c.chunk)));
   }
 
   /** What was read of migration `i`'s file, for the text it has now. */
