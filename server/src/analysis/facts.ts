@@ -8,7 +8,7 @@ import type { RangeVar, TypeName } from 'libpg-query';
 import type { Config } from '../config/config';
 import type { Migration, Statement } from '../migration/migration';
 import type { FileSystem } from '../migration/model';
-import { foreignKeyBefore, foreignKeyIn, functionBefore } from '../rules/helpers/history';
+import { constraintsIn, foreignKeyBefore, functionBefore } from '../rules/helpers/history';
 import type { ShadowColumn, ShadowSchema } from '../shadow/findings';
 import { nodeOf, tableKey, treeOf, walkTree } from '../sql/ast';
 import { parseSql } from '../sql/parse';
@@ -187,7 +187,7 @@ function droppedForeignKeys(migration: Migration, config: Config, fs: FileSystem
     for (const cmd of alter.cmds ?? []) {
       const name = nodeOf(cmd, 'AlterTableCmd')?.subtype === 'AT_DropConstraint' ? nodeOf(cmd, 'AlterTableCmd')?.name : undefined;
       if (!name) continue;
-      const here = foreignKeyIn(migration.up.slice(0, i), table, name);
+      const here = constraintsIn(migration.up.slice(0, i), table).get(name);
       const referenced = here === undefined ? fs && foreignKeyBefore(migration, fs, config, table, name) : here === 'other' ? undefined : here;
       if (referenced) out.set(`${table}\0${name}`, referenced);
     }

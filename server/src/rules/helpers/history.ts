@@ -61,49 +61,58 @@ export function functionBefore(migration: Migration, fs: FileSystem, config: Con
   if (!found) return undefined;
   const folder = historyOf(found.all, fs, config);
   const name = key.slice(key.lastIndexOf('.') + 1);
+  // `function [schema.]name(`, as CREATE and DROP FUNCTION write it: most files that say `now` and `function` do not.
+  const named = new RegExp(`function\\s+(?:[\\w"]+\\.)?"?${name.toLowerCase().replace(/[^\w]/g, (c) => `\\${c}`)}"?\\s*\\(`);
   for (let i = found.all.indexOf(found.own) - 1; i >= 0; i--) {
     if (found.all[i].repeatable) continue;
-    const statements = folder.statementsMentioning(i, [name]);
-    for (let k = statements.length - 1; k >= 0; k--) {
-      const fn = treeOf(statements[k], 'CreateFunctionStmt');
-      if (fn && !fn.is_procedure && keyOfNames(names(fn.funcname)) === key) return declaredVolatility(fn.options);
-      const drop = treeOf(statements[k], 'DropStmt');
-      if (drop?.removeType === 'OBJECT_FUNCTION' && (drop.objects ?? []).some((o) => keyOfNames(names(nodeOf(o, 'ObjectWithArgs')?.objname)) === key)) return undefined;
-    }
+    const said = folder.says(i, `function ${key}`, (text) => named.test(text), (statements) => {
+      for (let k = statements.length - 1; k >= 0; k--) {
+        const fn = treeOf(statements[k], 'CreateFunctionStmt');
+        if (fn && !fn.is_procedure && keyOfNames(names(fn.funcname)) === key) return declaredVolatility(fn.options);
+        const drop = treeOf(statements[k], 'DropStmt');
+        if (drop?.removeType === 'OBJECT_FUNCTION' && (drop.objects ?? []).some((o) => keyOfNames(names(nodeOf(o, 'ObjectWithArgs')?.objname)) === key)) return 'dropped';
+      }
+      return undefined;
+    });
+    if (said !== undefined) return said === 'dropped' ? undefined : said;
   }
   return undefined;
 }
 
+/** What statements say of a table's constraints, by name: the table a foreign key references, or 'other' (another kind, or dropped). */
+export type ConstraintsSaid = Map<string, RangeVar | 'other'>;
+
 /**
- * The table the foreign key `constraint` of `table` references, as `statements` (newest last)
- * define it; 'other' when they define that constraint as another kind or drop it; undefined when
- * they do not say.
+ * What `statements` (in order) say of `table`'s constraints: each named one (or a foreign key
+ * under the name PostgreSQL gives an unnamed one) as the last of them defines or drops it.
  */
-export function foreignKeyIn(statements: readonly SqlStatement[], table: string, constraint: string): RangeVar | 'other' | undefined {
-  for (let k = statements.length - 1; k >= 0; k--) {
-    const create = treeOf(statements[k], 'CreateStmt');
-    const alter = treeOf(statements[k], 'AlterTableStmt');
+export function constraintsIn(statements: readonly SqlStatement[], table: string): ConstraintsSaid {
+  const said: ConstraintsSaid = new Map();
+  for (const statement of statements) {
+    const create = treeOf(statement, 'CreateStmt');
+    const alter = treeOf(statement, 'AlterTableStmt');
     const relation = create?.relation ?? alter?.relation;
     if (!relation?.relname || tableKey(relation) !== table) continue;
-    // Each constraint defined, with the column it is declared on (a column's own REFERENCES).
-    let defined: { def: Node | undefined; column?: string }[] = [];
     const ofColumn = (def: Node | undefined) => {
       const column = nodeOf(def, 'ColumnDef');
       return (column?.constraints ?? []).map((c) => ({ def: c, column: column?.colname }));
     };
-    if (create) defined = (create.tableElts ?? []).flatMap((e) => [{ def: e }, ...ofColumn(e)]);
-    else if (alter) {
-      const cmds = (alter.cmds ?? []).map((c) => nodeOf(c, 'AlterTableCmd'));
-      if (cmds.some((c) => c?.subtype === 'AT_DropConstraint' && c.name === constraint)) return 'other';
-      defined = cmds.flatMap((c) => (c?.subtype === 'AT_AddConstraint' ? [{ def: c.def }] : c?.subtype === 'AT_AddColumn' ? ofColumn(c.def) : []));
+    // Each constraint defined, with the column it is declared on (a column's own REFERENCES).
+    const defined: { def: Node | undefined; column?: string }[] = [];
+    if (create) defined.push(...(create.tableElts ?? []).flatMap((e) => [{ def: e }, ...ofColumn(e)]));
+    for (const cmd of alter?.cmds ?? []) {
+      const c = nodeOf(cmd, 'AlterTableCmd');
+      if (c?.subtype === 'AT_DropConstraint' && c.name) said.set(c.name, 'other');
+      else if (c?.subtype === 'AT_AddConstraint') defined.push({ def: c.def });
+      else if (c?.subtype === 'AT_AddColumn') defined.push(...ofColumn(c.def));
     }
     for (const { def, column } of defined) {
       const c = nodeOf(def, 'Constraint');
-      if (!c || (c.conname ?? defaultForeignKeyName(relation.relname, c, column)) !== constraint) continue;
-      return c.contype === 'CONSTR_FOREIGN' && c.pktable ? c.pktable : 'other';
+      const name = c && (c.conname ?? defaultForeignKeyName(relation.relname, c, column));
+      if (c && name) said.set(name, c.contype === 'CONSTR_FOREIGN' && c.pktable ? c.pktable : 'other');
     }
   }
-  return undefined;
+  return said;
 }
 
 /** The name PostgreSQL gives an unnamed foreign key (`orders_user_id_fkey`), when it needs no truncation. */
@@ -119,11 +128,12 @@ export function foreignKeyBefore(migration: Migration, fs: FileSystem, config: C
   const found = ownFolderMigration(migration, fs);
   if (!found) return undefined;
   const folder = historyOf(found.all, fs, config);
+  const name = relationName(table).toLowerCase();
+  // Read once per file and table for all of its constraints: a file dropping many asks of each.
+  const mentions = (text: string) => text.includes(name) && (text.includes('constraint') || text.includes('references'));
   for (let i = found.all.indexOf(found.own) - 1; i >= 0; i--) {
     if (found.all[i].repeatable) continue;
-    // An unnamed foreign key's statement does not hold the name PostgreSQL gave it (`orders_user_id_fkey`).
-    const words = constraint.endsWith('_fkey') ? [relationName(table)] : [relationName(table), constraint];
-    const said = foreignKeyIn(folder.statementsMentioning(i, words), table, constraint);
+    const said = folder.says(i, `constraints ${table}`, mentions, (statements) => constraintsIn(statements, table))?.get(constraint);
     if (said !== undefined) return said === 'other' ? undefined : said;
   }
   return undefined;
@@ -228,13 +238,23 @@ class FolderHistory {
     return naming.filter((c) => c.mayNameAnother || c.lower.includes(column)).flatMap((c) => (c.statements ??= parseChunk(c.chunk)));
   }
 
-  /** The UP statements of migration `i` whose text holds every one of `words` (any case). */
-  statementsMentioning(i: number, words: string[]): SqlStatement[] {
-    const lower = words.map((w) => w.toLowerCase());
+  /**
+   * What `read` finds in the UP statements of migration `i` whose lower-cased text `mentions`
+   * accepts (the file's first), kept under `key` with the file's text: a folder's migrations each
+   * ask it of all the earlier ones.
+   */
+  says<T>(i: number, key: string, mentions: (lower: string) => boolean, read: (statements: SqlStatement[]) => T | undefined): T | undefined {
     const file = this.file(i);
-    if (!file || !lower.every((w) => file.lower.includes(w))) return [];
-    file.chunks ??= this.splitUp(this.paths[i]!, file.text);
-    return file.chunks.filter((c) => lower.every((w) => c.lower.includes(w))).flatMap((c) => (c.statements ??= parseChunk(c.chunk)));
+    if (!file) return undefined;
+    if (!file.says.has(key)) {
+      let statements: SqlStatement[] = [];
+      if (mentions(file.lower)) {
+        file.chunks ??= this.splitUp(this.paths[i]!, file.text);
+        statements = file.chunks.filter((c) => mentions(c.lower)).flatMap((c) => (c.statements ??= parseChunk(c.chunk)));
+      }
+      file.says.set(key, read(statements));
+    }
+    return file.says.get(key) as T | undefined;
   }
 
   /** What was read of migration `i`'s file, for the text it has now. */
@@ -243,7 +263,7 @@ class FolderHistory {
     const text = path === undefined ? undefined : this.fs.readFile(path);
     if (text === undefined) return undefined;
     let file = this.files[i];
-    if (file?.text !== text) this.files[i] = file = { text, lower: text.toLowerCase(), byTable: new Map(), chunksByTable: new Map() };
+    if (file?.text !== text) this.files[i] = file = { text, lower: text.toLowerCase(), byTable: new Map(), chunksByTable: new Map(), says: new Map() };
     return file;
   }
 
@@ -279,6 +299,8 @@ interface FileHistory {
   chunks?: HistoryChunk[];
   /** The chunks that name a table (its name without schema, lower case), by that name. */
   chunksByTable: Map<string, HistoryChunk[]>;
+  /** What `FolderHistory.says` found, by key. */
+  says: Map<string, unknown>;
 }
 
 interface HistoryChunk {
