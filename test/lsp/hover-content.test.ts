@@ -1,6 +1,6 @@
 /** The hover of an UP statement: the lock it takes, what that blocks, rewrite or scan, the safer way. */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -180,5 +180,21 @@ describe('hover over LSP (dist/server.js)', () => {
     assert.deepEqual(hover.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 45 } });
     const none = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: client.uri(path) }, position: { line: 4, character: 5 } });
     assert.equal(none, null);
+  });
+
+  test('dropping a foreign key an earlier migration on disk defined: the hover names the referenced table\'s lock too', async () => {
+    const earlier = join(root, 'db', 'migrations', '002_orders.sql');
+    writeFileSync(earlier, '-- UP Migration\nCREATE TABLE IF NOT EXISTS orders (id int, user_id int REFERENCES users (id));\n');
+    // As the editor tells of a file created on disk.
+    void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri(earlier), type: 1 }] });
+    const path = join(root, 'db', 'migrations', '003_drop_fk.sql');
+    const text = '-- UP Migration\nALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;\n';
+    // A file of the folder, as a migration being edited is (the folder's order is read from the disk).
+    writeFileSync(path, text);
+    await client.open(path, text);
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: client.uri(path) }, position: { line: 1, character: 25 } })) as Hover | null;
+    const shown = (hover?.contents as MarkupContent | undefined)?.value ?? '';
+    assert.match(shown, /\*\*DROP CONSTRAINT orders_user_id_fkey\*\* takes \*\*ACCESS EXCLUSIVE\*\* on table `orders`/);
+    assert.match(shown, /\*\*DROP CONSTRAINT orders_user_id_fkey \(referenced table of the foreign key\)\*\* takes \*\*ACCESS EXCLUSIVE\*\* on table `users`/);
   });
 });
