@@ -69,8 +69,10 @@ export interface ColumnBefore {
   checkedNotNull: boolean;
 }
 
-/** `schema`: the shadow's, for a file it checked (not for one it found incomplete). */
-/** `fs`: the migration's folder, for what earlier migrations declared; without it, only this file is read. */
+/**
+ * `schema`: the shadow's, for a file it checked (not for one it found incomplete). `fs`: the
+ * migration's folder, for what earlier migrations declared; without it, only this file is read.
+ */
 export function computeFacts(migration: Migration, config: Config, schema?: ShadowSchema, fs?: FileSystem): Facts {
   const createdTables = new Set<string>();
   // Where a created table counts as existing: from the end of the statement that filled or
@@ -185,7 +187,8 @@ function droppedForeignKeys(migration: Migration, config: Config, fs: FileSystem
     if (!alter?.relation) continue;
     const table = tableKey(alter.relation);
     for (const cmd of alter.cmds ?? []) {
-      const name = nodeOf(cmd, 'AlterTableCmd')?.subtype === 'AT_DropConstraint' ? nodeOf(cmd, 'AlterTableCmd')?.name : undefined;
+      const drop = nodeOf(cmd, 'AlterTableCmd');
+      const name = drop?.subtype === 'AT_DropConstraint' ? drop.name : undefined;
       if (!name) continue;
       const here = constraintsIn(migration.up.slice(0, i), table).get(name);
       const referenced = here === undefined ? fs && foreignKeyBefore(migration, fs, config, table, name) : here === 'other' ? undefined : here;
