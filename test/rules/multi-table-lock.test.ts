@@ -58,6 +58,12 @@ ruleTests('multi-table-lock', {
       }],
     },
     { sql: DROP('orders_account_id_fkey'), files: ORDERS, errors: [{ messageId: 'secondTable', range: [1, 19, 1, 57] }] },
+    // The referenced table renamed since (lemmy's user_ → person): locked under its name now.
+    {
+      sql: DROP('orders_user_fk'),
+      files: { ...ORDERS, [`${DIR}/20240201_rename.sql`]: 'ALTER TABLE users RENAME TO people;\nALTER TABLE people SET SCHEMA app;' },
+      errors: [{ messageId: 'secondTable', range: [1, 19, 1, 49], message: 'DROP CONSTRAINT orders_user_fk (referenced table of the foreign key) takes an ACCESS EXCLUSIVE lock on app.people in the transaction that already holds one on orders (DROP CONSTRAINT orders_user_fk, line 2): every query on both waits until the transaction commits, and a session that locks them in the other order deadlocks with it.' }],
+    },
     // Made earlier in this migration.
     { sql: `BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE orders DROP CONSTRAINT orders_user_fk;\nCOMMIT;`, errors: [{ messageId: 'secondTable', range: [2, 19, 2, 49] }] },
     // The runners' transactions; reported once per transaction, at the second table.

@@ -5,6 +5,8 @@ import { GOOSE_PATH, inEveryDownPart } from './conventions';
 import { ruleTests } from './rule-tester';
 
 const DIR = '/project/db/migrations';
+/** ente's now_utc_micro_seconds(): a SQL function of now(), inlined. */
+const NOW_MICROS = "CREATE OR REPLACE FUNCTION now_micros() RETURNS bigint AS $$ SELECT CAST(extract(EPOCH FROM now() AT TIME ZONE 'utc') * 1000000 AS bigint) $$ LANGUAGE sql;";
 const MAKE_CODE = 'CREATE FUNCTION make_code() RETURNS text LANGUAGE sql AS $$ SELECT md5(random()::text) $$;';
 const add = (column: string) => `ALTER TABLE t ADD COLUMN IF NOT EXISTS ${column};`;
 /** The finding on the ADD COLUMN clause of `add(column)` on line `line`. */
@@ -39,6 +41,9 @@ ruleTests('volatile-default', {
     { sql: add('code text DEFAULT make_code()'), files: { [`${DIR}/20240101_fn.sql`]: `-- UP Migration\nSELECT 1;\n-- DOWN Migration\n${MAKE_CODE}` } },
     { sql: add('code text DEFAULT make_code()'), files: { [`${DIR}/20240101_fn.sql`]: `-- ${MAKE_CODE}\nSELECT $$ ${MAKE_CODE} $$;` } },
     { sql: add('code text DEFAULT make_code()'), files: { [`${DIR}/20240101_fn.sql`]: MAKE_CODE, [`${DIR}/20240201_drop.sql`]: 'DROP FUNCTION make_code();' } },
+    // A SQL function PostgreSQL inlines (one SELECT of one expression) is as volatile as its expression: now() is not.
+    { sql: add('at bigint DEFAULT now_micros()'), files: { [`${DIR}/20240101_fn.sql`]: NOW_MICROS } },
+    `${NOW_MICROS}\n${add('at bigint DEFAULT now_micros()')}`,
     // A later migration's declaration is not this one's.
     { sql: add('code text DEFAULT make_code()'), files: { [`${DIR}/20990101_fn.sql`]: MAKE_CODE } },
     // SET DEFAULT only changes future inserts.
@@ -79,6 +84,9 @@ ruleTests('volatile-default', {
     // An earlier migration of the folder created it without a volatility: VOLATILE (lemmy's generate_unique_changeme()).
     { sql: add('code text DEFAULT make_code()'), files: { [`${DIR}/20240101_fn.sql`]: MAKE_CODE }, errors: [clause('code text DEFAULT make_code()')] },
     { sql: add('code text DEFAULT app.make_code()'), files: { [`${DIR}/20240101_fn.sql`]: MAKE_CODE.replace('make_code', 'app.make_code') }, errors: [clause('code text DEFAULT app.make_code()')] },
+    // Not inlined (a FROM, PL/pgSQL): VOLATILE as declared, whatever the body calls.
+    { sql: add('at bigint DEFAULT now_micros()'), files: { [`${DIR}/20240101_fn.sql`]: NOW_MICROS.replace(' AS bigint)', ' AS bigint) FROM pg_class LIMIT 1') }, errors: [clause('at bigint DEFAULT now_micros()')] },
+    { sql: add('at bigint DEFAULT now_micros()'), files: { [`${DIR}/20240101_fn.sql`]: 'CREATE FUNCTION now_micros() RETURNS bigint AS $$ BEGIN RETURN extract(epoch FROM now())::bigint; END $$ LANGUAGE plpgsql;' }, errors: [clause('at bigint DEFAULT now_micros()')] },
     // Before PostgreSQL 11 every non-NULL default is written into every row.
     { sql: add('n int DEFAULT 0'), config: { pgVersion: 10 }, errors: [clause('n int DEFAULT 0')] },
     { sql: 'ALTER TABLE "App"."T" ADD "Id" uuid DEFAULT gen_random_uuid(), ADD b int DEFAULT 1;', errors: [{ messageId: 'rewritingDefault', range: [0, 22, 0, 61] }] },

@@ -9,7 +9,8 @@
  * the migration itself or an earlier migration of its folder creates (facts.ts). A function
  * declared elsewhere is not judged.
  */
-import type { ColumnDef, Node } from 'libpg-query';
+import type { ColumnDef, CreateFunctionStmt, DefElem, Node } from 'libpg-query';
+import { parseSql } from '../sql/parse';
 import type { Statement } from '../migration/migration';
 import { keyOfNames, names, nodeOf, treeOf, walkTree } from '../sql/ast';
 
@@ -83,11 +84,32 @@ const EXTENSION_VOLATILE = new Set(['uuid_generate_v1', 'uuid_generate_v1mc', 'u
 
 const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
 
-/** A function's declared volatility; CREATE FUNCTION without one is VOLATILE. */
-export function declaredVolatility(options: Node[] | undefined): Volatility {
-  const declared = (options ?? []).map((o) => nodeOf(o, 'DefElem')).find((o) => o?.defname === 'volatility');
-  const value = nodeOf(declared?.arg, 'String')?.sval;
-  return value === 'immutable' || value === 'stable' ? value : 'volatile';
+/**
+ * How volatile a function is in a column default: as declared (none is VOLATILE), except a SQL
+ * function PostgreSQL inlines (one SELECT of one expression), which is as volatile as that
+ * expression: ente's `now_utc_micro_seconds()` wraps now() and rewrote nothing in the shadow.
+ */
+export function functionVolatility(fn: CreateFunctionStmt): Volatility {
+  const options = (fn.options ?? []).map((o) => nodeOf(o, 'DefElem'));
+  const value = nodeOf(options.find((o) => o?.defname === 'volatility')?.arg, 'String')?.sval;
+  const declared = value === 'immutable' || value === 'stable' ? value : 'volatile';
+  const inlined = inlinedExpression(fn, options);
+  if (inlined === undefined || declared !== 'volatile') return declared;
+  return volatileCall(inlined, new Map()) ? 'volatile' : 'stable';
+}
+
+/** The expression a SQL function's body is, when PostgreSQL inlines it (not SECURITY DEFINER, SET, STRICT or SETOF). */
+function inlinedExpression(fn: CreateFunctionStmt, options: (DefElem | undefined)[]): Node | undefined {
+  const option = (name: string) => options.find((o) => o?.defname === name);
+  const language = nodeOf(option('language')?.arg, 'String')?.sval;
+  const flag = (name: string) => option(name) !== undefined && nodeOf(option(name)?.arg, 'Boolean')?.boolval !== false;
+  if (language?.toLowerCase() !== 'sql' || flag('security') || flag('strict') || option('set') || fn.returnType?.setof) return undefined;
+  const body = nodeOf(nodeOf(option('as')?.arg, 'List')?.items?.[0], 'String')?.sval;
+  const statements = body === undefined ? [] : parseSql(body).statements;
+  const select = statements.length === 1 ? treeOf(statements[0], 'SelectStmt') : undefined;
+  if (!select || select.targetList?.length !== 1 || select.fromClause || select.whereClause || select.groupClause || select.havingClause || select.sortClause) return undefined;
+  if (select.limitCount || select.distinctClause || select.withClause || select.valuesLists || (select.op && select.op !== 'SETOP_NONE')) return undefined;
+  return select.targetList[0];
 }
 
 /** Functions created by these statements, by `keyOfNames` of their name, with their declared volatility. */
@@ -96,7 +118,7 @@ export function createdFunctionsOf(statements: readonly Statement[]): Map<string
   for (const statement of statements) {
     const fn = treeOf(statement, 'CreateFunctionStmt');
     if (!fn || fn.is_procedure) continue;
-    out.set(keyOfNames(names(fn.funcname)), declaredVolatility(fn.options));
+    out.set(keyOfNames(names(fn.funcname)), functionVolatility(fn));
   }
   return out;
 }

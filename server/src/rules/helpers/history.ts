@@ -5,7 +5,7 @@
  * statements (see FolderHistory).
  */
 import type { Node, RangeVar, TypeName } from 'libpg-query';
-import { declaredVolatility, Volatility } from '../../analysis/volatility';
+import { functionVolatility, Volatility } from '../../analysis/volatility';
 import type { Config } from '../../config/config';
 import { Migration, readMigration } from '../../migration/migration';
 import type { FileSystem } from '../../migration/model';
@@ -68,7 +68,7 @@ export function functionBefore(migration: Migration, fs: FileSystem, config: Con
     const said = folder.says(i, `function ${key}`, (text) => named.test(text), (statements) => {
       for (let k = statements.length - 1; k >= 0; k--) {
         const fn = treeOf(statements[k], 'CreateFunctionStmt');
-        if (fn && !fn.is_procedure && keyOfNames(names(fn.funcname)) === key) return declaredVolatility(fn.options);
+        if (fn && !fn.is_procedure && keyOfNames(names(fn.funcname)) === key) return functionVolatility(fn);
         const drop = treeOf(statements[k], 'DropStmt');
         if (drop?.removeType === 'OBJECT_FUNCTION' && (drop.objects ?? []).some((o) => keyOfNames(names(nodeOf(o, 'ObjectWithArgs')?.objname)) === key)) return 'dropped';
       }
@@ -131,12 +131,38 @@ export function foreignKeyBefore(migration: Migration, fs: FileSystem, config: C
   const name = relationName(table).toLowerCase();
   // Read once per file and table for all of its constraints: a file dropping many asks of each.
   const mentions = (text: string) => text.includes(name) && (text.includes('constraint') || text.includes('references'));
-  for (let i = found.all.indexOf(found.own) - 1; i >= 0; i--) {
+  const own = found.all.indexOf(found.own);
+  for (let i = own - 1; i >= 0; i--) {
     if (found.all[i].repeatable) continue;
     const said = folder.says(i, `constraints ${table}`, mentions, (statements) => constraintsIn(statements, table))?.get(constraint);
-    if (said !== undefined) return said === 'other' ? undefined : said;
+    if (said === 'other') return undefined;
+    if (said === undefined) continue;
+    // The referenced table under its name now: lemmy's foreign keys to user_, renamed person since.
+    let referenced = said;
+    // A statement of a chain names the table's name at that point (RENAME TO, then SET SCHEMA): all renames are read.
+    const renames = (text: string) => text.includes('rename') || text.includes('schema');
+    for (let k = i + 1; k < own; k++) {
+      const from = referenced;
+      referenced = folder.says(k, `renamed ${tableKey(from)}`, renames, (statements) => renamedIn(statements, from)) ?? referenced;
+    }
+    return referenced;
   }
   return undefined;
+}
+
+/** The table `relation` as `statements` leave it renamed (RENAME TO, SET SCHEMA); undefined when they do not. */
+function renamedIn(statements: readonly SqlStatement[], relation: RangeVar): RangeVar | undefined {
+  let current = relation;
+  let renamed = false;
+  for (const statement of statements) {
+    const rename = treeOf(statement, 'RenameStmt');
+    const move = treeOf(statement, 'AlterObjectSchemaStmt');
+    if (rename?.renameType === 'OBJECT_TABLE' && rename.newname && tableKey(rename.relation) === tableKey(current)) current = { ...current, relname: rename.newname };
+    else if (move?.objectType === 'OBJECT_TABLE' && move.newschema && tableKey(move.relation) === tableKey(current)) current = { ...current, schemaname: move.newschema };
+    else continue;
+    renamed = true;
+  }
+  return renamed ? current : undefined;
 }
 
 type Said = { type: TypeName } | { table: string; column: string } | 'gone';
