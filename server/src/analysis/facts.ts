@@ -8,7 +8,7 @@ import type { RangeVar, TypeName } from 'libpg-query';
 import type { Config } from '../config/config';
 import type { Migration, Statement } from '../migration/migration';
 import type { FileSystem } from '../migration/model';
-import { constraintsIn, foreignKeyBefore, functionBefore } from '../rules/helpers/history';
+import { constraintsIn, ConstraintsSaid, foreignKeyBefore, functionBefore } from '../rules/helpers/history';
 import type { ShadowColumn, ShadowSchema } from '../shadow/findings';
 import { nodeOf, tableKey, treeOf, walkTree } from '../sql/ast';
 import { parseSql } from '../sql/parse';
@@ -182,18 +182,24 @@ function declaredFunctions(migration: Migration, config: Config, fs: FileSystem 
 /** The foreign keys the UP part drops (`table\0constraint`) and the tables they reference, as this file or an earlier migration defines them. */
 function droppedForeignKeys(migration: Migration, config: Config, fs: FileSystem | undefined): Map<string, RangeVar> {
   const out = new Map<string, RangeVar>();
-  for (const [i, statement] of migration.up.entries()) {
+  // What the statements so far said of each table's constraints, read once in one pass.
+  const saidSoFar = new Map<string, ConstraintsSaid>();
+  for (const statement of migration.up) {
     const alter = treeOf(statement, 'AlterTableStmt');
-    if (!alter?.relation) continue;
-    const table = tableKey(alter.relation);
-    for (const cmd of alter.cmds ?? []) {
+    const relation = alter?.relation ?? treeOf(statement, 'CreateStmt')?.relation;
+    if (!relation) continue;
+    const table = tableKey(relation);
+    let said = saidSoFar.get(table);
+    if (!said) saidSoFar.set(table, (said = new Map()));
+    for (const cmd of alter?.cmds ?? []) {
       const drop = nodeOf(cmd, 'AlterTableCmd');
       const name = drop?.subtype === 'AT_DropConstraint' ? drop.name : undefined;
       if (!name) continue;
-      const here = constraintsIn(migration.up.slice(0, i), table).get(name);
+      const here = said.get(name);
       const referenced = here === undefined ? fs && foreignKeyBefore(migration, fs, config, table, name) : here === 'other' ? undefined : here;
       if (referenced) out.set(`${table}\0${name}`, referenced);
     }
+    constraintsIn([statement], table, said);
   }
   return out;
 }

@@ -145,8 +145,9 @@ export function undeclaredDefaultCalls(statements: readonly Statement[], created
     for (const cmd of treeOf(statement, 'AlterTableStmt')?.cmds ?? []) {
       const c = nodeOf(cmd, 'AlterTableCmd');
       if (c?.subtype !== 'AT_AddColumn') continue;
-      for (const constraint of nodeOf(c.def, 'ColumnDef')?.constraints ?? []) {
-        walkTree(nodeOf(constraint, 'Constraint')?.contype === 'CONSTR_DEFAULT' ? nodeOf(constraint, 'Constraint')?.raw_expr : undefined, (value) => {
+      for (const node of nodeOf(c.def, 'ColumnDef')?.constraints ?? []) {
+        const constraint = nodeOf(node, 'Constraint');
+        walkTree(constraint?.contype === 'CONSTR_DEFAULT' ? constraint.raw_expr : undefined, (value) => {
           const parts = names((value as { FuncCall?: { funcname?: Node[] } }).FuncCall?.funcname);
           const name = parts[parts.length - 1];
           const known = parts.length === 0 || parts[0] === 'pg_catalog' || CATALOG_VOLATILE.has(name) || EXTENSION_VOLATILE.has(name) || created.has(keyOfNames(parts));

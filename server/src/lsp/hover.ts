@@ -22,9 +22,9 @@ export interface HoverContent {
 /**
  * The hover at a position of a linted document: what to do instead for each finding there, then
  * the locks of the UP statement there. Undefined when there is neither. The finding's problem is
- * not repeated: the editor shows the diagnostic's message in the same hover.
+ * not repeated: the editor shows the diagnostic's message in the same hover. `fs`: the document's
+ * folder, for what earlier migrations declared (the lock table's facts).
  */
-/** `fs`: the document's folder, for what earlier migrations declared (the lock table's facts). */
 export function hoverAt(result: LintResult, config: Config, position: Position, fs?: FileSystem): HoverContent | undefined {
   const { migration, shadow } = result;
   const offset = migration.lines.offsetAt(position);

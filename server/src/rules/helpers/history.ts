@@ -84,10 +84,10 @@ export type ConstraintsSaid = Map<string, RangeVar | 'other'>;
 
 /**
  * What `statements` (in order) say of `table`'s constraints: each named one (or a foreign key
- * under the name PostgreSQL gives an unnamed one) as the last of them defines or drops it.
+ * under the name PostgreSQL gives an unnamed one) as the last of them defines or drops it; added
+ * to `said` (what earlier statements said).
  */
-export function constraintsIn(statements: readonly SqlStatement[], table: string): ConstraintsSaid {
-  const said: ConstraintsSaid = new Map();
+export function constraintsIn(statements: readonly SqlStatement[], table: string, said: ConstraintsSaid = new Map()): ConstraintsSaid {
   for (const statement of statements) {
     const create = treeOf(statement, 'CreateStmt');
     const alter = treeOf(statement, 'AlterTableStmt');
