@@ -108,9 +108,15 @@ async function main() {
   const squiggles = editor.locator('.squiggly-warning, .squiggly-error');
 
   await step(`open ${FILE_PATH.join('/')} from the explorer`, async () => {
+    // A click that lands while the tree re-renders (the Migrations view and the status bar refresh
+    // on start-up) can select a folder without expanding it: click again until it is expanded.
     for (const name of FILE_PATH.slice(0, -1)) {
       const row = explorerRow(name);
-      if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+      for (let clicks = 0; (await row.getAttribute('aria-expanded')) !== 'true'; clicks++) {
+        if (clicks === 3) throw new Error(`the folder ${name} did not expand after 3 clicks`);
+        await row.click();
+        await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle(), { timeout: 5_000 }).catch(() => undefined);
+      }
     }
     await explorerRow(FILE_PATH.at(-1)).click();
     await page.locator('.tabs-container .tab.active', { hasText: FILE_PATH.at(-1) }).waitFor();
