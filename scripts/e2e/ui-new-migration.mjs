@@ -41,9 +41,11 @@ async function main() {
     if (await shows(item, 3_000)) {
       // Let the menu settle: it is drawn again as the workbench updates, and a click split
       // between two drawings is lost.
+      // The menu can also close in that time (a workbench update): then the click is retried
+      // with a new menu rather than waiting for an item that is gone.
       await page.waitForTimeout(300 * (attempt + 1));
-      await item.click();
-      if (await shows(input, 5_000)) break;
+      const clicked = await item.click({ timeout: 3_000 }).then(() => true, () => false);
+      if (clicked && (await shows(input, 5_000))) break;
     }
     if (attempt === 20) throw new Fatal('no "New Migration" in the explorer context menu of a folder, or clicking it opened no input box');
     await page.keyboard.press('Escape');
