@@ -18,6 +18,7 @@ import {
   MigrateReport,
   MigrationFolder,
   RunnerReport,
+  runsOnUp,
   status,
   StatusReport,
   TargetChoice,
@@ -203,9 +204,9 @@ export function targetName(choice: TargetChoice): string {
   return choice.kind === 'embedded' ? 'embedded' : connectionLabel(choice);
 }
 
-/** Pending migrations of a folder (a failed one is still pending). */
+/** Migrations of a folder that Apply All runs (a failed one is still pending; a changed repeatable one runs again). */
 export function pendingCount(state: FolderState): number {
-  return state.report?.entries.filter((e) => e.state === 'pending').length ?? 0;
+  return state.report?.entries.filter(runsOnUp).length ?? 0;
 }
 
 export class FolderNode extends vscode.TreeItem {

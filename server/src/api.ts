@@ -43,5 +43,5 @@ export { verify } from './database/verify';
 export { readBaseline } from './shadow/baseline';
 export type { BaselineFile } from './shadow/baseline';
 export type { VerifyReport } from './database/verify';
-export { formatStatus, status } from './database/status';
+export { formatStatus, runsOnUp, status } from './database/status';
 export type { StatusReport } from './database/status';

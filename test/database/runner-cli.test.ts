@@ -146,6 +146,42 @@ for (const side of CLI_SIDES) {
       assert.match(bad.stderr, /--steps two: a whole number of migrations, 1 or more/);
     });
 
+    test('Flyway repeatable migrations: up runs them after the versioned ones, again once changed (not for a line-ending change), never with --to; down leaves them', async () => {
+      const dir = 'src/main/resources/db/migration';
+      const s = await project(side, {
+        [`${dir}/V1__a.sql`]: 'CREATE TABLE a (id int);\n',
+        [`${dir}/U1__a.sql`]: 'DROP TABLE a;\n',
+        [`${dir}/V2__b.sql`]: 'CREATE TABLE b (id int);\n',
+        [`${dir}/U2__b.sql`]: 'DROP TABLE b;\n',
+        [`${dir}/R__views.sql`]: 'CREATE OR REPLACE VIEW a_ids AS SELECT id FROM a;\n',
+      });
+      const before = await cli(s, ['status']);
+      assert.match(before.stdout, /R__views\.sql {2}pending\n {2}0 applied \(0 changed since\), 3 pending/);
+      const toOne = await cli(s, ['up', '--to', '1']);
+      assert.equal(toOne.code, 0, all(toOne));
+      assert.match(toOne.stdout, /1 of 1 migration applied\n[\s\S]*applied: V1__a\.sql\n/);
+      const upped = await cli(s, ['up']);
+      assert.equal(upped.code, 0, all(upped));
+      assert.match(upped.stdout, /2 of 2 migrations applied\n[\s\S]*applied: V2__b\.sql\n {2}applied: R__views\.sql\n/);
+      assert.match((await cli(s, ['up'])).stdout, /nothing pending: every migration is applied/);
+
+      const views = join(s.root, dir, 'R__views.sql');
+      writeFileSync(views, 'CREATE OR REPLACE VIEW a_ids AS SELECT id FROM a;\r\n');
+      assert.match((await cli(s, ['status'])).stdout, /R__views\.sql {2}applied \d{4}-/);
+      writeFileSync(views, 'CREATE OR REPLACE VIEW a_ids AS SELECT id FROM a;\nCREATE OR REPLACE VIEW b_ids AS SELECT id FROM b;\n');
+      const changed = await cli(s, ['status']);
+      assert.match(changed.stdout, /R__views\.sql {2}CHANGED since applied \S+; up runs it again\n {2}3 applied \(1 changed since\), 0 pending/);
+      const again = await cli(s, ['up']);
+      assert.equal(again.code, 0, all(again));
+      assert.match(again.stdout, /1 of 1 migration applied\n[\s\S]*applied: R__views\.sql\n/);
+      await s.onDb(async (db) => assert.deepEqual((await db.query<{ v: string }>("SELECT string_agg(viewname, ' ' ORDER BY viewname) AS v FROM pg_views WHERE schemaname = 'public'"))[0].v, 'a_ids b_ids'));
+
+      // down rolls back versioned migrations only: the repeatable one has no rollback.
+      const back = await cli(s, ['down', dir, '--steps', '1']);
+      assert.equal(back.code, 1, all(back));
+      assert.match(back.stdout, /0 of 1 migration rolled back, then stopped[\s\S]*FAILED: V2__b\.sql: [\s\S]*cannot drop table b because other objects depend on it/);
+    });
+
     test('a 50 MB migration: up and apply say it is too large (not [object Object]); the migration before it is applied', async () => {
       const s = await project(side, THREE);
       const big = join(s.root, 'db/migrations/002_b.sql');

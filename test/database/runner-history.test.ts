@@ -5,7 +5,8 @@
  */
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import type { FolderMigration } from '../../server/src/migration/model';
 import { RUNNER_TABLES } from '../../server/src/database/runner-history';
@@ -223,6 +224,33 @@ for (const which of TEST_TARGETS) {
       assert.deepEqual(second.warnings, []);
       const third = await apply(options('20240103120000_tags.sql'));
       assert.deepEqual(third.warnings, []);
+    });
+
+    test('Flyway repeatable migrations: applied while the file has the CRC-32 Flyway recorded (line endings aside), run again by up once changed', async () => {
+      const flywayCase = CASES.find((x) => x.runner === 'Flyway')!;
+      const dir = 'src/main/resources/db/migration';
+      const view = 'CREATE OR REPLACE VIEW user_ids AS\nSELECT id FROM users;\n';
+      const root = writeTree({ [`${dir}/V1__users.sql`]: 'CREATE TABLE users (id int);\n', [`${dir}/R__user_views.sql`]: view.replace(/\n/g, '\r\n') });
+      roots.push(root);
+      for (const sql of flywayCase.setup.slice(0, 5)) await t.target.run(sql);
+      // Flyway's checksum: CRC-32 of the lines without their breaks, as a signed int (crc32 of zlib here, not safemig's).
+      const crc = crc32(Buffer.from('CREATE OR REPLACE VIEW user_ids ASSELECT id FROM users;')) | 0;
+      await t.target.run('CREATE VIEW user_ids AS SELECT id FROM users');
+      await t.target.run(`INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success) VALUES (2, NULL, 'user views', 'SQL', 'R__user_views.sql', ${crc}, 'postgres', 5, true)`);
+      const history = await snapshotOf(t.target, 'flyway_schema_history');
+      const states = async () => (await status({ target: t.target, fs: fsOf(), config: config(), dir: join(root, dir) })).entries.map((e) => `${e.file} ${e.state} ${e.runner?.replace(/ at .*/, '') ?? ''}`.trim());
+      assert.deepEqual(await states(), ['V1__users.sql applied applied by Flyway', 'R__user_views.sql applied applied by Flyway']);
+      const nothing = await up({ target: t.target, fs: fsOf(), config: config(), dir: join(root, dir) });
+      assert.deepEqual([nothing.planned, nothing.skipped.map((x) => x.reason.replace(/ at .*/, ''))], [[], ['applied by Flyway', 'applied by Flyway']]);
+
+      writeFileSync(join(root, dir, 'R__user_views.sql'), view.replace('SELECT id', 'SELECT id, id * 2 AS twice'));
+      assert.deepEqual(await states(), ['V1__users.sql applied applied by Flyway', 'R__user_views.sql changed changed since Flyway applied it']);
+      const rerun = await up({ target: t.target, fs: fsOf(), config: config(), dir: join(root, dir) });
+      assert.equal(rerun.failed, undefined, JSON.stringify(rerun.failed));
+      assert.deepEqual(rerun.done.map((r) => r.id.name), ['user_views']);
+      assert.equal(Number((await t.target.query<{ n: string }>("SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'user_ids'"))[0].n), 2);
+      assert.deepEqual(await states(), ['V1__users.sql applied applied by Flyway', 'R__user_views.sql applied']);
+      assert.equal(await snapshotOf(t.target, 'flyway_schema_history'), history, "safemig never writes the runner's table");
     });
 
     test('golang-migrate dirty version: status says partly applied, up stops there', async () => {

@@ -5,7 +5,7 @@
  */
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
-import { applyBlockers, destructiveUp, DiskFileSystem, formatBlockers, formatRunnerReport, RunnerReport, status, StatusReport, up } from '../../../server/src/api';
+import { applyBlockers, destructiveUp, DiskFileSystem, formatBlockers, formatRunnerReport, RunnerReport, runsOnUp, status, StatusReport, up } from '../../../server/src/api';
 import type { CommandContext } from '../commands';
 import { exclusive, folderOf, migrateOn, notRun, OnTarget, trusted } from './commands';
 import { settingsFor, targetChoice } from './target';
@@ -24,7 +24,7 @@ export async function applyPendingMigrations(ctx: CommandContext, arg?: unknown)
   return onFolder(ctx, 'apply pending', dir, `applying the pending migrations of ${shown(dir)}`, async (on, report) => {
     const { target, settings, fs, log, progress, signal } = on;
     const config = settings.config;
-    const pending = report.entries.filter((e) => e.state === 'pending').map((e) => join(report.dir, e.file));
+    const pending = report.entries.filter(runsOnUp).map((e) => join(report.dir, e.file));
     const findings = pending.flatMap((path) => formatBlockers(basename(path), applyBlockers({ fs, config, path })));
     if (findings.length > 0) {
       const count = `${findings.length} error-severity finding${findings.length === 1 ? '' : 's'}`;
@@ -74,7 +74,8 @@ export async function rollbackLastMigration(ctx: CommandContext, arg?: unknown) 
   if (!dir) return undefined;
   return onFolder(ctx, 'rollback', dir, `rolling back the last migration of ${shown(dir)}`, async (on, report) => {
     // As `down` picks: safemig's own records only (the team's runner rolls back what it recorded).
-    const newest = [...report.entries].reverse().find((e) => e.state !== 'pending' && !e.runner);
+    // Never a repeatable migration: it has no rollback (as with Flyway, it is run again instead).
+    const newest = [...report.entries].reverse().find((e) => e.state !== 'pending' && !e.runner && !e.repeatable);
     if (!newest) {
       on.log.log(`nothing to roll back: no migration of ${dir} is recorded as applied by safemig on ${report.target}`);
       void vscode.window.showInformationMessage(`safemig: nothing to roll back in ${shown(dir)}: none of its migrations is recorded as applied by safemig on ${report.target}.`);

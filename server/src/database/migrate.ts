@@ -108,7 +108,9 @@ async function migrateLocked(direction: Direction, options: MigrateOptions, repo
     if (record?.partial && !options.force) {
       throw new AlreadyAppliedError(`${label(id)} is partly applied on ${report.target} (${record.partial}, at ${record.appliedAt.toISOString()}): make its statements re-runnable (IF NOT EXISTS) and apply it again with --force, or roll it back with --force`);
     }
-    if (record && !options.force) {
+    // A repeatable migration (Flyway's R__x.sql) is run again once its file changed.
+    const rerun = place?.entry.repeatable && record && record.checksum !== checksum;
+    if (record && !options.force && !rerun) {
       const same = record.checksum === checksum ? 'unchanged since' : 'changed since';
       throw new AlreadyAppliedError(`${label(id)} is already applied on ${report.target} (at ${record.appliedAt.toISOString()}; the file is ${same}): roll it back first, or apply it again with --force`);
     }

@@ -3,7 +3,8 @@
  * pending migration of a folder in the folder's order (each as `apply` runs it: its own
  * transaction, or as its convention says), `down` rolls back the newest applied ones, newest
  * first. Both stop at the first migration that fails, is refused or is cancelled; what ran before
- * it stays applied (or rolled back) and recorded.
+ * it stays applied (or rolled back) and recorded. As Flyway does, `up` then runs each repeatable
+ * migration (`R__x.sql`) that is new or changed since it was applied; `down` never undoes one.
  */
 import { relative } from 'node:path';
 import type { Config } from '../config/config';
@@ -17,6 +18,7 @@ import { lockMigrations } from './lock';
 import { apply, label, MigrateReport, rollback } from './migrate';
 import { PlanError } from './plan';
 import { readRunnerHistory, RunnerHistory } from './runner-history';
+import { fileChecksum } from './status';
 import { isCancel, Target } from './target';
 
 export interface RunnerOptions {
@@ -57,19 +59,22 @@ export interface RunnerReport {
 }
 
 export function up(options: RunnerOptions & { to?: string }): Promise<RunnerReport> {
-  return runLocked('up', options, async (report, migrations, history, runner) => {
+  return runLocked('up', options, async (report, all, history, runner) => {
+    const migrations = all.filter((m) => !m.repeatable);
     const last = options.to === undefined ? migrations.length - 1 : indexOf(migrations, options.to, options.dir);
+    // Repeatables run after every versioned migration: not when up stops at a version.
+    const repeatables = options.to === undefined ? all.filter((m) => m.repeatable && !upToDate(m, recordOf(history, m), options)) : [];
     const todo: { m: FolderMigration; partial?: HistoryRecord; unfinished?: string }[] = [];
-    for (const m of migrations.slice(0, last + 1)) {
+    for (const m of [...migrations.slice(0, last + 1), ...repeatables]) {
       const record = recordOf(history, m);
-      if (record && !record.partial) continue;
+      if (record && !record.partial && !m.repeatable) continue;
       const byRunner = record ? undefined : runner?.applied(m);
       if (byRunner) {
         report.skipped.push({ file: fileOf(m), reason: byRunner });
         continue;
       }
       const unfinished = record ? undefined : runner?.unfinished(m);
-      todo.push({ m, partial: record, unfinished });
+      todo.push({ m, partial: record?.partial ? record : undefined, unfinished });
     }
     report.planned = todo.map(({ m }) => fileOf(m));
     return todo.map(({ m, partial, unfinished }) => async () => {
@@ -94,7 +99,8 @@ export function up(options: RunnerOptions & { to?: string }): Promise<RunnerRepo
 export async function down(options: RunnerOptions & { steps?: number; to?: string }): Promise<RunnerReport> {
   if (options.steps !== undefined && options.to !== undefined) throw new PlanError('roll back either --steps N or --to VERSION, not both');
   if (options.steps !== undefined && !(Number.isInteger(options.steps) && options.steps >= 1)) throw new PlanError(`--steps ${options.steps}: a whole number of migrations, 1 or more`);
-  return runLocked('down', options, async (report, migrations, history) => {
+  return runLocked('down', options, async (report, all, history) => {
+    const migrations = all.filter((m) => !m.repeatable);
     const first = options.to === undefined ? 0 : indexOf(migrations, options.to, options.dir) + 1;
     const applied = migrations.map((m, i) => ({ m, i })).filter(({ m, i }) => i >= first && recordOf(history, m) !== undefined).reverse();
     const chosen = options.to === undefined ? applied.slice(0, options.steps ?? 1) : applied;
@@ -120,7 +126,7 @@ async function runLocked(
   const { target, fs, config, dir } = options;
   const progress = options.progress ?? silentProgress;
   const report: RunnerReport = { command, dir, target: target.describe(), planned: [], done: [], notRun: [], skipped: [] };
-  const migrations = readMigrationFolder(dir, fs).filter((m) => !m.repeatable);
+  const migrations = readMigrationFolder(dir, fs);
   progress.log(`safemig ${command} ${dir}`);
   progress.log(`  target: ${report.target}`);
   let unlock: () => Promise<void>;
@@ -190,6 +196,17 @@ export function formatRunnerReport(report: RunnerReport): string {
   if (report.skipped.length > 0) lines.push(`  not applied again (${report.runnerTable}): ${report.skipped.map((s) => `${rel(s.file)} (${s.reason})`).join(', ')}`);
   if (report.planned.length === 0) lines.push(report.command === 'up' ? '  nothing pending: every migration is applied' : '  nothing to roll back: no migration of this folder is recorded as applied by safemig');
   return lines.join('\n') + '\n';
+}
+
+/** A repeatable migration applied since its file last changed (a file that cannot be planned is run, and refused there). */
+function upToDate(m: FolderMigration, record: HistoryRecord | undefined, options: RunnerOptions): boolean {
+  if (!record || record.partial || !m.files.single) return false;
+  try {
+    return fileChecksum(options.fs, options.config, m.files.single) === record.checksum;
+  } catch (error) {
+    if (error instanceof PlanError) return false;
+    throw error;
+  }
 }
 
 function recordOf(history: HistoryRecord[], m: FolderMigration): HistoryRecord | undefined {

@@ -1,6 +1,7 @@
 /**
  * Which migrations of a folder are applied on a target, which are pending, and which changed
- * since they were applied (their UP statements' checksum differs from the recorded one).
+ * since they were applied (their UP statements' checksum differs from the recorded one). A
+ * repeatable migration (Flyway's `R__x.sql`) that changed is one `up` runs again.
  */
 import { relative } from 'node:path';
 import type { Config } from '../config/config';
@@ -20,6 +21,8 @@ export interface StatusEntry {
   file: string;
   /** 'partial': it ran statement by statement and stopped half way (failed, or the process was killed). */
   state: 'applied' | 'pending' | 'changed' | 'partial';
+  /** A repeatable migration: run again by `up` when it changed. */
+  repeatable?: boolean;
   /** For 'partial': what ran. */
   partial?: string;
   appliedAt?: Date;
@@ -47,7 +50,7 @@ export interface StatusReport {
 /** `signal`: Ctrl-C stops a wait for a session that holds the history table (CancelledError). */
 export async function status(options: { target: Target; fs: TextFileSystem; config: Config; dir: string; signal?: AbortSignal }): Promise<StatusReport> {
   const { target, fs, config, dir, signal } = options;
-  const migrations = readMigrationFolder(dir, fs).filter((m) => !m.repeatable);
+  const migrations = readMigrationFolder(dir, fs);
   // A session holding the history table must not hang status.
   if (target.kind === 'server') await target.run(`SET lock_timeout = ${literal(config.database.lockTimeout)}`);
   const history = await readHistory(target, signal);
@@ -58,7 +61,7 @@ export async function status(options: { target: Target; fs: TextFileSystem; conf
   for (const m of migrations) {
     const id = idOf(m);
     const file = m.files.up ?? m.files.single ?? m.files.down ?? '';
-    const entry: StatusEntry = { id, file: relative(dir, file), state: 'pending' };
+    const entry: StatusEntry = { id, file: relative(dir, file), state: 'pending', ...(m.repeatable ? { repeatable: true } : {}) };
     const record = records.find((r) => !used.has(r) && r.version === id.version && r.name === id.name);
     if (record) {
       used.add(record);
@@ -66,18 +69,21 @@ export async function status(options: { target: Target; fs: TextFileSystem; conf
       entry.state = record.partial ? 'partial' : 'applied';
       if (record.partial) entry.partial = record.partial;
       try {
-        const checksum = checksumOf(planMigration(readMigration(file, readRunnable(fs, file), fs, { convention: config.convention }), 'up').statements);
-        if (checksum !== record.checksum && entry.state === 'applied') entry.state = 'changed';
+        if (fileChecksum(fs, config, file) !== record.checksum && entry.state === 'applied') entry.state = 'changed';
       } catch (error) {
         if (!(error instanceof PlanError)) throw error;
         entry.note = `checksum not compared: ${error.message}`;
       }
     } else {
       const byRunner = runner?.applied(m);
+      const changed = runner?.changed(m);
       const unfinished = runner?.unfinished(m);
       if (byRunner) {
         entry.state = 'applied';
         entry.runner = byRunner;
+      } else if (changed) {
+        entry.state = 'changed';
+        entry.runner = changed;
       } else if (unfinished) {
         entry.state = 'partial';
         entry.partial = unfinished;
@@ -91,6 +97,16 @@ export async function status(options: { target: Target; fs: TextFileSystem; conf
   return report;
 }
 
+/** `up` runs it: pending, or a repeatable migration changed since it was applied. */
+export function runsOnUp(entry: StatusEntry): boolean {
+  return entry.state === 'pending' || (entry.state === 'changed' && !!entry.repeatable);
+}
+
+/** The checksum safemig records of a migration file: its UP statements' (PlanError when it cannot be planned). */
+export function fileChecksum(fs: TextFileSystem, config: Config, file: string): string {
+  return checksumOf(planMigration(readMigration(file, readRunnable(fs, file), fs, { convention: config.convention }), 'up').statements);
+}
+
 export function formatStatus(report: StatusReport): string {
   const lines = [`safemig status ${report.dir}`, `  target: ${report.target}`];
   if (!report.hasHistory) lines.push('  no safemig_migrations table on this target: nothing was applied with safemig yet');
@@ -99,11 +115,11 @@ export function formatStatus(report: StatusReport): string {
   const width = Math.max(0, ...report.entries.map((e) => e.file.length));
   for (const e of report.entries) {
     const state = e.runner
-      ? e.state === 'partial' ? `PARTLY APPLIED: ${e.runner}` : e.runner
+      ? e.state === 'partial' ? `PARTLY APPLIED: ${e.runner}` : e.state === 'changed' ? `CHANGED: ${e.runner}; up runs it again` : e.runner
       : e.state === 'applied'
       ? `applied ${e.appliedAt?.toISOString()}`
       : e.state === 'changed'
-        ? `CHANGED since applied ${e.appliedAt?.toISOString()}`
+        ? `CHANGED since applied ${e.appliedAt?.toISOString()}${e.repeatable ? '; up runs it again' : ''}`
         : e.state === 'partial'
           ? `PARTLY APPLIED ${e.appliedAt?.toISOString()}: ${e.partial}, then it stopped`
           : 'pending';

@@ -46,6 +46,8 @@ export interface RunnerHistory {
   records: RunnerRecord[];
   /** Why the runner counts the migration as applied ("applied by goose at …"); undefined when it does not. */
   applied(migration: FolderMigration): string | undefined;
+  /** A repeatable migration the runner applied whose file changed since (Flyway runs it again): when it applied it. */
+  changed(migration: FolderMigration): string | undefined;
   /** The runner recorded the migration as failed or stopped half way (golang-migrate's dirty version, Flyway's failed row): why. */
   unfinished(migration: FolderMigration): string | undefined;
   /** The records that stand for none of these migrations (their files are gone, or another folder's), and the runner's unfinished ones. */
@@ -67,13 +69,25 @@ export async function readRunnerHistory(target: Target, dir: string, migrations:
   const format = formats.find((f) => f.hasColumns?.(names) ?? true);
   if (!format) return undefined;
   const records = await format.read(target, table, signal);
+  const at = (record: RunnerRecord) => (record.appliedAt ? ` at ${record.appliedAt.toISOString()}` : '');
+  /** The record of a repeatable migration whose file no longer has the checksum the runner recorded. */
+  const stale = (record: RunnerRecord | undefined, migration: FolderMigration) => {
+    const file = migration.files.single;
+    if (!record || !migration.repeatable || record.checksum === undefined || !format.checksumOf || !file) return false;
+    const text = fs.readFile(file);
+    return text === undefined || format.checksumOf(text) !== record.checksum;
+  };
   return {
     runner: format.runner,
     table,
     records,
     applied(migration) {
       const record = format.recordOf(records, migration, { dir, fs });
-      return record ? `applied by ${format.runner}${record.appliedAt ? ` at ${record.appliedAt.toISOString()}` : ''}` : undefined;
+      return record && !stale(record, migration) ? `applied by ${format.runner}${at(record)}` : undefined;
+    },
+    changed(migration) {
+      const record = format.recordOf(records, migration, { dir, fs });
+      return record && stale(record, migration) ? `changed since ${format.runner} applied it${at(record)}` : undefined;
     },
     unfinished(migration) {
       const record = records.find((r) => r.state !== 'applied' && migration.version !== '' && sameVersion(r.key, migration.version));

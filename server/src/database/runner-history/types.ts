@@ -13,6 +13,8 @@ export interface RunnerRecord {
   appliedAt?: Date;
   /** 'dirty': the runner stopped half way through it (golang-migrate); 'failed': it recorded a failure (Flyway). */
   state: 'applied' | 'dirty' | 'failed';
+  /** The checksum the runner recorded of what it ran (Flyway's repeatable migrations). */
+  checksum?: string;
 }
 
 export interface RunnerTableFormat {
@@ -26,4 +28,6 @@ export interface RunnerTableFormat {
   read(target: Target, table: string, signal?: AbortSignal): Promise<RunnerRecord[]>;
   /** The record that says the migration is applied; undefined when the runner does not count it as applied. */
   recordOf(records: readonly RunnerRecord[], migration: FolderMigration, context: { dir: string; fs: FileSystem }): RunnerRecord | undefined;
+  /** The checksum the runner records of a file's text: a repeatable migration whose file no longer has its record's checksum is run again. */
+  checksumOf?(text: string): string;
 }
