@@ -1,5 +1,5 @@
 /**
- * change-column-type's verdicts for a type the shadow schema holds (isFreeChange), one row per
+ * change-column-type's verdicts for an old type the shadow schema or the migrations give (isFreeChange), one row per
  * type change, each held against a real PostgreSQL (PGlite): a change called free must replace
  * neither the table's file nor its index's (pg_class.relfilenode); one reported must replace one.
  */
@@ -38,6 +38,14 @@ const VERDICTS: [string, string, boolean][] = [
   ['numeric', 'numeric(10,2)', false],
   ['decimal(10,2)', 'numeric(14,2)', true],
   ['timestamp(3)', 'timestamp(6)', true],
+  ['timestamp(3)', 'timestamp', true],
+  ['timestamptz', 'timestamptz(6)', true],
+  ['timestamptz(6)', 'timestamptz(3)', false],
+  ['uuid', 'uuid', true],
+  ['jsonb', 'jsonb', true],
+  ['integer', 'integer', true],
+  ['interval(3)', 'interval', true],
+  ['varbit(5)', 'varbit(10)', true],
   ['timestamp(3)', 'timestamp', true],
   ['timestamp', 'timestamp(6)', true],
   ['timestamp', 'timestamp(3)', false],

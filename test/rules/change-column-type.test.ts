@@ -22,7 +22,10 @@ ruleTests('change-column-type', {
     `${ADDED('numeric(10,2)')}ALTER TABLE t ALTER COLUMN a TYPE numeric(12,2);`,
     `${ADDED('numeric(10)')}ALTER TABLE t ALTER a TYPE numeric(14);`,
     `${ADDED('numeric(10,2)')}ALTER TABLE t ALTER COLUMN a TYPE numeric;`,
-    `${ADDED('varchar(10)[]')}ALTER TABLE t ALTER COLUMN a TYPE varchar(20)[];`,
+    // The same type again, a precision dropped (kratos, hatchet, tembo in the corpus).
+    `${ADDED('uuid')}ALTER TABLE t ALTER COLUMN a TYPE uuid, ALTER COLUMN a SET NOT NULL;`,
+    `${ADDED('timestamp(3)')}ALTER TABLE t ALTER COLUMN a TYPE timestamp;`,
+    { sql: 'ALTER TABLE events ALTER COLUMN seen_at SET DATA TYPE TIMESTAMP WITH TIME ZONE;', files: { [`${DIR}/20240101_events.sql`]: 'CREATE TABLE events (seen_at timestamp with time zone NOT NULL);' } },
     // Two widenings in a row: judged against the latest type.
     `${ADDED('varchar(10)')}ALTER TABLE t ALTER COLUMN a TYPE varchar(20);\nALTER TABLE t ALTER COLUMN a TYPE text;`,
     // A table this migration creates: empty, no running code yet.
@@ -61,6 +64,9 @@ ruleTests('change-column-type', {
     { sql: `${ADDED('numeric(10,2)')}ALTER TABLE t ALTER COLUMN a TYPE numeric(8,2);`, errors: [{ messageId: 'knownType', range: [1, 14, 1, 46] }] },
     { sql: `${ADDED('integer')}ALTER TABLE t ALTER COLUMN a TYPE bigint;`, errors: [{ messageId: 'knownType', range: [1, 14, 1, 40] }] },
     { sql: `${ADDED('varchar(10)')}ALTER TABLE t ALTER COLUMN a TYPE varchar(10)[];`, errors: [{ messageId: 'knownType', range: [1, 14, 1, 47] }] },
+    // An array is converted element by element: a widening rewrites the table too.
+    { sql: `${ADDED('varchar(10)[]')}ALTER TABLE t ALTER COLUMN a TYPE varchar(20)[];`, errors: [{ messageId: 'knownType', range: [1, 14, 1, 47], message: 'Changing the type of t.a from varchar(10)[] to varchar(20)[] rewrites the table under an ACCESS EXCLUSIVE lock and can break code that reads the old type.' }] },
+    { sql: 'ALTER TABLE events ALTER COLUMN seen_at TYPE timestamp;', files: { [`${DIR}/20240101_events.sql`]: 'CREATE TABLE events (seen_at timestamptz);' }, errors: [{ messageId: 'typeFromFile', range: [0, 19, 0, 54] }] },
     { sql: `${ADDED('char(10)')}ALTER TABLE t ALTER COLUMN a TYPE char(20);`, errors: [{ messageId: 'knownType', range: [1, 14, 1, 42] }] },
     // USING or a new collation rewrites or reindexes even a widening.
     { sql: `${ADDED('varchar(10)')}ALTER TABLE t ALTER COLUMN a TYPE varchar(20) USING a::varchar(20);`, errors: [{ messageId: 'knownType', range: [1, 14, 1, 66] }] },

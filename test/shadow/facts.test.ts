@@ -76,7 +76,7 @@ describe('facts for the static rules from the shadow schema', () => {
 
   test('change-column-type knows the old type: varchar(50) → varchar(120) is free, integer → bigint is reported with its old type', () => {
     assert.deepEqual(found(shadow, CHANGED, 'change-column-type'), [
-      `${span(CHANGES, 'ALTER COLUMN age TYPE bigint')} Changing the type of accounts.age from integer to bigint rewrites the table under an ACCESS EXCLUSIVE lock and can break code that reads the old type. Only varchar(n) → varchar(m ≥ n), varchar → text, numeric(p,s) → numeric(q ≥ p,s) and dropping a length limit are free; otherwise add a new column, backfill, and switch readers.`,
+      `${span(CHANGES, 'ALTER COLUMN age TYPE bigint')} Changing the type of accounts.age from integer to bigint rewrites the table under an ACCESS EXCLUSIVE lock and can break code that reads the old type. Free: widening a varchar or numeric, varchar ↔ text, dropping a length or precision limit, the same type again; otherwise add a new column, backfill, and switch readers.`,
     ]);
     // The files alone do not say what the baseline's columns are.
     assert.deepEqual(found(plain, CHANGED, 'change-column-type').map((f) => f.split(' ').slice(0, 6).join(' ')), [

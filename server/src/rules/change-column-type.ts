@@ -4,7 +4,7 @@ import { upAlterActions } from './helpers/alter';
 import { typeBefore } from './helpers/history';
 import type { Rule } from './rule';
 
-const HELP = 'Only varchar(n) → varchar(m ≥ n), varchar → text, numeric(p,s) → numeric(q ≥ p,s) and dropping a length limit are free; otherwise add a new column, backfill, and switch readers.';
+const HELP = 'Free: widening a varchar or numeric, varchar ↔ text, dropping a length or precision limit, the same type again; otherwise add a new column, backfill, and switch readers.';
 
 export const changeColumnType: Rule = {
   id: 'change-column-type',
@@ -33,7 +33,7 @@ export const changeColumnType: Rule = {
       const earlier = inThisMigration || inSchema ? undefined : typeBefore(context.migration, context.fs, context.config, table, name);
       const before = inThisMigration ?? inSchema ?? earlier?.type;
       // A USING expression or a new collation rewrites (or reindexes) whatever the types are.
-      if (before && !def.raw_default && !def.collClause && (inSchema ? isFreeChange : isSafeChange)(before, def.typeName)) continue;
+      if (before && !def.raw_default && !def.collClause && isFreeChange(before, def.typeName)) continue;
       context.report({
         statement: action.statement,
         start: action.start,
@@ -58,36 +58,17 @@ function mods(type: TypeName): number[] {
   });
 }
 
-/**
- * The changes RULES.md lists as free: what the file's own reading (the type an earlier migration
- * or this one wrote) is judged by, unchanged without the shadow.
- */
-export function isSafeChange(from: TypeName, to: TypeName): boolean {
-  const a = baseName(from);
-  const b = baseName(to);
-  if ((from.arrayBounds?.length ?? 0) !== (to.arrayBounds?.length ?? 0)) return false;
-  const [n] = mods(from);
-  const [m] = mods(to);
-  if (a === 'varchar' && b === 'varchar') return to.typmods === undefined || (from.typmods !== undefined && m >= n);
-  if (a === 'varchar' && b === 'text') return true;
-  if (a === 'numeric' && b === 'numeric') {
-    if (to.typmods === undefined) return true;
-    const [p, s = 0] = mods(from);
-    const [q, t = 0] = mods(to);
-    return from.typmods !== undefined && q >= p && s === t;
-  }
-  return false;
-}
-
 /** Temporal types whose precision PostgreSQL widens or drops without a rewrite (its TemporalSimplify). */
 const TEMPORAL = new Set(['timestamp', 'timestamptz', 'time', 'timetz']);
 /** Their largest precision, which stores what no precision stores. */
 const MAX_TEMPORAL_PRECISION = 6;
 
 /**
- * The exact verdict, for a type the shadow schema holds: the changes PostgreSQL makes without
- * rewriting the table or rebuilding its indexes (ALTER TABLE's test: a binary-coercible cast, or
- * a length coercion its support function proves a no-op) and that old readers still understand.
+ * The changes PostgreSQL makes without rewriting the table or rebuilding its indexes (ALTER
+ * TABLE's test: a binary-coercible cast, or a length coercion its support function proves a
+ * no-op) and that old readers still understand: RULES.md's "free" changes, of which its list
+ * (varchar widening, varchar → text, numeric widening, dropping a length limit) gives examples;
+ * the same type again, a temporal precision widened or dropped, cidr → inet are free too.
  * test/rules/change-column-type-verdicts.test.ts holds each verdict against PostgreSQL (PGlite).
  */
 export function isFreeChange(from: TypeName, to: TypeName): boolean {
