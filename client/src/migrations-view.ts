@@ -112,10 +112,11 @@ export class MigrationsView implements vscode.TreeDataProvider<Node>, vscode.Dis
     const migrations = state.report.entries.map((e) => {
       const path = join(dir, e.file);
       const failure = e.state === 'pending' ? this.failures.get(path) : undefined;
-      const shown: MigrationItemState = failure !== undefined ? 'failed' : e.state;
+      const shown: MigrationItemState = failure !== undefined ? 'failed' : e.repeatable && e.state === 'changed' ? 'rerun' : e.state;
       // Recorded by the team's runner, not by safemig: its own words ("applied by goose at …").
-      const description = e.runner ? (e.state === 'partial' ? `partly applied: ${e.runner}` : e.runner) : describe(shown, e.appliedAt, failure ?? e.partial);
-      return new MigrationNode(`${dir}\0${e.file}`, e.file, e.runner ? 'runner' : shown, description, vscode.Uri.file(path), e.note);
+      const description = e.runner ? (e.state === 'partial' ? `partly applied: ${e.runner}` : shown === 'rerun' ? `${e.runner}: Apply runs it again` : e.runner) : describe(shown, e.appliedAt, failure ?? e.partial);
+      const item: MigrationItemState = shown === 'rerun' ? 'rerun' : e.runner ? 'runner' : e.repeatable && shown === 'applied' ? 'repeatable' : shown;
+      return new MigrationNode(`${dir}\0${e.file}`, e.file, item, description, vscode.Uri.file(path), e.note);
     });
     const missing = state.report.unknown.map((r) => new MigrationNode(`${dir}\0${label(r)}`, label(r), 'missing', `applied ${when(r.appliedAt)}, file missing`, undefined));
     return [...migrations, ...missing];
@@ -267,6 +268,8 @@ const ICONS: Record<MigrationItemState, vscode.ThemeIcon> = {
   failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')),
   missing: new vscode.ThemeIcon('question', new vscode.ThemeColor('list.warningForeground')),
   runner: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  repeatable: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
+  rerun: new vscode.ThemeIcon('sync', new vscode.ThemeColor('list.warningForeground')),
 };
 
 function describe(state: MigrationItemState, appliedAt: Date | undefined, detail: string | undefined): string {
@@ -275,6 +278,8 @@ function describe(state: MigrationItemState, appliedAt: Date | undefined, detail
       return `applied ${when(appliedAt)}`;
     case 'changed':
       return `changed since applied ${when(appliedAt)}`;
+    case 'rerun':
+      return `changed since applied ${when(appliedAt)}: Apply runs it again`;
     case 'partial':
       return `partly applied: ${detail ?? 'it stopped half way'}`;
     case 'failed':

@@ -222,8 +222,10 @@ export const MIGRATIONS_VIEW = { id: 'safemig.migrations', name: 'Migrations' } 
 /**
  * What a migration is on the target, as the Migrations view shows it; `runner`: recorded by the
  * team's runner in its own history table, not by safemig (safemig neither applies nor rolls it back).
+ * A repeatable migration (Flyway's `R__x.sql`) is never rolled back: `repeatable` once applied,
+ * `rerun` once its file changed since (applying runs it again).
  */
-export type MigrationItemState = 'applied' | 'pending' | 'changed' | 'partial' | 'failed' | 'missing' | 'runner';
+export type MigrationItemState = 'applied' | 'pending' | 'changed' | 'partial' | 'failed' | 'missing' | 'runner' | 'repeatable' | 'rerun';
 
 /** The Migrations view's items (`contextValue`), which the menus below select on. */
 export const VIEW_ITEMS = {
@@ -245,9 +247,9 @@ export const COMMANDS = {
   showOutput: { id: 'safemig.showOutput', title: 'Show Output' },
   newMigration: { id: 'safemig.newMigration', title: 'New Migration', enablement: TRUSTED, menus: { 'explorer/context': { when: 'explorerResourceIsFolder', group: 'navigation@9' } } },
   treatFolderAsMigrations: { id: 'safemig.treatFolderAsMigrations', title: 'Treat This Folder as Migrations' },
-  apply: { id: 'safemig.apply', title: 'Apply Migration (UP)', enablement: TRUSTED, icon: '$(play)', menus: onMigrations(1, 'pending', 'failed') },
+  apply: { id: 'safemig.apply', title: 'Apply Migration (UP)', enablement: TRUSTED, icon: '$(play)', menus: onMigrations(1, 'pending', 'failed', 'rerun') },
   rollback: { id: 'safemig.rollback', title: 'Roll Back Migration (DOWN)', enablement: TRUSTED, icon: '$(discard)', menus: onMigrations(2, 'applied', 'changed', 'partial') },
-  verify: { id: 'safemig.verify', title: 'Verify Migration Round Trip (UP, DOWN, UP)', enablement: TRUSTED, icon: '$(beaker)', menus: onMigrations(3, 'applied', 'pending', 'changed', 'partial', 'failed', 'runner') },
+  verify: { id: 'safemig.verify', title: 'Verify Migration Round Trip (UP, DOWN, UP)', enablement: TRUSTED, icon: '$(beaker)', menus: onMigrations(3, 'applied', 'pending', 'changed', 'partial', 'failed', 'runner', 'repeatable', 'rerun') },
   applyPending: {
     id: 'safemig.applyPending',
     title: 'Apply All Pending Migrations',

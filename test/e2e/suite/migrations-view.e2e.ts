@@ -140,6 +140,37 @@ suite('Migrations view and status bar', function () {
     }
   });
 
+  test('Flyway repeatable migrations: listed after the versioned ones, applied by Apply All Pending, "Apply runs it again" once changed, never rolled back', async () => {
+    const view = await api();
+    const dir = 'db/e2e_flyway';
+    await write(`${dir}/V1__first.sql`, 'CREATE VIEW e2e_flyway_first AS SELECT 1 AS one;\n');
+    await write(`${dir}/U1__first.sql`, 'DROP VIEW IF EXISTS e2e_flyway_first;\n');
+    await write(`${dir}/R__views.sql`, 'CREATE OR REPLACE VIEW e2e_flyway_r AS SELECT 1 AS one;\n');
+    try {
+      const listed = await folderWhen(view, dir, (l) => l.length === 2);
+      assert.deepStrictEqual(listed.lines, ['V1__first.sql pending', 'R__views.sql pending']);
+      const up = await vscode.commands.executeCommand<RunnerReport>('safemig.applyPending', listed.folder);
+      assert.deepStrictEqual(up?.done.map((r) => r.path?.replace(/.*\//, '')), ['V1__first.sql', 'R__views.sql'], JSON.stringify(up?.failed));
+      const applied = await folderWhen(view, dir, (l) => /^R__views\.sql applied /.test(l[1] ?? ''));
+      assert.deepStrictEqual(applied.items.map((i) => i.contextValue), ['safemig.migration.applied', 'safemig.migration.repeatable']);
+
+      await write(`${dir}/R__views.sql`, 'CREATE OR REPLACE VIEW e2e_flyway_r AS SELECT 1 AS one, 2 AS two;\n');
+      const changed = await folderWhen(view, dir, (l) => /Apply runs it again$/.test(l[1] ?? ''));
+      assert.strictEqual(changed.items[1].contextValue, 'safemig.migration.rerun');
+      assert.match(changed.folder.description ?? '', /^embedded · 1 pending$/);
+      const again = await vscode.commands.executeCommand<RunnerReport>('safemig.applyPending', changed.folder);
+      assert.deepStrictEqual(again?.done.map((r) => r.path?.replace(/.*\//, '')), ['R__views.sql'], JSON.stringify(again?.failed));
+      await folderWhen(view, dir, (l) => /^R__views\.sql applied /.test(l[1] ?? ''));
+
+      // Roll Back Last takes the newest versioned migration: the repeatable one has no rollback.
+      const back = await vscode.commands.executeCommand<Report>('safemig.rollbackLast', changed.folder);
+      assert.strictEqual(back?.outcome, 'rolled back', JSON.stringify(back?.run?.failure));
+      assert.ok(endsWith(back?.path, `${dir}/V1__first.sql`), back?.path);
+    } finally {
+      await vscode.workspace.fs.delete(fixtureUri(dir), { recursive: true });
+    }
+  });
+
   test('a folder whose server the guard stops shows "not connected — click to connect" and asks nothing until clicked', async () => {
     const view = await api();
     const dir = 'e2e_view_guard';
