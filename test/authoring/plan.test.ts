@@ -62,6 +62,16 @@ test('template, YYYYMMDD: today already taken takes the time to the second, neve
   assert.deepEqual(scaffold(root, 'm').created, ['m/2025-11-22-093005_add_retry_columns/up.sql', 'm/2025-11-22-093005_add_retry_columns/down.sql']);
 });
 
+test('kysely, YYYY_MM_DD_ names (ordered by whole file name): today as 2025_11_22_, which sorts last; a second one today is refused, not run first', () => {
+  const kysely = (table: string) => `import { Kysely } from 'kysely';\nexport async function up(db: Kysely<any>) {\n  await db.schema.createTable('${table}').ifNotExists().addColumn('id', 'integer').execute();\n}\nexport async function down(db: Kysely<any>) {\n  await db.schema.dropTable('${table}').ifExists().execute();\n}\n`;
+  const root = tree({ 'package.json': JSON.stringify({ dependencies: { kysely: '*' } }), 'src/migrations/2024_01_15_create_users.ts': kysely('users'), 'src/migrations/2024_01_15_create_posts.ts': kysely('posts') });
+  const s = scaffold(root, 'src/migrations');
+  assert.deepEqual(s.created, ['src/migrations/2025_11_22_add_retry_columns.ts']);
+  assert.equal(lastMigration(root, 'src/migrations').up, '2025_11_22_add_retry_columns.ts');
+  // The time to the second would be 2025_11_22_093005_…, which sorts before 2025_11_22_add_…: kysely would run it first.
+  assert.throws(() => scaffold(root, 'src/migrations', 'add index'), (e: Error) => e instanceof NewMigrationError && e.kind === 'order' && /2025_11_22_093005_add_index would sort before 2025_11_22_add_retry_columns\.ts, and kysely runs migrations in file name order/.test(e.message));
+});
+
 test('template, YYYYMMDDHHMMSS: the current UTC second', () => {
   const root = tree({ 'db/migrations/20240101120000_init.sql': UP });
   assert.deepEqual(scaffold(root, 'db/migrations').created, ['db/migrations/20251122093005_add_retry_columns.sql']);

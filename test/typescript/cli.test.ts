@@ -42,6 +42,36 @@ describe('safemig check', () => {
     assert.ok(!/missing-rollback|syntax-error|unbalanced-transaction|safemig_placeholder/.test(run.stdout), run.stdout);
   });
 
+  test('knex and kysely order by whole file name: two migrations of one day or second are not a duplicate version; node-pg-migrate’s still are', () => {
+    const up = (table: string) => `export async function up(db) {\n  await db.schema.createTable('${table}').ifNotExists().addColumn('id', 'integer').execute();\n}\nexport async function down(db) {\n  await db.schema.dropTable('${table}').ifExists().execute();\n}\n`;
+    const knex = (table: string) => `exports.up = (knex) => knex.raw('CREATE TABLE IF NOT EXISTS ${table} (id int)');\nexports.down = (knex) => knex.raw('DROP TABLE IF EXISTS ${table}');\n`;
+    const pgm = (table: string) => `exports.up = (pgm) => {\n  pgm.sql('CREATE TABLE IF NOT EXISTS ${table} (id int)');\n};\nexports.down = (pgm) => {\n  pgm.sql('DROP TABLE IF EXISTS ${table}');\n};\n`;
+    const root = writeTree({
+      'package.json': JSON.stringify({ dependencies: { kysely: '*', knex: '*', 'node-pg-migrate': '*' } }),
+      'ky/migrations/2024_01_15_create_users.ts': `import { Kysely } from 'kysely';\n${up('users')}`,
+      'ky/migrations/2024_01_15_create_posts.ts': `import { Kysely } from 'kysely';\n${up('posts')}`,
+      'kx/migrations/20240115120000_create_users.js': knex('users'),
+      'kx/migrations/20240115120000_create_posts.js': knex('posts'),
+      'pg/migrations/1700000000000_create-users.js': pgm('users'),
+      'pg/migrations/1700000000000_create-posts.js': pgm('posts'),
+    });
+    roots.push(root);
+    const run = runCli(['check', '.', '--format', 'json'], root);
+    const files = (JSON.parse(run.stdout) as { files: { path: string; convention: string; diagnostics: { rule: string }[] }[] }).files;
+    assert.deepEqual(
+      files.map((f) => `${f.path} ${f.convention} ${f.diagnostics.map((d) => d.rule).join(',')}`).sort(),
+      [
+        'kx/migrations/20240115120000_create_posts.js knex ',
+        'kx/migrations/20240115120000_create_users.js knex ',
+        'ky/migrations/2024_01_15_create_posts.ts kysely ',
+        'ky/migrations/2024_01_15_create_users.ts kysely ',
+        'pg/migrations/1700000000000_create-posts.js node-pg-migrate duplicate-migration-version',
+        'pg/migrations/1700000000000_create-users.js node-pg-migrate duplicate-migration-version',
+      ],
+      run.stdout,
+    );
+  });
+
   test('every framework’s folder is found; every output format', () => {
     const root = project('knex', 'pgm', 'kysely', 'typeorm', 'drizzle', 'app');
     const text = runCli(['check', '.'], root);
@@ -96,6 +126,18 @@ describe('safemig new in each framework’s folder', () => {
     // Each new file is read as its framework's migration and is clean.
     const check = runCli(['check', knexFile, pgmFile, typeorm.stdout.trim(), 'seed003/scripts/migrations/005-add-train-colours.ts'], root);
     assert.equal(check.stdout, '4 files checked: 0 errors, 0 warnings, 0 info\n', check.stderr);
+  });
+
+  test('kysely runs files in name order: YYYY_MM_DD_ names go on as today’s date; a second one today is refused (exit 1), as it would run first', () => {
+    const root = project('kysely');
+    const env = { GIT_AUTHOR_NAME: 'Test', GIT_CONFIG_GLOBAL: '/dev/null' };
+    const first = runCli(['new', 'add toy colours', '--dir', 'kysely/migrations'], root, env);
+    assert.equal(first.code, 0, first.stderr);
+    const today = new Date().toISOString().slice(0, 10).replace(/-/g, '_');
+    assert.equal(first.stdout, `kysely/migrations/${today}_add_toy_colours.ts\n`);
+    const second = runCli(['new', 'add toy sizes', '--dir', 'kysely/migrations'], root, env);
+    assert.equal(second.code, 1, second.stdout);
+    assert.match(second.stderr, new RegExp(`^safemig new: ${today}_\\d{6}_add_toy_sizes would sort before ${today}_add_toy_colours\\.ts, and kysely runs migrations in file name order: it would run first\\.`));
   });
 });
 

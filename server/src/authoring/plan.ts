@@ -64,6 +64,10 @@ export function planNewMigration(options: NewMigrationOptions): NewMigrationPlan
   const version = nextVersion(naming.scheme, style.migrations.map((m) => m.version), now);
   const described = formatDescription(options.description, naming.description);
   const stem = naming.scheme.kind === 'none' ? described : `${naming.prefix}${version}${naming.describe ? naming.separator + described : ''}`;
+  const before = runsBefore(stem, style);
+  if (before) {
+    throw new NewMigrationError('order', `${stem} would sort before ${before}, and ${style.convention} runs migrations in file name order: it would run first. Name the new migration yourself so that it sorts last.`);
+  }
   const values = {
     description: displayDescription(options.description),
     date: isoDate(now),
@@ -152,3 +156,17 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * For a runner that orders migrations by whole file name (knex, kysely): the name of an existing
+ * migration the new stem sorts before (kysely's `2024_01_15_x` folder, today taken: the time
+ * `2024_01_15_093000_y` sorts before `2024_01_15_x`).
+ */
+function runsBefore(stem: string, style: FolderStyle): string | undefined {
+  if (!conventionNamed(style.convention).runsByName) return undefined;
+  for (const m of style.migrations) {
+    const path = m.files.single ?? m.files.up;
+    const name = path ? splitPath(path).base.replace(/\.[^.]+$/, '') : undefined;
+    if (name !== undefined && name >= stem) return splitPath(path!).base;
+  }
+  return undefined;
+}

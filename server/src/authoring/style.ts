@@ -116,6 +116,9 @@ function nameParts(m: FolderMigration): NameParts | undefined {
 
 /** A file or folder name as prefix, raw version, separator and description. */
 export function splitName(name: string): NameParts | undefined {
+  // kysely's sortable `2024_01_15_create_pets.ts` (a date read as one version, not `2024`).
+  const underscored = /^((?:19|20)\d\d_\d\d_\d\d(?:_\d{6})?)(_)(\D.*)$/.exec(splitMigrationFileName(name).stem);
+  if (underscored) return { prefix: '', raw: underscored[1], separator: underscored[2], description: underscored[3], flyway: false };
   const parsed = parseMigrationName(name);
   if (!parsed || parsed.version === '') return undefined;
   const stem = splitMigrationFileName(name).stem;

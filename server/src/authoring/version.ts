@@ -10,8 +10,10 @@ import { compareVersions, sameVersion } from '../migration/names';
 export interface TimeLayout {
   /** The finest field: `20251122` is day, `202511220930` minute, `20251122093000` second. */
   unit: 'day' | 'minute' | 'second';
-  /** diesel's `2019-02-26-002946`. */
+  /** diesel's `2019-02-26-002946`; kysely's `2024_01_15` (`separator` '_'). */
   dashed: boolean;
+  /** What joins the parts of a dashed version: '-' unless '_'. */
+  separator?: '_';
   /** Digits after the seconds: ory's `20260420120000000000` has 6, diesel's `…-0000` has 4. */
   extraDigits: number;
   /** The extra digits follow a dash (diesel `2019-02-26-002946-0000`). */
@@ -31,10 +33,10 @@ export type VersionScheme =
 
 /** The scheme a version written as `raw` (`001`, `2019-02-26-002946`, flyway `1_1`) follows. */
 export function schemeOf(raw: string): VersionScheme {
-  let m = /^(\d{4})-(\d{2})-(\d{2})(?:-(\d{6}))?(?:-(\d+))?$/.exec(raw);
+  let m = DASHED.exec(raw);
   if (m) {
-    const unit = m[4] ? 'second' : 'day';
-    return { kind: 'time', layout: { unit, dashed: true, extraDigits: m[5]?.length ?? 0, extraDash: m[5] !== undefined } };
+    const unit = m[5] ? 'second' : 'day';
+    return { kind: 'time', layout: { unit, dashed: true, ...(m[2] === '_' ? { separator: '_' } : {}), extraDigits: m[6]?.length ?? 0, extraDash: m[6] !== undefined } };
   }
   if (/^\d+$/.test(raw)) {
     const n = raw.length;
@@ -62,7 +64,7 @@ function looksLikeDate(digits: string): boolean {
 /** Same kind and, for times, the same layout: versions that can be compared digit for digit. */
 export function sameScheme(a: VersionScheme, b: VersionScheme): boolean {
   if (a.kind !== b.kind) return false;
-  if (a.kind === 'time' && b.kind === 'time') return a.layout.unit === b.layout.unit && a.layout.dashed === b.layout.dashed;
+  if (a.kind === 'time' && b.kind === 'time') return a.layout.unit === b.layout.unit && a.layout.dashed === b.layout.dashed && a.layout.separator === b.layout.separator;
   return true;
 }
 
@@ -182,9 +184,12 @@ function stampOf(date: Date): string {
   return `${String(date.getUTCFullYear()).padStart(4, '0')}${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}${two(date.getUTCHours())}${two(date.getUTCMinutes())}${two(date.getUTCSeconds())}`;
 }
 
+/** diesel's `2019-02-26[-002946[-0000]]`, kysely's `2024_01_15[_093000]`: year, separator, month, day, time, extra. */
+const DASHED = /^(\d{4})([-_])(\d{2})\2(\d{2})(?:\2(\d{6}))?(?:-(\d+))?$/;
+
 function readMoment(version: string): Moment | undefined {
-  const dashed = /^(\d{4})-(\d{2})-(\d{2})(?:-(\d{6}))?(?:-(\d+))?$/.exec(version);
-  if (dashed) return { stamp: `${dashed[1]}${dashed[2]}${dashed[3]}${dashed[4] ?? '000000'}`, extra: BigInt(dashed[5] ?? '0') };
+  const dashed = DASHED.exec(version);
+  if (dashed) return { stamp: `${dashed[1]}${dashed[3]}${dashed[4]}${dashed[5] ?? '000000'}`, extra: BigInt(dashed[6] ?? '0') };
   if (!/^\d{8,}$/.test(version) || version.length === 9 || version.length === 10 || version.length === 11 || version.length === 13) return undefined;
   const head = version.slice(0, 14).padEnd(14, '0');
   return { stamp: head, extra: BigInt(version.length > 14 ? version.slice(14) : '0') };
@@ -217,8 +222,9 @@ function writeMoment(moment: Moment, layout: TimeLayout): string {
   const s = moment.stamp;
   const extra = layout.extraDigits > 0 ? pad(String(moment.extra), layout.extraDigits) : '';
   if (layout.dashed) {
-    const date = `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
-    const time = layout.unit === 'day' ? '' : `-${s.slice(8, 14)}`;
+    const sep = layout.separator ?? '-';
+    const date = `${s.slice(0, 4)}${sep}${s.slice(4, 6)}${sep}${s.slice(6, 8)}`;
+    const time = layout.unit === 'day' ? '' : `${sep}${s.slice(8, 14)}`;
     return date + time + (extra ? (layout.extraDash ? '-' : '') + extra : '');
   }
   const digits = layout.unit === 'day' ? 8 : layout.unit === 'minute' ? 12 : 14;

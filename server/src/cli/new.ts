@@ -40,7 +40,7 @@ export async function newMigration(argv: string[], io: Io): Promise<number> {
     plan = planNewMigration({ dir, description, fs, now: new Date(), author: gitAuthor(existingAncestor(dir)), template: template?.text, convention });
   } catch (error) {
     if (!(error instanceof NewMigrationError)) throw error;
-    if (error.kind === 'exists') {
+    if (error.kind === 'exists' || error.kind === 'order') {
       io.stderr(`safemig new: ${error.message}\n`);
       return 1;
     }

@@ -25,7 +25,7 @@ export const duplicateMigrationVersion: Rule = {
     // The folder is read without opening its files, so the linted file's own convention names the runner.
     // Its module says what the runner does with a repeated version (and whether the tool names the migrations).
     const convention = conventionNamed(migration.convention.name);
-    if (own.repeatable || own.version === '' || convention.namedByTool) return;
+    if (own.repeatable || own.version === '' || convention.namedByTool || convention.runsByName) return;
     if (own.versionStyle === 'date' && convention.dateVersionsMayRepeat) return;
     const others = (index.byVersion.get(versionKey(own.version)) ?? []).filter((m) => m !== own);
     if (others.length === 0 || index.ordersByWholeName) return;

@@ -106,6 +106,8 @@ export function codeConvention(o: {
   name: ConventionName;
   framework: Framework;
   historyTable?: string;
+  /** See Convention.runsByName. */
+  runsByName?: boolean;
   expectsRollback: boolean;
   choice: Omit<NewFolderChoice, 'convention'>;
   /** The text of a new migration; `${cursor}` where the SQL goes, `ts` whether it is TypeScript. */
@@ -118,6 +120,7 @@ export function codeConvention(o: {
   return {
     name: o.name,
     historyTable: o.historyTable,
+    runsByName: o.runsByName,
     recognises: (file) => codeMigrationOf(file)?.framework === o.framework,
     read: (file) => readCode(o.name, file, o.expectsRollback),
     folder: { readFolder: (dir, entries, fs) => readCodeFolder(o.name, dir, entries, fs) },

@@ -7,6 +7,8 @@ export const knex = codeConvention({
   name: 'knex',
   framework: 'knex',
   historyTable: 'knex_migrations',
+  // Its migrator sorts the files by name and records each file's name.
+  runsByName: true,
   expectsRollback: true,
   choice: { id: 'knex', label: 'knex (TypeScript)', example: 'YYYYMMDDHHMMSS_description.ts', naming: naming(SECOND), rank: 200 },
   template: (input, ts) =>

@@ -7,6 +7,8 @@ export const kysely = codeConvention({
   name: 'kysely',
   framework: 'kysely',
   historyTable: 'kysely_migration',
+  // Its migrator sorts the files by name and records each file's name.
+  runsByName: true,
   expectsRollback: true,
   choice: { id: 'kysely', label: 'kysely (TypeScript)', example: 'YYYYMMDDHHMMSS_description.ts', naming: naming(SECOND), rank: 220 },
   template: (input, ts) =>

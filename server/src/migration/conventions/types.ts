@@ -37,6 +37,8 @@ export interface Convention {
   readonly namedByTool?: boolean;
   /** What the runner does with two migrations of one version, for duplicate-migration-version. */
   readonly duplicateVersion?: string;
+  /** The runner orders migrations by whole file name and records each by it (knex, kysely): a shared version is harmless. */
+  readonly runsByName?: boolean;
   /** Run by hand, with no history table: several migrations dated the same day are normal. */
   readonly dateVersionsMayRepeat?: boolean;
 
