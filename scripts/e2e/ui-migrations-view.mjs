@@ -52,8 +52,7 @@ async function main() {
   log(`status bar: ${(await status.innerText()).trim()}`);
 
   // The row's inline Apply (shown on hover).
-  await migration.hover();
-  await migration.locator('.action-label[aria-label^="Apply Migration"]').click();
+  await clickInline(migration, '.action-label[aria-label^="Apply Migration"]');
   await migration.filter({ hasText: /applied \d{4}-\d\d-\d\d \d\d:\d\d UTC/ }).waitFor({ timeout: DB_TIMEOUT });
   await page.locator('.statusbar-item', { hasText: `embedded · ${before - 1} pending` }).waitFor({ timeout: 30_000 });
   log(`applied from the view; status bar: ${before} -> ${before - 1} pending`);
@@ -66,8 +65,7 @@ async function main() {
 
   // The folder's Roll Back Last: its DOWN part drops the table, so it asks first.
   const folder = row(FOLDER);
-  await folder.hover();
-  await folder.locator('.action-label[aria-label="Roll Back Last Migration"]').click();
+  await clickInline(folder, '.action-label[aria-label="Roll Back Last Migration"]');
   const dialog = page.locator('.monaco-dialog-box', { hasText: 'DROP TABLE' });
   await dialog.waitFor({ timeout: 30_000 });
   log(`asked: ${(await dialog.innerText()).replace(/\s+/g, ' ').trim()}`);
@@ -76,6 +74,20 @@ async function main() {
   await page.locator('.statusbar-item', { hasText: `embedded · ${before} pending` }).waitFor({ timeout: 30_000 });
   log('rolled back from the view: pending again');
   return 0;
+}
+
+/**
+ * Hovers a row and clicks one of its inline actions, which show only while it is hovered. The
+ * view is drawn again when a status read completes, and a hover from before that is lost (the
+ * fresh-clone run once waited 30 s on an action that was there but hidden): hover and click again.
+ */
+async function clickInline(row, action) {
+  for (let attempt = 0; ; attempt++) {
+    await row.hover();
+    if (await row.locator(action).click({ timeout: 3_000 }).then(() => true, () => false)) return;
+    if (attempt === 10) throw new Fatal(`the inline action ${action} of a Migrations view row did not show on hover`);
+    await page.mouse.move(0, 0);
+  }
 }
 
 function pendingOf(text) {
